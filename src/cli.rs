@@ -1,0 +1,197 @@
+//! The command line (clap derive only). Every flag's meaning lives here, in its help text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "piiscan",
+    version,
+    about = "Find personal data in source trees, logs and exports, classified by the categories your privacy policy declares",
+    long_about = None,
+    after_help = "Examples:\n  piiscan scan .                         scan the current directory\n  piiscan scan logs/ --format summary    a per-category data map\n  piiscan scan . --format json -o out.json\n  piiscan rules list                     the detectors\n  piiscan policy show                    the declared categories"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan files and directories for personal data
+    #[command(
+        after_help = "Examples:\n  piiscan scan src/ logs/\n  piiscan scan . --format jsonl --min-confidence low\n  piiscan scan . --fail-on high --format sarif -o piiscan.sarif\n\nExit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage, config or fatal error."
+    )]
+    Scan(ScanArgs),
+    /// List, describe or test detection rules
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
+        #[command(flatten)]
+        sources: RuleSources,
+    },
+    /// Show the policy's declared categories and the rules that feed each
+    Policy {
+        #[command(subcommand)]
+        command: Option<PolicyCommand>,
+        #[command(flatten)]
+        sources: RuleSources,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// One line per rule: id, confidence, categories, name
+    List,
+    /// Everything about one rule
+    Show { id: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Print the categories (the default)
+    Show,
+}
+
+/// Where rules and the policy come from.
+#[derive(Debug, Args, Clone, Default)]
+pub struct RuleSources {
+    /// Add the rules in DIR (*.toml) to the built-in ones; a rule with a built-in id replaces it
+    #[arg(long = "rules", value_name = "DIR", global = true)]
+    pub rules: Vec<PathBuf>,
+    /// Use the categories in FILE instead of the built-in policy
+    #[arg(long, value_name = "FILE", global = true)]
+    pub policy: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Files or directories to scan
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Output format
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Write the report to FILE instead of standard output
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub sources: RuleSources,
+    /// Lowest confidence that is reported
+    #[arg(long, value_enum, default_value_t = Level::Medium)]
+    pub min_confidence: Level,
+    /// Lowest confidence that makes the run fail with exit code 1
+    #[arg(long, value_enum, default_value_t = FailOn::Medium)]
+    pub fail_on: FailOn,
+    /// How values are shown: partial (a hint of the shape), full (nothing) or none (raw: local audits only)
+    #[arg(long, value_enum, default_value_t = RedactArg::Partial)]
+    pub redact: RedactArg,
+    /// Add to each finding why it got its confidence (validator, context words)
+    #[arg(long)]
+    pub explain: bool,
+    /// Number of scanning threads (default: the number of CPUs)
+    #[arg(long, short = 'j', value_name = "N")]
+    pub threads: Option<usize>,
+    /// Skip files larger than SIZE (e.g. 500K, 10M, 2G); skipped files are listed
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_filesize: Option<u64>,
+    /// Do not honour .gitignore, .ignore and .piiscanignore files
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Scan hidden files and directories too
+    #[arg(long)]
+    pub hidden: bool,
+    /// Follow symbolic links
+    #[arg(long, short = 'L')]
+    pub follow: bool,
+    /// Never memory-map files (always read them)
+    #[arg(long)]
+    pub no_mmap: bool,
+    /// When to use colors in text output
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// path:line:column rule category value
+    Text,
+    /// One JSON document with findings and a summary
+    Json,
+    /// One JSON object per finding and line
+    Jsonl,
+    /// Per-category data map
+    Summary,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Level {
+    Low,
+    Medium,
+    High,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Low,
+    Medium,
+    High,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RedactArg {
+    Partial,
+    Full,
+    None,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Parse sizes such as `100`, `500K`, `10M`, `2G` (powers of 1024).
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    let (digits, unit) = match s.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => s.split_at(i),
+        None => (s, ""),
+    };
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("`{s}` is not a size (like 500K, 10M, 2G)"))?;
+    let mult: u64 = match unit.to_ascii_uppercase().trim_end_matches(['B', 'I']) {
+        "" => 1,
+        "K" => 1 << 10,
+        "M" => 1 << 20,
+        "G" => 1 << 30,
+        "T" => 1 << 40,
+        _ => return Err(format!("`{s}` has an unknown unit (use K, M, G or T)")),
+    };
+    n.checked_mul(mult)
+        .ok_or_else(|| format!("`{s}` is too large"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("100"), Ok(100));
+        assert_eq!(parse_size("10M"), Ok(10 << 20));
+        assert_eq!(parse_size("2gb"), Ok(2 << 30));
+        assert!(parse_size("ten").is_err());
+        assert!(parse_size("5Q").is_err());
+    }
+
+    #[test]
+    fn cli_is_well_formed() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

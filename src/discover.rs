@@ -1,0 +1,155 @@
+//! Discovering inputs: what the user named, walked in parallel with the `ignore` crate.
+//!
+//! The walk honours .gitignore, .ignore and .piiscanignore (unless `--no-ignore`) and skips
+//! hidden entries (unless `--hidden`). Everything it does not scan (walk errors, over-size
+//! files, special files) is returned as a skipped input with a reason, never dropped.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use ignore::{WalkBuilder, WalkState};
+
+use crate::config::Config;
+
+/// A file to scan.
+#[derive(Debug, Clone)]
+pub struct InputFile {
+    pub path: PathBuf,
+    /// The path as reports show it: as named or relative to the named directory, `/`-separated.
+    pub display: String,
+    pub len: u64,
+}
+
+/// An input that was not scanned (or not to the end), and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Skipped {
+    pub path: String,
+    pub reason: String,
+}
+
+/// The inputs of a run, sorted by display path so output order does not depend on threads.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    pub files: Vec<InputFile>,
+    pub skipped: Vec<Skipped>,
+}
+
+pub fn discover(config: &Config) -> Discovered {
+    let found = Mutex::new(Discovered::default());
+    let mut paths = config.paths.iter();
+    let Some(first) = paths.next() else {
+        return Discovered::default();
+    };
+    let mut builder = WalkBuilder::new(first);
+    for p in paths {
+        builder.add(p);
+    }
+    builder
+        .hidden(!config.hidden)
+        .follow_links(config.follow)
+        .threads(config.threads)
+        .ignore(!config.no_ignore)
+        .git_ignore(!config.no_ignore)
+        .git_global(!config.no_ignore)
+        .git_exclude(!config.no_ignore)
+        .parents(!config.no_ignore)
+        .require_git(false);
+    if !config.no_ignore {
+        builder.add_custom_ignore_filename(".piiscanignore");
+    }
+    builder.build_parallel().run(|| {
+        let found = &found;
+        Box::new(move |entry| {
+            let mut result = Discovered::default();
+            match entry {
+                Err(err) => result.skipped.push(walk_error(&err)),
+                Ok(entry) => {
+                    let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+                    if !is_dir {
+                        classify(entry.path(), entry.depth() == 0, config, &mut result);
+                    }
+                }
+            }
+            let mut all = found.lock().expect("walk results lock");
+            all.files.append(&mut result.files);
+            all.skipped.append(&mut result.skipped);
+            WalkState::Continue
+        })
+    });
+    let mut found = found.into_inner().expect("walk results lock");
+    found.files.sort_by(|a, b| a.display.cmp(&b.display));
+    found.files.dedup_by(|a, b| a.display == b.display);
+    found.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    found
+}
+
+fn classify(path: &Path, named: bool, config: &Config, out: &mut Discovered) {
+    let display = display_path(path);
+    // Symlinks that the walk does not follow are metadata'd as themselves.
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => {
+            out.skipped.push(Skipped {
+                path: display,
+                reason: format!("cannot read: {e}"),
+            });
+            return;
+        }
+    };
+    if !meta.is_file() {
+        // A FIFO or a device would block or never end; a dangling or unfollowed link is not data.
+        if named || !std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+            out.skipped.push(Skipped {
+                path: display,
+                reason: "not a regular file".into(),
+            });
+        }
+        return;
+    }
+    if let Some(max) = config.max_filesize {
+        if meta.len() > max {
+            out.skipped.push(Skipped {
+                path: display,
+                reason: format!("larger than --max-filesize ({} > {max} bytes)", meta.len()),
+            });
+            return;
+        }
+    }
+    out.files.push(InputFile {
+        path: path.to_path_buf(),
+        display,
+        len: meta.len(),
+    });
+}
+
+/// `./a/b` -> `a/b`, and `\` -> `/` on Windows.
+pub fn display_path(path: &Path) -> String {
+    let s = path.to_string_lossy();
+    let s = s.strip_prefix("./").unwrap_or(&s);
+    if std::path::MAIN_SEPARATOR == '\\' {
+        s.replace('\\', "/")
+    } else {
+        s.to_string()
+    }
+}
+
+fn walk_error(err: &ignore::Error) -> Skipped {
+    // Pull the path out of the (possibly nested) error, and describe the cause plainly.
+    fn parts(err: &ignore::Error) -> (Option<String>, String) {
+        match err {
+            ignore::Error::WithPath { path, err } => (Some(display_path(path)), parts(err).1),
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                parts(err)
+            }
+            ignore::Error::Loop { child, .. } => {
+                (Some(display_path(child)), "symbolic link loop".to_string())
+            }
+            other => (None, other.to_string()),
+        }
+    }
+    let (path, reason) = parts(err);
+    Skipped {
+        path: path.unwrap_or_else(|| "<walk>".into()),
+        reason,
+    }
+}

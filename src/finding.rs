@@ -1,0 +1,284 @@
+//! A finding, and the two things that make it safe to print: redaction and a value-free
+//! fingerprint.
+
+use std::fmt;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::rules::RedactStyle;
+
+/// How sure piiscan is that a match is personal data.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    Low,
+    #[default]
+    Medium,
+    High,
+}
+
+impl Confidence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
+    pub fn raise(self) -> Confidence {
+        match self {
+            Confidence::Low => Confidence::Medium,
+            _ => Confidence::High,
+        }
+    }
+    pub fn lower(self) -> Confidence {
+        match self {
+            Confidence::High => Confidence::Medium,
+            _ => Confidence::Low,
+        }
+    }
+}
+
+impl fmt::Display for Confidence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// `--redact`: how values appear in output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Redaction {
+    /// Keep a hint of the shape (last characters, e-mail domain's TLD).
+    #[default]
+    Partial,
+    /// Show nothing of the value.
+    Full,
+    /// Show the raw value: for a local audit only.
+    None,
+}
+
+/// Where a finding sits in structured data, when piiscan can tell.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Context {
+    /// The key the value is assigned to on its line (`email=...`, `"email": "..."`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+}
+
+/// Why a finding got its confidence (`--explain`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Explain {
+    pub base: Confidence,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub validator: Option<String>,
+    /// What the validator said: `pass`, or why the evidence is weak.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub check: Option<String>,
+    pub context_words: Vec<String>,
+    pub negative_words: Vec<String>,
+}
+
+/// One reported occurrence of personal data.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    /// Index of the rule in the compiled rule set.
+    pub rule: usize,
+    pub path: Arc<str>,
+    /// 1-based line.
+    pub line: u64,
+    /// 1-based column in Unicode scalar values.
+    pub column: u64,
+    /// 1-based column in UTF-16 code units (SARIF's default).
+    pub column_utf16: u64,
+    /// Length of the value in UTF-16 code units.
+    pub length_utf16: u64,
+    pub byte_offset: u64,
+    pub length: u64,
+    pub confidence: Confidence,
+    /// The value redacted (`partial` or `full`; `partial` when `--redact none`).
+    pub redacted: String,
+    /// The raw value, only with `--redact none`.
+    pub value: Option<String>,
+    pub fingerprint: String,
+    /// A keyed hash of the raw value, for counting distinct values without keeping them.
+    pub value_hash: u64,
+    pub context: Context,
+    pub explain: Option<Explain>,
+}
+
+/// Render a value for output.
+pub fn redact(value: &[u8], style: RedactStyle, mode: Redaction) -> String {
+    match mode {
+        Redaction::None => String::from_utf8_lossy(value).into_owned(),
+        Redaction::Full => "[REDACTED]".to_string(),
+        Redaction::Partial => match style {
+            RedactStyle::Email => redact_email(value),
+            RedactStyle::Tail => mask(value, 2),
+            RedactStyle::Shape => mask(value, 0),
+        },
+    }
+}
+
+/// Mask letters and digits, keep separators, and reveal the last `keep` alphanumerics when the
+/// value is long enough that they do not narrow it down (at least 8 alphanumerics).
+fn mask(value: &[u8], keep: usize) -> String {
+    let alnum = value.iter().filter(|b| b.is_ascii_alphanumeric()).count();
+    let keep = if alnum >= 8 { keep } else { 0 };
+    let mut seen = 0;
+    value
+        .iter()
+        .map(|&b| {
+            if b.is_ascii_alphanumeric() {
+                seen += 1;
+                if seen > alnum - keep {
+                    b as char
+                } else {
+                    '*'
+                }
+            } else if b.is_ascii_punctuation() || b == b' ' {
+                b as char
+            } else {
+                '*'
+            }
+        })
+        .collect()
+}
+
+fn redact_email(value: &[u8]) -> String {
+    let Some(at) = value.iter().rposition(|&b| b == b'@') else {
+        return mask(value, 0);
+    };
+    let (local, domain) = (&value[..at], &value[at + 1..]);
+    let tld_start = domain
+        .iter()
+        .rposition(|&b| b == b'.')
+        .unwrap_or(domain.len());
+    let mut out = String::with_capacity(value.len());
+    let first_and_stars = |out: &mut String, part: &[u8]| {
+        if let Some(&first) = part.first() {
+            out.push(if first.is_ascii() { first as char } else { '*' });
+            out.extend(std::iter::repeat_n(
+                '*',
+                part.len().saturating_sub(1).max(1),
+            ));
+        }
+    };
+    first_and_stars(&mut out, local);
+    out.push('@');
+    first_and_stars(&mut out, &domain[..tld_start]);
+    out.push_str(&String::from_utf8_lossy(&domain[tld_start..]));
+    out
+}
+
+/// A fingerprint that survives the finding moving up or down the file and holds nothing of
+/// the value: the rule, the path, the line with the value cut out (trimmed), and which
+/// occurrence of that same masked line this is within the file.
+pub fn fingerprint(
+    rule_id: &str,
+    path: &str,
+    line_before: &[u8],
+    line_after: &[u8],
+    occurrence: u32,
+) -> String {
+    let mut h = Sha256::new();
+    h.update(b"piiscan-fp-v1\0");
+    h.update(rule_id.as_bytes());
+    h.update(b"\0");
+    h.update(path.as_bytes());
+    h.update(b"\0");
+    h.update(line_before.trim_ascii_start());
+    h.update(b"\0<value>\0");
+    h.update(line_after.trim_ascii_end());
+    h.update(b"\0");
+    h.update(occurrence.to_le_bytes());
+    let digest = h.finalize();
+    hex(&digest[..16])
+}
+
+/// Hash of the masked line alone, to number repeated identical lines within a file.
+pub fn masked_line_key(rule: usize, line_before: &[u8], line_after: &[u8]) -> u64 {
+    let mut h = Sha256::new();
+    h.update((rule as u64).to_le_bytes());
+    h.update(line_before.trim_ascii_start());
+    h.update(b"\0");
+    h.update(line_after.trim_ascii_end());
+    let d = h.finalize();
+    u64::from_le_bytes(d[..8].try_into().expect("8 bytes"))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_partial() {
+        assert_eq!(
+            redact(
+                b"jane.doe@example.com",
+                RedactStyle::Email,
+                Redaction::Partial
+            ),
+            "j*******@e******.com"
+        );
+        assert_eq!(
+            redact(b"a@b.io", RedactStyle::Email, Redaction::Partial),
+            "a*@b*.io"
+        );
+    }
+
+    #[test]
+    fn tail_keeps_separators_and_last_two() {
+        assert_eq!(
+            redact(
+                b"4539-1488-0343-6467",
+                RedactStyle::Tail,
+                Redaction::Partial
+            ),
+            "****-****-****-**67"
+        );
+        assert_eq!(
+            redact(b"203.0.113.9", RedactStyle::Tail, Redaction::Partial),
+            "***.*.**3.9"
+        );
+        assert_eq!(
+            redact(b"10.0.0.1", RedactStyle::Tail, Redaction::Partial),
+            "**.*.*.*"
+        );
+    }
+
+    #[test]
+    fn full_and_none() {
+        assert_eq!(
+            redact(b"123-45-6789", RedactStyle::Tail, Redaction::Full),
+            "[REDACTED]"
+        );
+        assert_eq!(
+            redact(b"123-45-6789", RedactStyle::Tail, Redaction::None),
+            "123-45-6789"
+        );
+    }
+
+    #[test]
+    fn fingerprint_ignores_value_and_line_number_but_not_occurrence() {
+        let a = fingerprint("email", "a.txt", b"  to: ", b" ok", 0);
+        let b = fingerprint("email", "a.txt", b"to: ", b" ok  ", 0);
+        assert_eq!(a, b);
+        assert_ne!(a, fingerprint("email", "a.txt", b"to: ", b" ok", 1));
+        assert_ne!(a, fingerprint("email", "b.txt", b"to: ", b" ok", 0));
+        assert_eq!(a.len(), 32);
+    }
+}

@@ -1,0 +1,25 @@
+//! The `piiscan` binary: parse arguments, run, map the result to an exit code.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use piiscan::cli::Cli;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match piiscan::commands::dispatch(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            // A closed pipe (`piiscan scan | head`) is the reader's choice, not an error.
+            if err.chain().any(|e| {
+                e.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("piiscan: error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}

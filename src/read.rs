@@ -1,0 +1,141 @@
+//! Reading inputs into bytes for the scanner, in bounded memory.
+//!
+//! Every input is scanned as a sequence of chunks (at most `CHUNK_SIZE` bytes, with an overlap
+//! carried over so nothing is lost at a boundary), so memory stays bounded whatever the size.
+//!
+//! Files up to `CHUNK_SIZE` are read whole with one `read`. A larger file is memory-mapped only
+//! when it looks settled: its modification time is more than `SETTLED_AFTER` in the past. A
+//! mapped file that another process truncates makes the next access to a vanished page raise
+//! SIGBUS and kill the scan, and the files that get truncated are the ones being written to
+//! right now (a live log, `logrotate copytruncate`). Those, and anything not a regular file,
+//! are read with plain `read` calls into a reused buffer instead, which at worst sees a short
+//! read. Pages of the mapping already scanned are released as the scan moves on, so a mapped
+//! 2 GB file does not hold 2 GB resident.
+
+use std::fs::{File, Metadata};
+use std::io::{self, Read};
+use std::path::Path;
+use std::time::{Duration, SystemTime};
+
+use memmap2::{Mmap, UncheckedAdvice};
+
+/// The most bytes scanned at once.
+pub const CHUNK_SIZE: usize = 8 << 20;
+
+/// Bytes carried from one chunk into the next (at least one maximal match and its context).
+pub const OVERLAP: usize = 4096;
+
+/// A file modified longer ago than this is taken not to be written to any more.
+pub const SETTLED_AFTER: Duration = Duration::from_secs(300);
+
+/// An opened input.
+pub enum Opened {
+    /// A settled large regular file, mapped read-only.
+    Mapped(Mmap),
+    /// Anything read with `read` calls (small files, live files, stdin).
+    Stream(Box<dyn Read + Send>),
+}
+
+/// Open a file from the walk, choosing between mapping and reading as explained above.
+pub fn open_file(path: &Path, meta: &Metadata, allow_mmap: bool) -> io::Result<Opened> {
+    let file = File::open(path)?;
+    let large = meta.len() > CHUNK_SIZE as u64;
+    let settled = meta
+        .modified()
+        .ok()
+        .and_then(|m| SystemTime::now().duration_since(m).ok())
+        .is_some_and(|age| age > SETTLED_AFTER);
+    if allow_mmap && large && settled && meta.is_file() {
+        // SAFETY: the mapping is read-only and the file is settled (see the module docs); a
+        // concurrent truncation of a settled file is the one case this cannot rule out.
+        if let Ok(map) = unsafe { Mmap::map(&file) } {
+            let _ = map.advise(memmap2::Advice::Sequential);
+            return Ok(Opened::Mapped(map));
+        }
+    }
+    Ok(Opened::Stream(Box::new(file)))
+}
+
+/// Tell the kernel the scanned part of a mapping is no longer needed, to keep RSS bounded.
+pub fn release_mapped(map: &Mmap, upto: usize) {
+    let page = 4096;
+    let len = upto / page * page;
+    if len > 0 {
+        // SAFETY: the mapping is a read-only, file-backed shared mapping: dropping its pages only
+        // makes the kernel read them again from the file if they are touched later.
+        unsafe {
+            let _ = map.unchecked_advise_range(UncheckedAdvice::DontNeed, 0, len);
+        }
+    }
+}
+
+/// Fill `buf` from `reader` until it holds `want` bytes or the input ends. Returns whether the
+/// input ended. Interrupted reads are retried.
+pub fn fill(reader: &mut dyn Read, buf: &mut Vec<u8>, want: usize) -> io::Result<bool> {
+    while buf.len() < want {
+        let old = buf.len();
+        buf.resize(want, 0);
+        match reader.read(&mut buf[old..]) {
+            Ok(0) => {
+                buf.truncate(old);
+                return Ok(true);
+            }
+            Ok(n) => buf.truncate(old + n),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => buf.truncate(old),
+            Err(e) => {
+                buf.truncate(old);
+                return Err(e);
+            }
+        }
+    }
+    Ok(false)
+}
+
+/// Where to end the part of a chunk reported now: after the last newline in the overlap, so
+/// that lines are whole, else `OVERLAP` bytes before the end.
+pub fn chunk_cut(hay: &[u8], eof: bool) -> usize {
+    if eof {
+        return hay.len();
+    }
+    let tail_start = hay.len().saturating_sub(OVERLAP);
+    match memchr::memrchr(b'\n', &hay[tail_start..]) {
+        Some(p) if tail_start + p + 1 < hay.len() || tail_start == 0 => tail_start + p + 1,
+        _ => tail_start,
+    }
+}
+
+/// Does this look like a binary file (a NUL byte near the start)?
+pub fn looks_binary(head: &[u8]) -> bool {
+    memchr::memchr(0, &head[..head.len().min(8192)]).is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fill_reads_until_want_or_eof() {
+        let mut r: &[u8] = b"hello world";
+        let mut buf = Vec::new();
+        assert!(!fill(&mut r, &mut buf, 5).unwrap());
+        assert_eq!(buf, b"hello");
+        assert!(fill(&mut r, &mut buf, 100).unwrap());
+        assert_eq!(buf, b"hello world");
+    }
+
+    #[test]
+    fn cut_prefers_a_newline_in_the_overlap() {
+        let mut hay = vec![b'a'; OVERLAP * 2];
+        hay[OVERLAP * 2 - 10] = b'\n';
+        assert_eq!(chunk_cut(&hay, false), OVERLAP * 2 - 9);
+        let hay = vec![b'a'; OVERLAP * 2];
+        assert_eq!(chunk_cut(&hay, false), OVERLAP);
+        assert_eq!(chunk_cut(&hay, true), OVERLAP * 2);
+    }
+
+    #[test]
+    fn binary_detection() {
+        assert!(looks_binary(b"abc\0def"));
+        assert!(!looks_binary("héllo".as_bytes()));
+    }
+}

@@ -1,0 +1,141 @@
+//! JSON and JSON Lines.
+//!
+//! One finding is one object with exactly these fields (docs/output.md is the reference):
+//! `rule`, `name`, `categories`, `ccpa`, `confidence`, `path`, `line`, `column`, `byte_offset`,
+//! `length`, `redacted`, `fingerprint`, `context`, plus `value` with `--redact none` and
+//! `explain` with `--explain`. JSON Lines writes one per line as findings arrive; JSON writes
+//! `{"findings": [...], "summary": {...}}` with the totals and skipped inputs.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::{Reporter, RunInfo, Totals};
+use crate::finding::{Context, Explain, Finding};
+
+/// The serialized form of a finding.
+#[derive(Serialize)]
+pub struct FindingJson<'a> {
+    pub rule: &'a str,
+    pub name: &'a str,
+    pub categories: &'a [String],
+    pub ccpa: &'a [String],
+    pub confidence: &'a str,
+    pub path: &'a str,
+    pub line: u64,
+    pub column: u64,
+    pub byte_offset: u64,
+    pub length: u64,
+    pub redacted: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<&'a str>,
+    pub fingerprint: &'a str,
+    pub context: &'a Context,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explain: Option<&'a Explain>,
+}
+
+impl<'a> FindingJson<'a> {
+    pub fn new(run: &'a RunInfo, f: &'a Finding) -> FindingJson<'a> {
+        let rule = &run.rules.rules[f.rule];
+        FindingJson {
+            rule: &rule.rule.id,
+            name: &rule.rule.name,
+            categories: &rule.categories,
+            ccpa: &rule.ccpa,
+            confidence: f.confidence.as_str(),
+            path: &f.path,
+            line: f.line,
+            column: f.column,
+            byte_offset: f.byte_offset,
+            length: f.length,
+            redacted: &f.redacted,
+            value: f.value.as_deref(),
+            fingerprint: &f.fingerprint,
+            context: &f.context,
+            explain: f.explain.as_ref(),
+        }
+    }
+}
+
+pub struct Json {
+    out: Box<dyn Write + Send>,
+    lines: bool,
+    any: bool,
+}
+
+impl Json {
+    pub fn document(out: Box<dyn Write + Send>) -> Json {
+        Json {
+            out,
+            lines: false,
+            any: false,
+        }
+    }
+    pub fn lines(out: Box<dyn Write + Send>) -> Json {
+        Json {
+            out,
+            lines: true,
+            any: false,
+        }
+    }
+}
+
+impl Reporter for Json {
+    fn findings(&mut self, run: &RunInfo, findings: &[Finding]) -> io::Result<()> {
+        for f in findings {
+            if self.lines {
+                serde_json::to_writer(&mut self.out, &FindingJson::new(run, f))?;
+                self.out.write_all(b"\n")?;
+            } else {
+                self.out.write_all(if self.any {
+                    b",\n  "
+                } else {
+                    b"{\"findings\": [\n  "
+                })?;
+                serde_json::to_writer(&mut self.out, &FindingJson::new(run, f))?;
+            }
+            self.any = true;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, _run: &RunInfo, totals: &Totals) -> io::Result<()> {
+        if !self.lines {
+            self.out.write_all(if self.any {
+                b"\n],\n\"summary\": "
+            } else {
+                b"{\"findings\": [],\n\"summary\": "
+            })?;
+            serde_json::to_writer_pretty(&mut self.out, &SummaryJson::new(totals))?;
+            self.out.write_all(b"}\n")?;
+        }
+        self.out.flush()
+    }
+}
+
+/// The `summary` object of a JSON document (and of `--format summary --output x.json`).
+#[derive(Serialize)]
+pub struct SummaryJson<'a> {
+    pub version: &'a str,
+    pub files_scanned: u64,
+    pub bytes_scanned: u64,
+    pub findings: u64,
+    pub by_rule: &'a std::collections::BTreeMap<String, u64>,
+    pub by_category: &'a std::collections::BTreeMap<String, super::CategoryTotals>,
+    pub skipped: &'a [crate::discover::Skipped],
+}
+
+impl<'a> SummaryJson<'a> {
+    pub fn new(t: &'a Totals) -> SummaryJson<'a> {
+        SummaryJson {
+            version: env!("CARGO_PKG_VERSION"),
+            files_scanned: t.files_scanned,
+            bytes_scanned: t.bytes_scanned,
+            findings: t.findings,
+            by_rule: &t.by_rule,
+            by_category: &t.by_category,
+            skipped: &t.skipped,
+        }
+    }
+}

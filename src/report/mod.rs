@@ -1,0 +1,129 @@
+//! Reporting: sinks that receive findings in a stable order (path, then offset) and write one
+//! format each. Reporters know nothing of regexes; they see findings and totals.
+
+mod json;
+mod summary;
+mod text;
+
+use std::collections::{BTreeMap, HashSet};
+use std::io::{self, Write};
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::cli::Format;
+use crate::discover::Skipped;
+use crate::finding::{Confidence, Finding};
+use crate::scan::RuleSet;
+
+pub use json::FindingJson;
+
+/// What every reporter may need to know about the run.
+pub struct RunInfo<'a> {
+    pub rules: &'a RuleSet,
+    pub color: bool,
+}
+
+/// A sink for findings. `findings` is called once per input, in path order.
+pub trait Reporter {
+    fn findings(&mut self, run: &RunInfo, findings: &[Finding]) -> io::Result<()>;
+    fn finish(&mut self, run: &RunInfo, totals: &Totals) -> io::Result<()>;
+}
+
+pub fn reporter(format: Format, out: Box<dyn Write + Send>) -> Box<dyn Reporter> {
+    match format {
+        Format::Text => Box::new(text::Text::new(out)),
+        Format::Json => Box::new(json::Json::document(out)),
+        Format::Jsonl => Box::new(json::Json::lines(out)),
+        Format::Summary => Box::new(summary::Summary::new(out)),
+    }
+}
+
+/// Findings and distinct values of one category, with the confidence split.
+#[derive(Debug, Default, Serialize, Clone)]
+pub struct CategoryTotals {
+    pub findings: u64,
+    pub distinct_values: u64,
+    pub low: u64,
+    pub medium: u64,
+    pub high: u64,
+    /// Where the findings are, most first (directories, at most ten).
+    pub top_paths: Vec<(String, u64)>,
+    #[serde(skip)]
+    values: HashSet<u64>,
+    #[serde(skip)]
+    dirs: BTreeMap<String, u64>,
+}
+
+/// Counts for the whole run.
+#[derive(Debug, Default, Serialize)]
+pub struct Totals {
+    pub files_scanned: u64,
+    pub bytes_scanned: u64,
+    pub findings: u64,
+    pub by_rule: BTreeMap<String, u64>,
+    pub by_category: BTreeMap<String, CategoryTotals>,
+    pub skipped: Vec<Skipped>,
+    #[serde(skip)]
+    pub duration: Duration,
+}
+
+impl Totals {
+    pub fn add(&mut self, rules: &RuleSet, f: &Finding) {
+        self.findings += 1;
+        let rule = &rules.rules[f.rule];
+        *self.by_rule.entry(rule.rule.id.clone()).or_default() += 1;
+        let dir = match f.path.rfind('/') {
+            Some(i) => &f.path[..i],
+            None => ".",
+        };
+        for cat in &rule.categories {
+            let t = self.by_category.entry(cat.clone()).or_default();
+            t.findings += 1;
+            match f.confidence {
+                Confidence::Low => t.low += 1,
+                Confidence::Medium => t.medium += 1,
+                Confidence::High => t.high += 1,
+            }
+            t.values.insert(f.value_hash);
+            t.distinct_values = t.values.len() as u64;
+            match t.dirs.get_mut(dir) {
+                Some(n) => *n += 1,
+                None => {
+                    t.dirs.insert(dir.to_string(), 1);
+                }
+            }
+        }
+    }
+
+    /// Settle derived fields (top paths) before reporting.
+    pub fn finalize(&mut self) {
+        for t in self.by_category.values_mut() {
+            let mut dirs: Vec<(String, u64)> =
+                t.dirs.iter().map(|(d, n)| (d.clone(), *n)).collect();
+            dirs.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            dirs.truncate(10);
+            t.top_paths = dirs;
+        }
+    }
+
+    /// Categories in report order: undeclared ones first (the most important thing an audit
+    /// finds), then the declared ones in policy order.
+    pub fn categories_in_order<'a>(
+        &'a self,
+        rules: &RuleSet,
+    ) -> Vec<(&'a str, &'a CategoryTotals)> {
+        let mut out: Vec<(&str, &CategoryTotals)> = self
+            .by_category
+            .iter()
+            .filter(|(id, _)| id.starts_with("undeclared:"))
+            .map(|(id, t)| (id.as_str(), t))
+            .collect();
+        for cat in &rules.policy.categories {
+            if let Some((id, t)) = self.by_category.get_key_value(&cat.id) {
+                out.push((id.as_str(), t));
+            }
+        }
+        out
+    }
+}

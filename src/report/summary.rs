@@ -1,0 +1,96 @@
+//! The data map: per category, how many findings, how many distinct values, the confidence
+//! split and where they are. Undeclared categories come first.
+
+use std::io::{self, Write};
+
+use super::{Reporter, RunInfo, Totals};
+use crate::finding::Finding;
+
+pub struct Summary {
+    out: Box<dyn Write + Send>,
+}
+
+impl Summary {
+    pub fn new(out: Box<dyn Write + Send>) -> Summary {
+        Summary { out }
+    }
+}
+
+impl Reporter for Summary {
+    fn findings(&mut self, _run: &RunInfo, _findings: &[Finding]) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn finish(&mut self, run: &RunInfo, totals: &Totals) -> io::Result<()> {
+        let o = &mut self.out;
+        writeln!(
+            o,
+            "piiscan data map: {} files, {} bytes scanned, {} findings, {} inputs skipped",
+            totals.files_scanned,
+            totals.bytes_scanned,
+            totals.findings,
+            totals.skipped.len()
+        )?;
+        writeln!(o)?;
+        writeln!(
+            o,
+            "{:<34} {:>9} {:>9} {:>7} {:>7} {:>7}  top locations",
+            "category", "findings", "distinct", "high", "medium", "low"
+        )?;
+        let ordered = totals.categories_in_order(run.rules);
+        for (id, t) in &ordered {
+            let top: Vec<String> = t
+                .top_paths
+                .iter()
+                .take(3)
+                .map(|(p, n)| format!("{p} ({n})"))
+                .collect();
+            let marker = if id.starts_with("undeclared:") {
+                "! "
+            } else {
+                "  "
+            };
+            writeln!(
+                o,
+                "{marker}{:<32} {:>9} {:>9} {:>7} {:>7} {:>7}  {}",
+                id,
+                t.findings,
+                t.distinct_values,
+                t.high,
+                t.medium,
+                t.low,
+                top.join(", ")
+            )?;
+        }
+        let declared_none: Vec<&str> = run
+            .rules
+            .policy
+            .categories
+            .iter()
+            .filter(|c| !totals.by_category.contains_key(&c.id))
+            .map(|c| c.id.as_str())
+            .collect();
+        if !declared_none.is_empty() {
+            writeln!(
+                o,
+                "  (declared, nothing found: {})",
+                declared_none.join(", ")
+            )?;
+        }
+        if ordered.iter().any(|(id, _)| id.starts_with("undeclared:")) {
+            writeln!(o)?;
+            writeln!(
+                o,
+                "! = personal data in a category the policy does not declare"
+            )?;
+        }
+        if !totals.by_rule.is_empty() {
+            writeln!(o)?;
+            writeln!(o, "{:<34} {:>9}", "rule", "findings")?;
+            for (rule, n) in &totals.by_rule {
+                writeln!(o, "  {rule:<32} {n:>9}")?;
+            }
+        }
+        o.flush()
+    }
+}

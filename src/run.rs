@@ -1,0 +1,189 @@
+//! Driving a scan: discover inputs, search them on worker threads, and hand the results to one
+//! reporter in path order.
+//!
+//! Workers take inputs by index from a shared counter and send each input's findings through a
+//! channel; the reporting thread puts them back in order. Workers never run more than
+//! `AHEAD_PER_THREAD` inputs ahead of the reporter, so results waiting to be written stay bounded.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Instant;
+
+use anyhow::{Context as _, Result};
+
+use crate::config::Config;
+use crate::discover::{self, InputFile, Skipped};
+use crate::read;
+use crate::report::{self, RunInfo, Totals};
+use crate::scan::Scanner;
+use crate::search::{self, Gap, Outcome};
+
+const AHEAD_PER_THREAD: usize = 64;
+
+/// What a finished run reports back to `main`.
+#[derive(Debug)]
+pub struct RunResult {
+    pub totals: Totals,
+    /// Whether any reported finding reached `--fail-on`.
+    pub failed: bool,
+}
+
+pub fn scan(config: &Config) -> Result<RunResult> {
+    let started = Instant::now();
+    let out: Box<dyn Write + Send> = match &config.output {
+        Some(path) => Box::new(BufWriter::with_capacity(
+            1 << 16,
+            File::create(path)
+                .with_context(|| format!("cannot create output file {}", path.display()))?,
+        )),
+        None => Box::new(BufWriter::with_capacity(1 << 16, io::stdout())),
+    };
+    let mut reporter = report::reporter(config.format, out);
+    let run = RunInfo {
+        rules: &config.rules,
+        color: config.color,
+    };
+
+    let discovered = discover::discover(config);
+    let mut totals = Totals {
+        skipped: discovered.skipped,
+        ..Totals::default()
+    };
+    let files = discovered.files;
+    let mut failed = false;
+
+    let next = AtomicUsize::new(0);
+    let written = Arc::new((Mutex::new(0usize), Condvar::new()));
+    let window = AHEAD_PER_THREAD * config.threads.max(1);
+    let (tx, rx) = mpsc::sync_channel::<(usize, Outcome)>(window);
+
+    let write_result: io::Result<()> = std::thread::scope(|s| {
+        for _ in 0..config.threads.max(1).min(files.len().max(1)) {
+            let tx = tx.clone();
+            let (next, files, written) = (&next, &files, written.clone());
+            s.spawn(move || {
+                let mut scanner = Scanner::new(&config.rules);
+                let mut buf = Vec::new();
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= files.len() {
+                        break;
+                    }
+                    {
+                        let (lock, cv) = &*written;
+                        let mut w = lock.lock().expect("progress lock");
+                        while i >= *w + window {
+                            w = cv.wait(w).expect("progress lock");
+                        }
+                    }
+                    let outcome = search_file(&mut scanner, &files[i], config, &mut buf);
+                    if tx.send((i, outcome)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+
+        let mut pending: BTreeMap<usize, Outcome> = BTreeMap::new();
+        let mut next_out = 0;
+        let mut result = Ok(());
+        for (i, outcome) in rx {
+            pending.insert(i, outcome);
+            while let Some(outcome) = pending.remove(&next_out) {
+                if result.is_ok() {
+                    result = record(
+                        &mut *reporter,
+                        &run,
+                        config,
+                        &files[next_out],
+                        outcome,
+                        &mut totals,
+                        &mut failed,
+                    );
+                }
+                next_out += 1;
+                let (lock, cv) = &*written;
+                *lock.lock().expect("progress lock") = next_out;
+                cv.notify_all();
+            }
+            if result.is_err() {
+                // Stop the workers quickly: nobody reads what they would produce.
+                next.store(usize::MAX / 2, Ordering::Relaxed);
+                let (lock, cv) = &*written;
+                *lock.lock().expect("progress lock") = usize::MAX / 2;
+                cv.notify_all();
+            }
+        }
+        result
+    });
+    write_result?;
+    totals.duration = started.elapsed();
+    totals.finalize();
+    for s in &totals.skipped {
+        eprintln!("piiscan: skipped {}: {}", s.path, s.reason);
+    }
+    reporter.finish(&run, &totals)?;
+    Ok(RunResult { totals, failed })
+}
+
+fn search_file(
+    scanner: &mut Scanner<'_>,
+    file: &InputFile,
+    config: &Config,
+    buf: &mut Vec<u8>,
+) -> Outcome {
+    let opened = std::fs::metadata(&file.path)
+        .and_then(|meta| read::open_file(&file.path, &meta, config.mmap));
+    match opened {
+        Ok(opened) => search::search(
+            scanner,
+            opened,
+            &Arc::from(file.display.as_str()),
+            &config.options,
+            buf,
+        ),
+        Err(e) => Outcome {
+            gap: Some(Gap::Skipped(format!("cannot read: {e}"))),
+            ..Outcome::default()
+        },
+    }
+}
+
+fn record(
+    reporter: &mut dyn report::Reporter,
+    run: &RunInfo,
+    config: &Config,
+    file: &InputFile,
+    outcome: Outcome,
+    totals: &mut Totals,
+    failed: &mut bool,
+) -> io::Result<()> {
+    match outcome.gap {
+        Some(Gap::Skipped(reason)) => {
+            totals.skipped.push(Skipped {
+                path: file.display.clone(),
+                reason,
+            });
+            return Ok(());
+        }
+        Some(Gap::Incomplete { reason, .. }) => totals.skipped.push(Skipped {
+            path: file.display.clone(),
+            reason: format!("incomplete: {reason}"),
+        }),
+        None => {}
+    }
+    totals.files_scanned += 1;
+    totals.bytes_scanned += outcome.bytes;
+    for f in &outcome.findings {
+        totals.add(run.rules, f);
+        if config.fail_on.is_some_and(|level| f.confidence >= level) {
+            *failed = true;
+        }
+    }
+    reporter.findings(run, &outcome.findings)
+}

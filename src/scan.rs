@@ -1,0 +1,400 @@
+//! The rule engine: one compiled rule set, shared by all threads, and a per-thread scanner
+//! that turns bytes into candidate matches in a single pass.
+//!
+//! Every rule's pattern goes into one multi-pattern regex (regex-automata's meta engine, lazy
+//! DFA, ASCII mode, no capture tracking). One forward pass over the bytes yields the leftmost
+//! candidate of any rule; the judge then validates it. When the judge rejects a candidate (a
+//! number failing Luhn, say), the other rules are tried anchored at the same start, and the
+//! search resumes one byte later: rejection never hides another rule's match. Captures (the
+//! optional `value` group) are computed only for candidates, never for the whole input. See
+//! docs/ARCHITECTURE.md.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex_automata::meta;
+use regex_automata::util::syntax;
+use regex_automata::{Anchored, Input, PatternID};
+
+use crate::rules::{Policy, Rule, RuleError};
+use crate::validate::{self, Validator};
+
+/// Longest input one candidate may span; chunked reading keeps at least this much overlap.
+pub const MAX_MATCH_LEN: usize = 1024;
+
+/// Regex size limit per rule, so a hostile user rule cannot exhaust memory.
+const RULE_REGEX_SIZE_LIMIT: usize = 4 << 20;
+
+/// Compile one rule's pattern as the engine interprets it (bytes, ASCII classes).
+pub fn compile_rule_regex(pattern: &str) -> Result<regex::bytes::Regex, String> {
+    regex::bytes::RegexBuilder::new(pattern)
+        .unicode(false)
+        .size_limit(RULE_REGEX_SIZE_LIMIT)
+        .build()
+        .map_err(|e| {
+            e.to_string()
+                .lines()
+                .last()
+                .unwrap_or_default()
+                .trim()
+                .to_string()
+        })
+}
+
+/// How a word from a rule's lists affects a match near it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WordRole {
+    Keyword,
+    Context,
+    Negative,
+}
+
+/// A rule ready to run.
+#[derive(Debug)]
+pub struct CompiledRule {
+    pub rule: Rule,
+    /// The rule's own regex, used only to find the `value` group inside a candidate.
+    value_regex: Option<regex::bytes::Regex>,
+    pub validator: Option<Validator>,
+    /// `reject_if_preceded_by`, anchored at the end of what precedes the value.
+    pub preceded_by: Option<regex::bytes::Regex>,
+    /// `reject_if_followed_by`, anchored at the start of what follows the value.
+    pub followed_by: Option<regex::bytes::Regex>,
+    /// Policy categories, with undeclared ones as `undeclared:<id>`.
+    pub categories: Vec<String>,
+    pub ccpa: Vec<String>,
+}
+
+/// All rules compiled once; immutable and shared by every scanning thread.
+#[derive(Debug)]
+pub struct RuleSet {
+    pub rules: Vec<CompiledRule>,
+    pub policy: Policy,
+    multi: meta::Regex,
+    /// Every keyword/context word of every rule, ASCII case-insensitive.
+    words: Option<AhoCorasick>,
+    /// For each word pattern: which rules use it and how.
+    word_uses: Vec<Vec<(usize, WordRole)>>,
+    word_text: Vec<String>,
+}
+
+/// A confirmed regex match of one rule, before judging.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Candidate {
+    pub rule: usize,
+    /// The span of the whole pattern match.
+    pub start: usize,
+    pub end: usize,
+    /// The span reported (the `value` group, or the whole match).
+    pub value_start: usize,
+    pub value_end: usize,
+}
+
+impl RuleSet {
+    pub fn new(rules: Vec<Rule>, policy: Policy) -> Result<RuleSet, RuleError> {
+        let patterns: Vec<&str> = rules.iter().map(|r| r.pattern.as_str()).collect();
+        let multi = meta::Regex::builder()
+            .syntax(syntax::Config::new().unicode(false).utf8(false))
+            .configure(
+                meta::Config::new()
+                    .which_captures(regex_automata::nfa::thompson::WhichCaptures::Implicit)
+                    .utf8_empty(false)
+                    .hybrid_cache_capacity(16 << 20)
+                    .nfa_size_limit(Some(64 << 20)),
+            )
+            .build_many(&patterns)
+            .map_err(|e| RuleError::File {
+                file: "<rules>".into(),
+                message: format!("the rule set does not compile: {e}"),
+            })?;
+
+        let mut word_text: Vec<String> = Vec::new();
+        let mut word_uses: Vec<Vec<(usize, WordRole)>> = Vec::new();
+        let mut compiled = Vec::with_capacity(rules.len());
+        for (index, rule) in rules.into_iter().enumerate() {
+            let lists = [
+                (&rule.keywords, WordRole::Keyword),
+                (&rule.context, WordRole::Context),
+                (&rule.negative_context, WordRole::Negative),
+            ];
+            for (list, role) in lists {
+                for word in list {
+                    let word = word.to_ascii_lowercase();
+                    let id = match word_text.iter().position(|w| *w == word) {
+                        Some(id) => id,
+                        None => {
+                            word_text.push(word);
+                            word_uses.push(Vec::new());
+                            word_text.len() - 1
+                        }
+                    };
+                    word_uses[id].push((index, role));
+                }
+            }
+            let value_regex =
+                if rule.pattern.contains("(?P<value>") || rule.pattern.contains("(?<value>") {
+                    Some(
+                        compile_rule_regex(&rule.pattern).map_err(|message| RuleError::Rule {
+                            file: "<rules>".into(),
+                            rule: rule.id.clone(),
+                            message,
+                        })?,
+                    )
+                } else {
+                    None
+                };
+            let validator = rule.validator.as_deref().and_then(validate::lookup);
+            let anchored =
+                |re: &Option<String>, wrap: fn(&str) -> String| -> Result<_, RuleError> {
+                    re.as_deref()
+                        .map(|re| {
+                            compile_rule_regex(&wrap(re)).map_err(|message| RuleError::Rule {
+                                file: "<rules>".into(),
+                                rule: rule.id.clone(),
+                                message,
+                            })
+                        })
+                        .transpose()
+                };
+            let preceded_by = anchored(&rule.reject_if_preceded_by, |re| format!("(?:{re})\\z"))?;
+            let followed_by = anchored(&rule.reject_if_followed_by, |re| format!("\\A(?:{re})"))?;
+            compiled.push(CompiledRule {
+                categories: policy.classify(&rule.categories),
+                ccpa: policy.ccpa(&rule.categories, &rule.ccpa),
+                rule,
+                value_regex,
+                validator,
+                preceded_by,
+                followed_by,
+            });
+        }
+        let words = if word_text.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::Standard)
+                    .build(&word_text)
+                    .map_err(|e| RuleError::File {
+                        file: "<rules>".into(),
+                        message: format!("keywords do not compile: {e}"),
+                    })?,
+            )
+        };
+        Ok(RuleSet {
+            rules: compiled,
+            policy,
+            multi,
+            words,
+            word_uses,
+            word_text,
+        })
+    }
+
+    pub fn find_rule(&self, id: &str) -> Option<usize> {
+        self.rules.iter().position(|r| r.rule.id == id)
+    }
+
+    /// Words of `rule` found in `window`, as (role, word) pairs, each word once.
+    /// A word must start at a word boundary; short words (< 4 letters) must also end at one,
+    /// so that `ip` matches `client_ip` but not `zip` or `ipsum`.
+    pub fn words_near<'s>(
+        &'s self,
+        rule: usize,
+        window: &[u8],
+        mut found: impl FnMut(WordRole, &'s str),
+    ) {
+        let Some(ac) = &self.words else { return };
+        let mut seen: u64 = 0;
+        for m in ac.find_overlapping_iter(window) {
+            let id = m.pattern().as_usize();
+            let Some(&(_, role)) = self.word_uses[id].iter().find(|(r, _)| *r == rule) else {
+                continue;
+            };
+            if !word_bounded(window, m.start(), m.end()) {
+                continue;
+            }
+            let bit = 1u64 << (id % 64);
+            if seen & bit != 0 {
+                continue;
+            }
+            seen |= bit;
+            found(role, &self.word_text[id]);
+        }
+    }
+
+    /// Whether the rule has any keyword (a prefilter requirement).
+    pub fn has_keywords(&self, rule: usize) -> bool {
+        !self.rules[rule].rule.keywords.is_empty()
+    }
+}
+
+fn word_bounded(hay: &[u8], start: usize, end: usize) -> bool {
+    let before_ok = start == 0 || {
+        let b = hay[start - 1];
+        !b.is_ascii_alphabetic() || (b.is_ascii_lowercase() && hay[start].is_ascii_uppercase())
+    };
+    let after_ok = end - start >= 4 || end == hay.len() || {
+        let a = hay[end];
+        !a.is_ascii_alphabetic() || (hay[end - 1].is_ascii_lowercase() && a.is_ascii_uppercase())
+    };
+    before_ok && after_ok
+}
+
+/// Per-thread scanning state: the regex engine's cache and a captures buffer.
+pub struct Scanner<'s> {
+    set: &'s RuleSet,
+    cache: meta::Cache,
+}
+
+impl<'s> Scanner<'s> {
+    pub fn new(set: &'s RuleSet) -> Scanner<'s> {
+        Scanner {
+            set,
+            cache: set.multi.create_cache(),
+        }
+    }
+
+    pub fn rule_set(&self) -> &'s RuleSet {
+        self.set
+    }
+
+    /// Offer every candidate that starts before `limit` in `hay` to `judge`, left to right.
+    /// `judge` returns true to accept the candidate (the search goes on after it) or false to
+    /// reject it (other rules are tried at the same start, then the search goes on one byte
+    /// later). Candidates ending exactly at the end of a non-final chunk are deferred to the
+    /// next chunk, which starts with an overlap, so no match is cut in two.
+    pub fn scan(
+        &mut self,
+        hay: &[u8],
+        limit: usize,
+        eof: bool,
+        mut judge: impl FnMut(&[u8], Candidate) -> bool,
+    ) {
+        let mut at = 0;
+        while at < limit {
+            let input = Input::new(hay).span(at..hay.len());
+            let Some(m) = self.set.multi.search_with(&mut self.cache, &input) else {
+                return;
+            };
+            if m.start() >= limit {
+                return;
+            }
+            if m.is_empty() {
+                at = m.start() + 1;
+                continue;
+            }
+            if !eof && m.end() == hay.len() {
+                return;
+            }
+            let first = m.pattern().as_usize();
+            if self.offer(hay, first, m.start(), m.end(), &mut judge) {
+                at = m.end();
+                continue;
+            }
+            // Rejected: give every other rule a chance at this start before moving on.
+            let mut accepted_end = None;
+            for rule in 0..self.set.rules.len() {
+                if rule == first {
+                    continue;
+                }
+                let input = Input::new(hay)
+                    .span(m.start()..hay.len())
+                    .anchored(Anchored::Pattern(PatternID::must(rule)));
+                if let Some(other) = self.set.multi.search_with(&mut self.cache, &input) {
+                    if other.is_empty() || (!eof && other.end() == hay.len()) {
+                        continue;
+                    }
+                    if self.offer(hay, rule, other.start(), other.end(), &mut judge) {
+                        accepted_end = Some(other.end());
+                        break;
+                    }
+                }
+            }
+            at = accepted_end.unwrap_or(m.start() + 1);
+        }
+    }
+
+    fn offer(
+        &mut self,
+        hay: &[u8],
+        rule: usize,
+        start: usize,
+        end: usize,
+        judge: &mut impl FnMut(&[u8], Candidate) -> bool,
+    ) -> bool {
+        let (value_start, value_end) = match &self.set.rules[rule].value_regex {
+            None => (start, end),
+            Some(re) => {
+                // Look-around needs the surrounding bytes: search the whole window anchored at
+                // the candidate's start.
+                let Some(caps) = re.captures_at(&hay[..end], start) else {
+                    return false;
+                };
+                match caps.name("value") {
+                    Some(v) if !v.is_empty() => (v.start(), v.end()),
+                    _ => return false,
+                }
+            }
+        };
+        judge(
+            hay,
+            Candidate {
+                rule,
+                start,
+                end,
+                value_start,
+                value_end,
+            },
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set() -> RuleSet {
+        let rules = crate::rules::load_rules(&[] as &[&std::path::Path]).unwrap();
+        RuleSet::new(rules, Policy::builtin()).unwrap()
+    }
+
+    #[test]
+    fn rejected_candidate_lets_other_rules_match_at_the_same_start() {
+        let set = set();
+        let mut scanner = Scanner::new(&set);
+        let hay = b"x 4111 1111 1111 1112 y";
+        let mut offered = Vec::new();
+        scanner.scan(hay, hay.len(), true, |_, c| {
+            offered.push(set.rules[c.rule].rule.id.clone());
+            false
+        });
+        assert!(offered.len() >= 2, "{offered:?}");
+    }
+
+    #[test]
+    fn candidates_touching_the_end_of_a_chunk_are_deferred() {
+        let set = set();
+        let mut scanner = Scanner::new(&set);
+        let hay = b"mail jane@acme-corp.io";
+        let mut n = 0;
+        scanner.scan(hay, hay.len(), false, |_, _| {
+            n += 1;
+            true
+        });
+        assert_eq!(n, 0);
+        scanner.scan(hay, hay.len(), true, |_, _| {
+            n += 1;
+            true
+        });
+        assert_eq!(n, 1);
+    }
+
+    #[test]
+    fn word_boundaries() {
+        assert!(word_bounded(b"client_ip=", 7, 9));
+        assert!(!word_bounded(b"zip=", 1, 3));
+        assert!(!word_bounded(b"ipsum", 0, 2));
+        assert!(word_bounded(b"clientIp", 6, 8));
+        assert!(word_bounded(b"emails", 0, 5));
+    }
+}

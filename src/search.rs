@@ -1,0 +1,271 @@
+//! Searching one input: its chunks go through the scanner and the judge, and what the judge
+//! keeps becomes a located, redacted, fingerprinted finding.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::io::Read;
+use std::sync::Arc;
+
+use crate::config::ScanOptions;
+use crate::finding::{self, Context, Finding, Redaction};
+use crate::judge::{self, Verdict};
+use crate::read::{self, Opened, CHUNK_SIZE};
+use crate::scan::Scanner;
+
+/// Why an input was not scanned, or not scanned to the end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Gap {
+    /// Not scanned at all (binary, too large, unreadable...).
+    Skipped(String),
+    /// Scanned up to `bytes`, then reading failed: findings before that point are kept.
+    Incomplete { bytes: u64, reason: String },
+}
+
+/// What searching one input produced.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub findings: Vec<Finding>,
+    pub bytes: u64,
+    pub gap: Option<Gap>,
+}
+
+/// Per-input state carried from chunk to chunk.
+struct Cursor {
+    /// Offset in the input of the current chunk's first byte.
+    base: u64,
+    /// Line number at the current chunk's first byte.
+    line: u64,
+    /// Columns already on the current line when a chunk starts mid-line.
+    carry_chars: u64,
+    carry_utf16: u64,
+    /// Occurrences of each (rule, masked line), for fingerprints.
+    occurrences: HashMap<u64, u32>,
+}
+
+/// Search `opened` (already opened from `path`) and return its findings in offset order.
+pub fn search(
+    scanner: &mut Scanner<'_>,
+    opened: Opened,
+    path: &Arc<str>,
+    options: &ScanOptions,
+    buf: &mut Vec<u8>,
+) -> Outcome {
+    let mut out = Outcome::default();
+    let mut cursor = Cursor {
+        base: 0,
+        line: 1,
+        carry_chars: 0,
+        carry_utf16: 0,
+        occurrences: HashMap::new(),
+    };
+    match opened {
+        Opened::Mapped(map) => {
+            let data: &[u8] = &map;
+            if read::looks_binary(data) {
+                out.gap = Some(Gap::Skipped("binary file".into()));
+                return out;
+            }
+            let mut start = 0;
+            loop {
+                let end = (start + CHUNK_SIZE).min(data.len());
+                let eof = end == data.len();
+                let cut = search_chunk(
+                    scanner,
+                    &data[start..end],
+                    eof,
+                    &mut cursor,
+                    path,
+                    options,
+                    &mut out,
+                );
+                start += cut;
+                read::release_mapped(&map, start);
+                if eof {
+                    break;
+                }
+            }
+            out.bytes = data.len() as u64;
+        }
+        Opened::Stream(mut reader) => {
+            buf.clear();
+            let mut first = true;
+            loop {
+                let eof = match read::fill(reader.as_mut(), buf, CHUNK_SIZE) {
+                    Ok(eof) => eof,
+                    Err(e) => {
+                        // Scan what arrived, then report the rest as missing.
+                        if !buf.is_empty() {
+                            search_chunk(scanner, buf, true, &mut cursor, path, options, &mut out);
+                        }
+                        let bytes = cursor.base + buf.len() as u64;
+                        out.bytes = bytes;
+                        out.gap = Some(if bytes == 0 {
+                            Gap::Skipped(format!("cannot read: {e}"))
+                        } else {
+                            Gap::Incomplete {
+                                bytes,
+                                reason: format!("read error after {bytes} bytes: {e}"),
+                            }
+                        });
+                        return out;
+                    }
+                };
+                if first {
+                    first = false;
+                    if read::looks_binary(buf) {
+                        out.gap = Some(Gap::Skipped("binary file".into()));
+                        return out;
+                    }
+                }
+                let cut = search_chunk(scanner, buf, eof, &mut cursor, path, options, &mut out);
+                if eof {
+                    out.bytes = cursor.base;
+                    break;
+                }
+                buf.drain(..cut);
+            }
+        }
+    }
+    out
+}
+
+/// Search an in-memory input (tests, examples, benchmarks).
+pub fn search_bytes(
+    scanner: &mut Scanner<'_>,
+    data: &[u8],
+    path: &str,
+    options: &ScanOptions,
+) -> Vec<Finding> {
+    let reader: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(data.to_vec()));
+    let mut buf = Vec::new();
+    search(
+        scanner,
+        Opened::Stream(reader),
+        &Arc::from(path),
+        options,
+        &mut buf,
+    )
+    .findings
+}
+
+/// Scan one chunk, report the findings that start before its cut, advance the cursor past the
+/// cut, and return the cut.
+fn search_chunk(
+    scanner: &mut Scanner<'_>,
+    hay: &[u8],
+    eof: bool,
+    cursor: &mut Cursor,
+    path: &Arc<str>,
+    options: &ScanOptions,
+    out: &mut Outcome,
+) -> usize {
+    let cut = read::chunk_cut(hay, eof);
+    let set = scanner.rule_set();
+    // Line counting moves forward only: newlines are counted once, between findings.
+    let mut counted_to = 0usize;
+    let mut line = cursor.line;
+    scanner.scan(hay, cut, eof, |hay, cand| {
+        let Verdict::Keep {
+            confidence,
+            key,
+            explain,
+        } = judge::judge(set, hay, cand, options.explain)
+        else {
+            return false;
+        };
+        if confidence < options.min_confidence {
+            return true;
+        }
+        let compiled = &set.rules[cand.rule];
+        let (vs, ve) = (cand.value_start, cand.value_end);
+        line += memchr::memchr_iter(b'\n', &hay[counted_to..vs]).count() as u64;
+        counted_to = vs;
+        let line_start = memchr::memrchr(b'\n', &hay[..vs]).map(|p| p + 1);
+        let (mut chars, mut utf16) = columns(&hay[line_start.unwrap_or(0)..vs]);
+        if line_start.is_none() {
+            chars += cursor.carry_chars;
+            utf16 += cursor.carry_utf16;
+        }
+        let line_start = line_start.unwrap_or(0).max(vs.saturating_sub(512));
+        let line_end = memchr::memchr(b'\n', &hay[ve..])
+            .map_or(hay.len(), |p| ve + p)
+            .min(ve + 512);
+        let (before, after) = (&hay[line_start..vs], &hay[ve..line_end]);
+        let line_key = finding::masked_line_key(cand.rule, before, after);
+        let occurrence = cursor.occurrences.entry(line_key).or_insert(0);
+        let fingerprint = finding::fingerprint(&compiled.rule.id, path, before, after, *occurrence);
+        *occurrence += 1;
+        let value = &hay[vs..ve];
+        let mut hasher = std::hash::DefaultHasher::new();
+        value.hash(&mut hasher);
+        let context = Context { key };
+        out.findings.push(Finding {
+            rule: cand.rule,
+            path: path.clone(),
+            line,
+            column: chars + 1,
+            column_utf16: utf16 + 1,
+            length_utf16: columns(value).1,
+            byte_offset: cursor.base + vs as u64,
+            length: (ve - vs) as u64,
+            confidence,
+            redacted: finding::redact(
+                value,
+                compiled.rule.redact,
+                match options.redaction {
+                    Redaction::None => Redaction::Partial,
+                    other => other,
+                },
+            ),
+            value: (options.redaction == Redaction::None)
+                .then(|| String::from_utf8_lossy(value).into_owned()),
+            fingerprint,
+            value_hash: hasher.finish(),
+            context,
+            explain: explain.map(|e| *e),
+        });
+        true
+    });
+    // Move the cursor to the cut.
+    cursor.line = line + memchr::memchr_iter(b'\n', &hay[counted_to.min(cut)..cut]).count() as u64;
+    match memchr::memrchr(b'\n', &hay[..cut]) {
+        Some(p) => {
+            let (c, u) = columns(&hay[p + 1..cut]);
+            cursor.carry_chars = c;
+            cursor.carry_utf16 = u;
+        }
+        None => {
+            let (c, u) = columns(&hay[..cut]);
+            cursor.carry_chars += c;
+            cursor.carry_utf16 += u;
+        }
+    }
+    cursor.base += cut as u64;
+    cut
+}
+
+/// Width of `bytes` in Unicode scalar values and in UTF-16 code units. Invalid UTF-8 counts
+/// one per stray byte, as a lossy decoder would show it.
+pub fn columns(bytes: &[u8]) -> (u64, u64) {
+    let mut chars = 0u64;
+    let mut utf16 = 0u64;
+    for &b in bytes {
+        // Every byte that is not a UTF-8 continuation byte starts a character.
+        if b & 0xC0 != 0x80 {
+            chars += 1;
+            utf16 += if b >= 0xF0 { 2 } else { 1 };
+        }
+    }
+    (chars, utf16)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_chars_and_utf16() {
+        assert_eq!(columns("abc".as_bytes()), (3, 3));
+        assert_eq!(columns("é😀".as_bytes()), (2, 3));
+    }
+}
