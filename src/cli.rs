@@ -25,6 +25,9 @@ pub enum Command {
     )]
     Scan(ScanArgs),
     /// List, describe or test detection rules
+    #[command(
+        after_help = "Examples:\n  piiscan rules list                     one line per rule\n  piiscan rules show credit-card         everything about one rule\n  piiscan rules test my-rules/           check the examples of your own rules\n  piiscan rules list --rules my-rules/   the built-in rules plus yours"
+    )]
     Rules {
         #[command(subcommand)]
         command: RulesCommand,
@@ -32,25 +35,55 @@ pub enum Command {
         sources: RuleSources,
     },
     /// Show the policy's declared categories and the rules that feed each
+    #[command(
+        after_help = "Examples:\n  piiscan policy show                         the built-in policy\n  piiscan policy show --policy my-policy.toml your own categories\n  piiscan policy show --rules my-rules/       which categories your rules feed"
+    )]
     Policy {
         #[command(subcommand)]
         command: Option<PolicyCommand>,
         #[command(flatten)]
         sources: RuleSources,
     },
+    /// Print a shell completion script to standard output
+    #[command(
+        after_help = "Examples:\n  piiscan completions bash > ~/.local/share/bash-completion/completions/piiscan\n  piiscan completions zsh > ~/.zfunc/_piiscan        # with fpath+=(~/.zfunc) before compinit\n  piiscan completions fish > ~/.config/fish/completions/piiscan.fish\n  piiscan completions powershell > _piiscan.ps1      # then dot-source it in $PROFILE\n  piiscan completions elvish > ~/.config/elvish/lib/piiscan.elv   # then `use piiscan` in rc.elv\n\nThe same scripts are in the completions/ directory of the source tree."
+    )]
+    Completions {
+        /// The shell to write the script for
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum RulesCommand {
     /// One line per rule: id, confidence, categories, name
+    #[command(
+        after_help = "Examples:\n  piiscan rules list\n  piiscan rules list --rules my-rules/"
+    )]
     List,
     /// Everything about one rule
+    #[command(
+        after_help = "Examples:\n  piiscan rules show iban\n  piiscan rules show employee-id --rules my-rules/"
+    )]
     Show { id: String },
+    /// Check the examples and counterexamples of the rules in DIR (or one rule file)
+    #[command(
+        after_help = "Examples:\n  piiscan rules test my-rules/\n  piiscan rules test my-rules/hr.toml\n\nEvery example must be reported by its rule at default settings, and no counterexample may\nbe, with the built-in rules loaded beside yours, as a scan would see them.\n\nExit codes: 0 every example behaves, 1 an example or counterexample fails, 2 a rule file is\nmalformed (the message names the file, the rule and the problem)."
+    )]
+    Test {
+        /// A directory of *.toml rule files, or one rule file
+        #[arg(value_name = "DIR")]
+        path: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum PolicyCommand {
     /// Print the categories (the default)
+    #[command(
+        after_help = "Examples:\n  piiscan policy show\n  piiscan policy show --policy my-policy.toml"
+    )]
     Show,
 }
 
@@ -111,6 +144,9 @@ pub struct ScanArgs {
     /// When to use colors in text output
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// SARIF only: the run's automationDetails.id, distinct per upload when several are made for one commit (a "/" is appended when ID has none)
+    #[arg(long, value_name = "ID", value_parser = clap::builder::NonEmptyStringValueParser::new())]
+    pub sarif_category: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -123,6 +159,8 @@ pub enum Format {
     Jsonl,
     /// Per-category data map
     Summary,
+    /// SARIF 2.1.0 for GitHub code scanning and other SARIF viewers
+    Sarif,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

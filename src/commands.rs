@@ -1,11 +1,13 @@
 //! The subcommands other than the pipeline itself: describing rules and the policy.
 
 use std::io::Write;
+use std::path::Path;
 
 use anyhow::{bail, Result};
 
-use crate::cli::{Cli, Command, PolicyCommand, RulesCommand};
+use crate::cli::{Cli, Command, PolicyCommand, RuleSources, RulesCommand};
 use crate::config::{load_rule_set, Config};
+use crate::rules::{check_examples, load_rules, parse_rule_file, read_rule_dir, Policy, Rule};
 use crate::scan::RuleSet;
 
 /// Run a parsed command line and return the process exit code.
@@ -16,12 +18,17 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
             let result = crate::run::scan(&config)?;
             Ok(u8::from(result.failed))
         }
+        Command::Rules {
+            command: RulesCommand::Test { path },
+            sources,
+        } => rules_test(&sources, &path, &mut std::io::stdout().lock()),
         Command::Rules { command, sources } => {
             let set = load_rule_set(&sources)?;
             let mut out = std::io::stdout().lock();
             match command {
                 RulesCommand::List => rules_list(&set, &mut out)?,
                 RulesCommand::Show { id } => rules_show(&set, &id, &mut out)?,
+                RulesCommand::Test { .. } => unreachable!("`rules test` is dispatched above"),
             }
             Ok(0)
         }
@@ -30,6 +37,12 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
             match command.unwrap_or(PolicyCommand::Show) {
                 PolicyCommand::Show => policy_show(&set, &mut std::io::stdout().lock())?,
             }
+            Ok(0)
+        }
+        Command::Completions { shell } => {
+            std::io::stdout()
+                .lock()
+                .write_all(&crate::generated::completion(shell))?;
             Ok(0)
         }
     }
@@ -122,4 +135,85 @@ pub fn policy_show(set: &RuleSet, out: &mut dyn Write) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// `piiscan rules test PATH`: load the rule files in PATH with the `--rules` loader, put them
+/// beside the built-in rules (and any `--rules`), and check their examples and counterexamples
+/// as a scan would see them. Returns 0 when every rule behaves and 1 when one does not; a
+/// malformed file is an error (exit 2) naming the file, the rule and the problem.
+pub fn rules_test(sources: &RuleSources, path: &Path, out: &mut dyn Write) -> Result<u8> {
+    let files = read_rule_dir(path)?;
+    if files.is_empty() {
+        bail!("{}: no *.toml rule files", path.display());
+    }
+    let mut tested: Vec<Rule> = Vec::new();
+    for (file, text) in &files {
+        for rule in parse_rule_file(file, text)? {
+            if let Some(i) = tested.iter().position(|r| r.id == rule.id) {
+                eprintln!(
+                    "piiscan: note: rule `{}` in {file} replaces an earlier one with the same id",
+                    rule.id
+                );
+                tested.remove(i);
+            }
+            tested.push(rule);
+        }
+    }
+    let mut rules = load_rules(&sources.rules)?;
+    let mut replaced: Vec<&str> = Vec::new();
+    for rule in &tested {
+        match rules.iter_mut().find(|r| r.id == rule.id) {
+            Some(existing) => {
+                *existing = rule.clone();
+                replaced.push(&rule.id);
+            }
+            None => rules.push(rule.clone()),
+        }
+    }
+    let policy = match &sources.policy {
+        Some(file) => Policy::load(file)?,
+        None => Policy::builtin(),
+    };
+    let set = RuleSet::new(rules, policy)?;
+    let ids: Vec<String> = tested.iter().map(|r| r.id.clone()).collect();
+    let failures = check_examples(&set, &ids);
+    let width = ids.iter().map(String::len).max().unwrap_or(0);
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let mut failed_rules = 0;
+    for rule in &tested {
+        let mine: Vec<_> = failures.iter().filter(|f| f.rule == rule.id).collect();
+        if mine.is_empty() {
+            writeln!(
+                out,
+                "ok   {:<width$}  {}, {}{}",
+                rule.id,
+                plural(rule.examples.len(), "example"),
+                plural(rule.counterexamples.len(), "counterexample"),
+                if replaced.contains(&rule.id.as_str()) {
+                    " (replaces the built-in or --rules rule)"
+                } else {
+                    ""
+                }
+            )?;
+            continue;
+        }
+        failed_rules += 1;
+        for f in mine {
+            // The text is the rule author's own example; Debug-quoting keeps it on one line.
+            let what = if f.kind == "example" {
+                "example not found"
+            } else {
+                "counterexample reported"
+            };
+            writeln!(out, "FAIL {:<width$}  {what}: {:?}", rule.id, f.text)?;
+        }
+    }
+    writeln!(
+        out,
+        "\n{} in {}: {} ok, {failed_rules} failed",
+        plural(tested.len(), "rule"),
+        plural(files.len(), "file"),
+        tested.len() - failed_rules,
+    )?;
+    Ok(u8::from(failed_rules > 0))
 }

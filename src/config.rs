@@ -16,6 +16,8 @@ pub struct ScanOptions {
     pub min_confidence: Confidence,
     pub redaction: Redaction,
     pub explain: bool,
+    /// Bytes scanned at once (bounded memory); see `read::CHUNK_SIZE`.
+    pub chunk_size: usize,
 }
 
 impl Default for ScanOptions {
@@ -24,6 +26,7 @@ impl Default for ScanOptions {
             min_confidence: Confidence::Medium,
             redaction: Redaction::Partial,
             explain: false,
+            chunk_size: crate::read::CHUNK_SIZE,
         }
     }
 }
@@ -45,6 +48,8 @@ pub struct Config {
     pub follow: bool,
     pub mmap: bool,
     pub color: bool,
+    /// `--sarif-category`: the SARIF run's `automationDetails.id`.
+    pub sarif_category: Option<String>,
 }
 
 impl Config {
@@ -77,6 +82,7 @@ impl Config {
                     RedactArg::None => Redaction::None,
                 },
                 explain: args.explain,
+                chunk_size: crate::read::CHUNK_SIZE,
             },
             fail_on: match args.fail_on {
                 FailOn::Low => Some(Confidence::Low),
@@ -91,6 +97,7 @@ impl Config {
             follow: args.follow,
             mmap: !args.no_mmap,
             color,
+            sarif_category: args.sarif_category.clone(),
         })
     }
 }

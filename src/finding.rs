@@ -199,25 +199,25 @@ pub fn fingerprint(
     hex(&digest[..16])
 }
 
-/// Hash of the masked line alone, to number repeated identical lines within a file.
+/// A fast in-memory key for the masked line alone, to number repeated identical lines
+/// within a file. Never output.
 pub fn masked_line_key(rule: usize, line_before: &[u8], line_after: &[u8]) -> u64 {
-    let mut h = Sha256::new();
-    h.update((rule as u64).to_le_bytes());
-    h.update(line_before.trim_ascii_start());
-    h.update(b"\0");
-    h.update(line_after.trim_ascii_end());
-    let d = h.finalize();
-    u64::from_le_bytes(d[..8].try_into().expect("8 bytes"))
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    rule.hash(&mut h);
+    line_before.trim_ascii_start().hash(&mut h);
+    line_after.trim_ascii_end().hash(&mut h);
+    h.finish()
 }
 
 fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for &b in bytes {
+        s.push(DIGITS[(b >> 4) as usize] as char);
+        s.push(DIGITS[(b & 15) as usize] as char);
+    }
+    s
 }
 
 #[cfg(test)]

@@ -78,8 +78,8 @@ pub fn judge(set: &RuleSet, hay: &[u8], cand: Candidate, explain: bool) -> Verdi
     // The key a value is assigned to (`version = "1.2.3.4"`, `"email": ...`) is the strongest
     // evidence there is: when it speaks, the rest of the line is not consulted.
     let key = key_before(hay, cand.start);
-    if let Some(key) = key {
-        set.words_near(cand.rule, key, |role, word| {
+    if let Some(key) = key.clone() {
+        set.words_near(cand.rule, hay, key, |role, word, _| {
             note(role, word, &mut raise, &mut lower)
         });
     }
@@ -90,21 +90,27 @@ pub fn judge(set: &RuleSet, hay: &[u8], cand: Candidate, explain: bool) -> Verdi
         // `release` further along a log line says nothing about the address at its start.
         let near = cand.start.saturating_sub(NEGATIVE_WINDOW).max(lo);
         for (part, negatives) in [
-            (&hay[lo..near], false),
-            (&hay[near..cand.start], true),
-            (&hay[cand.end..hi], false),
+            (lo..near, false),
+            (near..cand.start, true),
+            (cand.end..hi, false),
         ] {
-            set.words_near(cand.rule, part, |role, word| {
-                if negatives || role != WordRole::Negative {
+            set.words_near(cand.rule, hay, part, |role, word, end| {
+                // A negative word describes the field it stands in (`sha256:ab12…`), not a
+                // value in the next field of a CSV row or log record.
+                let same_field = || {
+                    !hay[end..cand.start]
+                        .iter()
+                        .any(|b| matches!(b, b',' | b';' | b'|' | b'\t'))
+                };
+                if role != WordRole::Negative || (negatives && same_field()) {
                     note(role, word, &mut raise, &mut lower)
                 }
             });
         }
     } else if set.has_keywords(cand.rule) && !keyword_seen {
-        for part in [&hay[lo..cand.start], &hay[cand.end..hi]] {
-            set.words_near(cand.rule, part, |role, word| {
+        for part in [lo..cand.start, cand.end..hi] {
+            set.words_near(cand.rule, hay, part, |role, _, _| {
                 keyword_seen |= role == WordRole::Keyword;
-                let _ = word;
             });
         }
     }
@@ -129,7 +135,7 @@ pub fn judge(set: &RuleSet, hay: &[u8], cand: Candidate, explain: bool) -> Verdi
     });
     Verdict::Keep {
         confidence,
-        key: key.map(|k| String::from_utf8_lossy(k).into_owned()),
+        key: key.map(|k| String::from_utf8_lossy(&hay[k]).into_owned()),
         explain,
     }
 }
@@ -144,7 +150,7 @@ pub fn context_window(hay: &[u8], start: usize, end: usize) -> (usize, usize) {
 }
 
 /// The key a value is assigned to on its line: `email=`, `email: `, `"email": "`, `<email>`.
-pub fn key_before(hay: &[u8], value_start: usize) -> Option<&[u8]> {
+pub fn key_before(hay: &[u8], value_start: usize) -> Option<std::ops::Range<usize>> {
     let lo = value_start.saturating_sub(CONTEXT_WINDOW);
     let mut i = value_start;
     let skip_quotes_spaces = |i: &mut usize| {
@@ -163,7 +169,7 @@ pub fn key_before(hay: &[u8], value_start: usize) -> Option<&[u8]> {
     {
         i -= 1;
     }
-    (i < end).then(|| &hay[i..end])
+    (i < end).then_some(i..end)
 }
 
 #[cfg(test)]
@@ -172,9 +178,7 @@ mod tests {
 
     #[test]
     fn keys() {
-        let k = |s: &str, at: usize| {
-            key_before(s.as_bytes(), at).map(|k| String::from_utf8_lossy(k).into_owned())
-        };
+        let k = |s: &str, at: usize| key_before(s.as_bytes(), at).map(|k| s[k].to_string());
         assert_eq!(k("email=a@b.co", 6).as_deref(), Some("email"));
         assert_eq!(
             k(r#"{"user_email": "a@b.co"}"#, 16).as_deref(),

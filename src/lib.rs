@@ -9,6 +9,7 @@ pub mod commands;
 pub mod config;
 pub mod discover;
 pub mod finding;
+pub mod generated;
 pub mod judge;
 pub mod read;
 pub mod report;

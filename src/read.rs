@@ -23,21 +23,22 @@ use memmap2::{Mmap, UncheckedAdvice};
 pub const CHUNK_SIZE: usize = 8 << 20;
 
 /// Bytes carried from one chunk into the next (at least one maximal match and its context).
+/// Smaller chunks (tests) carry half their size.
 pub const OVERLAP: usize = 4096;
 
 /// A file modified longer ago than this is taken not to be written to any more.
 pub const SETTLED_AFTER: Duration = Duration::from_secs(300);
 
 /// An opened input.
-pub enum Opened {
+pub enum Opened<'a> {
     /// A settled large regular file, mapped read-only.
     Mapped(Mmap),
-    /// Anything read with `read` calls (small files, live files, stdin).
-    Stream(Box<dyn Read + Send>),
+    /// Anything read with `read` calls (small files, live files, stdin, memory).
+    Stream(Box<dyn Read + Send + 'a>),
 }
 
 /// Open a file from the walk, choosing between mapping and reading as explained above.
-pub fn open_file(path: &Path, meta: &Metadata, allow_mmap: bool) -> io::Result<Opened> {
+pub fn open_file(path: &Path, meta: &Metadata, allow_mmap: bool) -> io::Result<Opened<'static>> {
     let file = File::open(path)?;
     let large = meta.len() > CHUNK_SIZE as u64;
     let settled = meta
@@ -70,38 +71,33 @@ pub fn release_mapped(map: &Mmap, upto: usize) {
 }
 
 /// Fill `buf` from `reader` until it holds `want` bytes or the input ends. Returns whether the
-/// input ended. Interrupted reads are retried.
+/// input ended. `read_to_end` on a `Take` grows the buffer as data arrives and reuses its
+/// capacity, so a small file never costs a chunk-sized allocation or zeroing.
 pub fn fill(reader: &mut dyn Read, buf: &mut Vec<u8>, want: usize) -> io::Result<bool> {
-    while buf.len() < want {
-        let old = buf.len();
-        buf.resize(want, 0);
-        match reader.read(&mut buf[old..]) {
-            Ok(0) => {
-                buf.truncate(old);
-                return Ok(true);
-            }
-            Ok(n) => buf.truncate(old + n),
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => buf.truncate(old),
-            Err(e) => {
-                buf.truncate(old);
-                return Err(e);
-            }
-        }
+    if buf.len() >= want {
+        return Ok(false);
     }
-    Ok(false)
+    let missing = (want - buf.len()) as u64;
+    reader.take(missing).read_to_end(buf)?;
+    Ok(buf.len() < want)
 }
 
 /// Where to end the part of a chunk reported now: after the last newline in the overlap, so
-/// that lines are whole, else `OVERLAP` bytes before the end.
-pub fn chunk_cut(hay: &[u8], eof: bool) -> usize {
+/// that lines are whole, else `overlap` bytes before the end.
+pub fn chunk_cut(hay: &[u8], eof: bool, overlap: usize) -> usize {
     if eof {
         return hay.len();
     }
-    let tail_start = hay.len().saturating_sub(OVERLAP);
+    let tail_start = hay.len().saturating_sub(overlap);
     match memchr::memrchr(b'\n', &hay[tail_start..]) {
         Some(p) if tail_start + p + 1 < hay.len() || tail_start == 0 => tail_start + p + 1,
         _ => tail_start,
     }
+}
+
+/// The overlap used with chunks of `chunk_size` bytes.
+pub fn overlap_for(chunk_size: usize) -> usize {
+    OVERLAP.min(chunk_size / 2)
 }
 
 /// Does this look like a binary file (a NUL byte near the start)?
@@ -127,10 +123,10 @@ mod tests {
     fn cut_prefers_a_newline_in_the_overlap() {
         let mut hay = vec![b'a'; OVERLAP * 2];
         hay[OVERLAP * 2 - 10] = b'\n';
-        assert_eq!(chunk_cut(&hay, false), OVERLAP * 2 - 9);
+        assert_eq!(chunk_cut(&hay, false, OVERLAP), OVERLAP * 2 - 9);
         let hay = vec![b'a'; OVERLAP * 2];
-        assert_eq!(chunk_cut(&hay, false), OVERLAP);
-        assert_eq!(chunk_cut(&hay, true), OVERLAP * 2);
+        assert_eq!(chunk_cut(&hay, false, OVERLAP), OVERLAP);
+        assert_eq!(chunk_cut(&hay, true, OVERLAP), OVERLAP * 2);
     }
 
     #[test]

@@ -46,6 +46,7 @@ pub fn scan(config: &Config) -> Result<RunResult> {
     let run = RunInfo {
         rules: &config.rules,
         color: config.color,
+        sarif_category: config.sarif_category.as_deref(),
     };
 
     let discovered = discover::discover(config);

@@ -194,23 +194,25 @@ impl RuleSet {
         self.rules.iter().position(|r| r.rule.id == id)
     }
 
-    /// Words of `rule` found in `window`, as (role, word) pairs, each word once.
+    /// Words of `rule` found in `hay[range]`, as (role, word, end offset), each word once.
     /// A word must start at a word boundary; short words (< 4 letters) must also end at one,
-    /// so that `ip` matches `client_ip` but not `zip` or `ipsum`.
+    /// so that `ip` matches `client_ip` but not `zip` or `ipsum`. Boundaries are judged on the
+    /// whole haystack, so a window that begins mid-word does not make a word of its tail.
     pub fn words_near<'s>(
         &'s self,
         rule: usize,
-        window: &[u8],
-        mut found: impl FnMut(WordRole, &'s str),
+        hay: &[u8],
+        range: std::ops::Range<usize>,
+        mut found: impl FnMut(WordRole, &'s str, usize),
     ) {
         let Some(ac) = &self.words else { return };
         let mut seen: u64 = 0;
-        for m in ac.find_overlapping_iter(window) {
+        for m in ac.find_overlapping_iter(aho_corasick::Input::new(hay).span(range)) {
             let id = m.pattern().as_usize();
             let Some(&(_, role)) = self.word_uses[id].iter().find(|(r, _)| *r == rule) else {
                 continue;
             };
-            if !word_bounded(window, m.start(), m.end()) {
+            if !word_bounded(hay, m.start(), m.end()) {
                 continue;
             }
             let bit = 1u64 << (id % 64);
@@ -218,7 +220,7 @@ impl RuleSet {
                 continue;
             }
             seen |= bit;
-            found(role, &self.word_text[id]);
+            found(role, &self.word_text[id], m.end());
         }
     }
 

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use crate::config::ScanOptions;
 use crate::finding::{self, Context, Finding, Redaction};
 use crate::judge::{self, Verdict};
-use crate::read::{self, Opened, CHUNK_SIZE};
+use crate::read::{self, Opened};
 use crate::scan::Scanner;
 
 /// Why an input was not scanned, or not scanned to the end.
@@ -45,7 +45,7 @@ struct Cursor {
 /// Search `opened` (already opened from `path`) and return its findings in offset order.
 pub fn search(
     scanner: &mut Scanner<'_>,
-    opened: Opened,
+    opened: Opened<'_>,
     path: &Arc<str>,
     options: &ScanOptions,
     buf: &mut Vec<u8>,
@@ -67,7 +67,7 @@ pub fn search(
             }
             let mut start = 0;
             loop {
-                let end = (start + CHUNK_SIZE).min(data.len());
+                let end = (start + options.chunk_size).min(data.len());
                 let eof = end == data.len();
                 let cut = search_chunk(
                     scanner,
@@ -90,7 +90,7 @@ pub fn search(
             buf.clear();
             let mut first = true;
             loop {
-                let eof = match read::fill(reader.as_mut(), buf, CHUNK_SIZE) {
+                let eof = match read::fill(reader.as_mut(), buf, options.chunk_size) {
                     Ok(eof) => eof,
                     Err(e) => {
                         // Scan what arrived, then report the rest as missing.
@@ -136,7 +136,7 @@ pub fn search_bytes(
     path: &str,
     options: &ScanOptions,
 ) -> Vec<Finding> {
-    let reader: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(data.to_vec()));
+    let reader: Box<dyn Read + Send + '_> = Box::new(data);
     let mut buf = Vec::new();
     search(
         scanner,
@@ -159,7 +159,7 @@ fn search_chunk(
     options: &ScanOptions,
     out: &mut Outcome,
 ) -> usize {
-    let cut = read::chunk_cut(hay, eof);
+    let cut = read::chunk_cut(hay, eof, read::overlap_for(options.chunk_size));
     let set = scanner.rule_set();
     // Line counting moves forward only: newlines are counted once, between findings.
     let mut counted_to = 0usize;
@@ -262,6 +262,102 @@ pub fn columns(bytes: &[u8]) -> (u64, u64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::rules::{load_rules, Policy};
+    use crate::scan::RuleSet;
+
+    fn rule_set() -> RuleSet {
+        RuleSet::new(
+            load_rules(&[] as &[&std::path::Path]).unwrap(),
+            Policy::builtin(),
+        )
+        .unwrap()
+    }
+
+    /// A text with planted values on short lines, on a line longer than any overlap, and with
+    /// multi-byte characters, so chunk boundaries fall everywhere.
+    fn mixed_text() -> Vec<u8> {
+        let mut text = String::new();
+        for i in 0..3000 {
+            match i % 7 {
+                0 => text.push_str(&format!("user{i}@mail-{i}.example-corp.io signed in\n")),
+                1 => text.push_str(&format!(
+                    "client 81.2.{}.{} – Zoë GET /a?b=c\n",
+                    i % 250,
+                    (i * 7) % 250
+                )),
+                2 => {
+                    text.push_str("card_number=4539148803436467 iban DE89 3704 0044 0532 0130 00\n")
+                }
+                3 => text
+                    .push_str("version 1.2.3.4 at 12:34:56 sha 9f86d081884c7d659a2feaa0c55ad015\n"),
+                4 => {
+                    for j in 0..40 {
+                        text.push_str(&format!("北京 phone +44 20 3123 45{:02} ", j % 100));
+                    }
+                    text.push('\n');
+                }
+                _ => text.push_str("ssn: 536-22-1849 mac 3c:22:fb:9a:41:0e\n"),
+            }
+        }
+        text.into_bytes()
+    }
+
+    fn key(f: &Finding) -> (usize, u64, u64, u64, u64, u64, String) {
+        (
+            f.rule,
+            f.byte_offset,
+            f.length,
+            f.line,
+            f.column,
+            f.column_utf16,
+            f.fingerprint.clone(),
+        )
+    }
+
+    #[test]
+    fn chunked_scanning_finds_exactly_what_whole_buffer_scanning_finds() {
+        let set = rule_set();
+        let mut scanner = Scanner::new(&set);
+        let text = mixed_text();
+        let whole = ScanOptions::default();
+        assert!(text.len() < whole.chunk_size);
+        let expected: Vec<_> = search_bytes(&mut scanner, &text, "t", &whole)
+            .iter()
+            .map(key)
+            .collect();
+        assert!(expected.len() > 3000, "{}", expected.len());
+        for chunk_size in [2048, 3001, 8192, 65536] {
+            let options = ScanOptions {
+                chunk_size,
+                ..whole
+            };
+            let got: Vec<_> = search_bytes(&mut scanner, &text, "t", &options)
+                .iter()
+                .map(key)
+                .collect();
+            assert_eq!(got.len(), expected.len(), "chunk size {chunk_size}");
+            assert!(got == expected, "chunk size {chunk_size}: findings differ");
+        }
+    }
+
+    #[test]
+    fn a_value_straddling_a_chunk_boundary_is_found_once() {
+        let set = rule_set();
+        let mut scanner = Scanner::new(&set);
+        let chunk_size = 4096;
+        // No newline near the boundary: the cut falls inside the padding, before the value.
+        let mut text = vec![b'x'; chunk_size - 10];
+        text.extend_from_slice(b" mail jane.roe@fabrikam-mail.com ok");
+        let options = ScanOptions {
+            chunk_size,
+            ..ScanOptions::default()
+        };
+        let found = search_bytes(&mut scanner, &text, "t", &options);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].byte_offset as usize, chunk_size - 10 + 6);
+        assert_eq!(found[0].column as usize, chunk_size - 10 + 7);
+    }
 
     #[test]
     fn columns_count_chars_and_utf16() {

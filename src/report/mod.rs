@@ -2,6 +2,7 @@
 //! format each. Reporters know nothing of regexes; they see findings and totals.
 
 mod json;
+mod sarif;
 mod summary;
 mod text;
 
@@ -22,6 +23,8 @@ pub use json::FindingJson;
 pub struct RunInfo<'a> {
     pub rules: &'a RuleSet,
     pub color: bool,
+    /// `--sarif-category`, for the SARIF run's `automationDetails.id`.
+    pub sarif_category: Option<&'a str>,
 }
 
 /// A sink for findings. `findings` is called once per input, in path order.
@@ -36,6 +39,7 @@ pub fn reporter(format: Format, out: Box<dyn Write + Send>) -> Box<dyn Reporter>
         Format::Json => Box::new(json::Json::document(out)),
         Format::Jsonl => Box::new(json::Json::lines(out)),
         Format::Summary => Box::new(summary::Summary::new(out)),
+        Format::Sarif => Box::new(sarif::Sarif::new(out)),
     }
 }
 

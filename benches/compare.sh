@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# piiscan vs ripgrep vs cat on the generated corpora, side by side.
+#
+#   bash benches/compare.sh [normal|low] [runs]
+#
+# ripgrep gets one alternation of the same detectors' regexes (from rules/*.toml), in ASCII
+# mode `(?-u)` and in its default Unicode mode; piiscan also validates, scores and classifies
+# every match. Needs rg and hyperfine (Debian packages ripgrep, hyperfine).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+density=${1:-normal}
+runs=${2:-5}
+dir=fixtures/corpus/$density
+[ -d "$dir/logs" ] || python3 fixtures/gen/corpus.py --out "$dir" --size 20MB --seed 1 --density "$density"
+cargo build --release -q
+bin=target/release/piiscan
+alt=$(python3 - <<'PY'
+import tomllib, glob
+pats = []
+for f in sorted(glob.glob("rules/*.toml")):
+    if f.endswith("policy.toml"):
+        continue
+    for r in tomllib.load(open(f, "rb"))["rule"]:
+        pats.append("(?:" + r["pattern"] + ")")
+print("|".join(pats))
+PY
+)
+bytes=$(du -sb "$dir" | cut -f1)
+echo "corpus: $dir, $bytes bytes, $(nproc) cores"
+hyperfine --warmup 1 --runs "$runs" --export-json /tmp/piiscan-compare.json \
+  -n "piiscan summary" "$bin scan $dir --format summary -o /dev/null --fail-on never" \
+  -n "piiscan jsonl" "$bin scan $dir --format jsonl -o /dev/null --fail-on never" \
+  -n "rg --count-matches (?-u)" "rg --no-ignore -c --count-matches -e '(?-u)$alt' $dir >/dev/null || true" \
+  -n "rg --json (?-u)" "rg --no-ignore --json -e '(?-u)$alt' $dir >/dev/null || true" \
+  -n "rg --count-matches unicode" "rg --no-ignore --count-matches -e '$alt' $dir >/dev/null || true" \
+  -n "cat" "find $dir -type f -exec cat {} + >/dev/null" >/dev/null
+python3 - "$bytes" <<'PY'
+import json, sys
+size = int(sys.argv[1])
+res = {r["command"]: r["median"] for r in json.load(open("/tmp/piiscan-compare.json"))["results"]}
+print(f"{'command':<28} {'median s':>9} {'MB/s':>9}")
+for name, t in res.items():
+    print(f"{name:<28} {t:>9.3f} {size / t / 1e6:>9.1f}")
+def ratio(a, b):
+    return res[b] / res[a]
+print()
+print(f"piiscan summary vs rg --count-matches (?-u): {ratio('piiscan summary', 'rg --count-matches (?-u)'):.2f}x")
+print(f"piiscan jsonl   vs rg --json (?-u):          {ratio('piiscan jsonl', 'rg --json (?-u)'):.2f}x")
+print(f"piiscan summary vs rg unicode:                {ratio('piiscan summary', 'rg --count-matches unicode'):.2f}x")
+print(f"piiscan summary vs cat:                       {ratio('piiscan summary', 'cat'):.2f}x")
+PY

@@ -1,0 +1,186 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'piiscan' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'piiscan'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'piiscan' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Scan files and directories for personal data')
+            [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'List, describe or test detection rules')
+            [CompletionResult]::new('policy', 'policy', [CompletionResultType]::ParameterValue, 'Show the policy''s declared categories and the rules that feed each')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to standard output')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'piiscan;scan' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the report to FILE instead of standard output')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the report to FILE instead of standard output')
+            [CompletionResult]::new('--rules', '--rules', [CompletionResultType]::ParameterName, 'Add the rules in DIR (*.toml) to the built-in ones; a rule with a built-in id replaces it')
+            [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'Use the categories in FILE instead of the built-in policy')
+            [CompletionResult]::new('--min-confidence', '--min-confidence', [CompletionResultType]::ParameterName, 'Lowest confidence that is reported')
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Lowest confidence that makes the run fail with exit code 1')
+            [CompletionResult]::new('--redact', '--redact', [CompletionResultType]::ParameterName, 'How values are shown: partial (a hint of the shape), full (nothing) or none (raw: local audits only)')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Number of scanning threads (default: the number of CPUs)')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Number of scanning threads (default: the number of CPUs)')
+            [CompletionResult]::new('--max-filesize', '--max-filesize', [CompletionResultType]::ParameterName, 'Skip files larger than SIZE (e.g. 500K, 10M, 2G); skipped files are listed')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors in text output')
+            [CompletionResult]::new('--sarif-category', '--sarif-category', [CompletionResultType]::ParameterName, 'SARIF only: the run''s automationDetails.id, distinct per upload when several are made for one commit (a "/" is appended when ID has none)')
+            [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Add to each finding why it got its confidence (validator, context words)')
+            [CompletionResult]::new('--no-ignore', '--no-ignore', [CompletionResultType]::ParameterName, 'Do not honour .gitignore, .ignore and .piiscanignore files')
+            [CompletionResult]::new('--hidden', '--hidden', [CompletionResultType]::ParameterName, 'Scan hidden files and directories too')
+            [CompletionResult]::new('-L', '-L ', [CompletionResultType]::ParameterName, 'Follow symbolic links')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Follow symbolic links')
+            [CompletionResult]::new('--no-mmap', '--no-mmap', [CompletionResultType]::ParameterName, 'Never memory-map files (always read them)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'piiscan;rules' {
+            [CompletionResult]::new('--rules', '--rules', [CompletionResultType]::ParameterName, 'Add the rules in DIR (*.toml) to the built-in ones; a rule with a built-in id replaces it')
+            [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'Use the categories in FILE instead of the built-in policy')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'One line per rule: id, confidence, categories, name')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Everything about one rule')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Check the examples and counterexamples of the rules in DIR (or one rule file)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'piiscan;rules;list' {
+            [CompletionResult]::new('--rules', '--rules', [CompletionResultType]::ParameterName, 'Add the rules in DIR (*.toml) to the built-in ones; a rule with a built-in id replaces it')
+            [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'Use the categories in FILE instead of the built-in policy')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'piiscan;rules;show' {
+            [CompletionResult]::new('--rules', '--rules', [CompletionResultType]::ParameterName, 'Add the rules in DIR (*.toml) to the built-in ones; a rule with a built-in id replaces it')
+            [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'Use the categories in FILE instead of the built-in policy')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'piiscan;rules;test' {
+            [CompletionResult]::new('--rules', '--rules', [CompletionResultType]::ParameterName, 'Add the rules in DIR (*.toml) to the built-in ones; a rule with a built-in id replaces it')
+            [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'Use the categories in FILE instead of the built-in policy')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'piiscan;rules;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'One line per rule: id, confidence, categories, name')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Everything about one rule')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Check the examples and counterexamples of the rules in DIR (or one rule file)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'piiscan;rules;help;list' {
+            break
+        }
+        'piiscan;rules;help;show' {
+            break
+        }
+        'piiscan;rules;help;test' {
+            break
+        }
+        'piiscan;rules;help;help' {
+            break
+        }
+        'piiscan;policy' {
+            [CompletionResult]::new('--rules', '--rules', [CompletionResultType]::ParameterName, 'Add the rules in DIR (*.toml) to the built-in ones; a rule with a built-in id replaces it')
+            [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'Use the categories in FILE instead of the built-in policy')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the categories (the default)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'piiscan;policy;show' {
+            [CompletionResult]::new('--rules', '--rules', [CompletionResultType]::ParameterName, 'Add the rules in DIR (*.toml) to the built-in ones; a rule with a built-in id replaces it')
+            [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'Use the categories in FILE instead of the built-in policy')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'piiscan;policy;help' {
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the categories (the default)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'piiscan;policy;help;show' {
+            break
+        }
+        'piiscan;policy;help;help' {
+            break
+        }
+        'piiscan;completions' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'piiscan;help' {
+            [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Scan files and directories for personal data')
+            [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'List, describe or test detection rules')
+            [CompletionResult]::new('policy', 'policy', [CompletionResultType]::ParameterValue, 'Show the policy''s declared categories and the rules that feed each')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to standard output')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'piiscan;help;scan' {
+            break
+        }
+        'piiscan;help;rules' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'One line per rule: id, confidence, categories, name')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Everything about one rule')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Check the examples and counterexamples of the rules in DIR (or one rule file)')
+            break
+        }
+        'piiscan;help;rules;list' {
+            break
+        }
+        'piiscan;help;rules;show' {
+            break
+        }
+        'piiscan;help;rules;test' {
+            break
+        }
+        'piiscan;help;policy' {
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the categories (the default)')
+            break
+        }
+        'piiscan;help;policy;show' {
+            break
+        }
+        'piiscan;help;completions' {
+            break
+        }
+        'piiscan;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

@@ -1,0 +1,154 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[piiscan] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'piiscan'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'piiscan'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand scan 'Scan files and directories for personal data'
+            cand rules 'List, describe or test detection rules'
+            cand policy 'Show the policy''s declared categories and the rules that feed each'
+            cand completions 'Print a shell completion script to standard output'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'piiscan;scan'= {
+            cand -f 'Output format'
+            cand --format 'Output format'
+            cand -o 'Write the report to FILE instead of standard output'
+            cand --output 'Write the report to FILE instead of standard output'
+            cand --rules 'Add the rules in DIR (*.toml) to the built-in ones; a rule with a built-in id replaces it'
+            cand --policy 'Use the categories in FILE instead of the built-in policy'
+            cand --min-confidence 'Lowest confidence that is reported'
+            cand --fail-on 'Lowest confidence that makes the run fail with exit code 1'
+            cand --redact 'How values are shown: partial (a hint of the shape), full (nothing) or none (raw: local audits only)'
+            cand -j 'Number of scanning threads (default: the number of CPUs)'
+            cand --threads 'Number of scanning threads (default: the number of CPUs)'
+            cand --max-filesize 'Skip files larger than SIZE (e.g. 500K, 10M, 2G); skipped files are listed'
+            cand --color 'When to use colors in text output'
+            cand --sarif-category 'SARIF only: the run''s automationDetails.id, distinct per upload when several are made for one commit (a "/" is appended when ID has none)'
+            cand --explain 'Add to each finding why it got its confidence (validator, context words)'
+            cand --no-ignore 'Do not honour .gitignore, .ignore and .piiscanignore files'
+            cand --hidden 'Scan hidden files and directories too'
+            cand -L 'Follow symbolic links'
+            cand --follow 'Follow symbolic links'
+            cand --no-mmap 'Never memory-map files (always read them)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'piiscan;rules'= {
+            cand --rules 'Add the rules in DIR (*.toml) to the built-in ones; a rule with a built-in id replaces it'
+            cand --policy 'Use the categories in FILE instead of the built-in policy'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand list 'One line per rule: id, confidence, categories, name'
+            cand show 'Everything about one rule'
+            cand test 'Check the examples and counterexamples of the rules in DIR (or one rule file)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'piiscan;rules;list'= {
+            cand --rules 'Add the rules in DIR (*.toml) to the built-in ones; a rule with a built-in id replaces it'
+            cand --policy 'Use the categories in FILE instead of the built-in policy'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'piiscan;rules;show'= {
+            cand --rules 'Add the rules in DIR (*.toml) to the built-in ones; a rule with a built-in id replaces it'
+            cand --policy 'Use the categories in FILE instead of the built-in policy'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'piiscan;rules;test'= {
+            cand --rules 'Add the rules in DIR (*.toml) to the built-in ones; a rule with a built-in id replaces it'
+            cand --policy 'Use the categories in FILE instead of the built-in policy'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'piiscan;rules;help'= {
+            cand list 'One line per rule: id, confidence, categories, name'
+            cand show 'Everything about one rule'
+            cand test 'Check the examples and counterexamples of the rules in DIR (or one rule file)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'piiscan;rules;help;list'= {
+        }
+        &'piiscan;rules;help;show'= {
+        }
+        &'piiscan;rules;help;test'= {
+        }
+        &'piiscan;rules;help;help'= {
+        }
+        &'piiscan;policy'= {
+            cand --rules 'Add the rules in DIR (*.toml) to the built-in ones; a rule with a built-in id replaces it'
+            cand --policy 'Use the categories in FILE instead of the built-in policy'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand show 'Print the categories (the default)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'piiscan;policy;show'= {
+            cand --rules 'Add the rules in DIR (*.toml) to the built-in ones; a rule with a built-in id replaces it'
+            cand --policy 'Use the categories in FILE instead of the built-in policy'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'piiscan;policy;help'= {
+            cand show 'Print the categories (the default)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'piiscan;policy;help;show'= {
+        }
+        &'piiscan;policy;help;help'= {
+        }
+        &'piiscan;completions'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'piiscan;help'= {
+            cand scan 'Scan files and directories for personal data'
+            cand rules 'List, describe or test detection rules'
+            cand policy 'Show the policy''s declared categories and the rules that feed each'
+            cand completions 'Print a shell completion script to standard output'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'piiscan;help;scan'= {
+        }
+        &'piiscan;help;rules'= {
+            cand list 'One line per rule: id, confidence, categories, name'
+            cand show 'Everything about one rule'
+            cand test 'Check the examples and counterexamples of the rules in DIR (or one rule file)'
+        }
+        &'piiscan;help;rules;list'= {
+        }
+        &'piiscan;help;rules;show'= {
+        }
+        &'piiscan;help;rules;test'= {
+        }
+        &'piiscan;help;policy'= {
+            cand show 'Print the categories (the default)'
+        }
+        &'piiscan;help;policy;show'= {
+        }
+        &'piiscan;help;completions'= {
+        }
+        &'piiscan;help;help'= {
+        }
+    ]
+    $completions[$command]
+}
