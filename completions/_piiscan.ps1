@@ -28,6 +28,8 @@ Register-ArgumentCompleter -Native -CommandName 'piiscan' -ScriptBlock {
             [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Scan files and directories for personal data')
             [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'List, describe or test detection rules')
             [CompletionResult]::new('policy', 'policy', [CompletionResultType]::ParameterValue, 'Show the policy''s declared categories and the rules that feed each')
+            [CompletionResult]::new('baseline', 'baseline', [CompletionResultType]::ParameterValue, 'Record the current findings as accepted, so later scans report only new ones')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Check a .piiscan.toml configuration file')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to standard output')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -39,14 +41,19 @@ Register-ArgumentCompleter -Native -CommandName 'piiscan' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the report to FILE instead of standard output')
             [CompletionResult]::new('--rules', '--rules', [CompletionResultType]::ParameterName, 'Add the rules in DIR (*.toml) to the built-in ones; a rule with a built-in id replaces it')
             [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'Use the categories in FILE instead of the built-in policy')
-            [CompletionResult]::new('--min-confidence', '--min-confidence', [CompletionResultType]::ParameterName, 'Lowest confidence that is reported')
-            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Lowest confidence that makes the run fail with exit code 1')
+            [CompletionResult]::new('--min-confidence', '--min-confidence', [CompletionResultType]::ParameterName, 'Lowest confidence that is reported [default: medium, or min-confidence in .piiscan.toml]')
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Lowest confidence that makes the run fail with exit code 1 [default: medium, or fail-on in .piiscan.toml]')
+            [CompletionResult]::new('--diff', '--diff', [CompletionResultType]::ParameterName, 'Scan what the current branch adds since its merge base with BASE (pull requests), reporting only findings on added lines')
+            [CompletionResult]::new('--baseline', '--baseline', [CompletionResultType]::ParameterName, 'Suppress the known findings recorded in FILE (see `piiscan baseline`)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read settings from FILE instead of the .piiscan.toml found at the repository root')
             [CompletionResult]::new('--redact', '--redact', [CompletionResultType]::ParameterName, 'How values are shown: partial (a hint of the shape), full (nothing) or none (raw: local audits only)')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Number of scanning threads (default: the number of CPUs)')
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Number of scanning threads (default: the number of CPUs)')
             [CompletionResult]::new('--max-filesize', '--max-filesize', [CompletionResultType]::ParameterName, 'Skip files larger than SIZE (e.g. 500K, 10M, 2G); skipped files are listed')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors in text output')
             [CompletionResult]::new('--sarif-category', '--sarif-category', [CompletionResultType]::ParameterName, 'SARIF only: the run''s automationDetails.id, distinct per upload when several are made for one commit (a "/" is appended when ID has none)')
+            [CompletionResult]::new('--staged', '--staged', [CompletionResultType]::ParameterName, 'Scan only what is staged for the next commit, and report only findings on the lines it adds')
+            [CompletionResult]::new('--no-config', '--no-config', [CompletionResultType]::ParameterName, 'Ignore any .piiscan.toml')
             [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Add to each finding why it got its confidence (validator, context words)')
             [CompletionResult]::new('--no-ignore', '--no-ignore', [CompletionResultType]::ParameterName, 'Do not honour .gitignore, .ignore and .piiscanignore files')
             [CompletionResult]::new('--hidden', '--hidden', [CompletionResultType]::ParameterName, 'Scan hidden files and directories too')
@@ -135,6 +142,59 @@ Register-ArgumentCompleter -Native -CommandName 'piiscan' -ScriptBlock {
         'piiscan;policy;help;help' {
             break
         }
+        'piiscan;baseline' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the report to FILE instead of standard output')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the report to FILE instead of standard output')
+            [CompletionResult]::new('--rules', '--rules', [CompletionResultType]::ParameterName, 'Add the rules in DIR (*.toml) to the built-in ones; a rule with a built-in id replaces it')
+            [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'Use the categories in FILE instead of the built-in policy')
+            [CompletionResult]::new('--min-confidence', '--min-confidence', [CompletionResultType]::ParameterName, 'Lowest confidence that is reported [default: medium, or min-confidence in .piiscan.toml]')
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Lowest confidence that makes the run fail with exit code 1 [default: medium, or fail-on in .piiscan.toml]')
+            [CompletionResult]::new('--diff', '--diff', [CompletionResultType]::ParameterName, 'Scan what the current branch adds since its merge base with BASE (pull requests), reporting only findings on added lines')
+            [CompletionResult]::new('--baseline', '--baseline', [CompletionResultType]::ParameterName, 'Suppress the known findings recorded in FILE (see `piiscan baseline`)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read settings from FILE instead of the .piiscan.toml found at the repository root')
+            [CompletionResult]::new('--redact', '--redact', [CompletionResultType]::ParameterName, 'How values are shown: partial (a hint of the shape), full (nothing) or none (raw: local audits only)')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Number of scanning threads (default: the number of CPUs)')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Number of scanning threads (default: the number of CPUs)')
+            [CompletionResult]::new('--max-filesize', '--max-filesize', [CompletionResultType]::ParameterName, 'Skip files larger than SIZE (e.g. 500K, 10M, 2G); skipped files are listed')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors in text output')
+            [CompletionResult]::new('--sarif-category', '--sarif-category', [CompletionResultType]::ParameterName, 'SARIF only: the run''s automationDetails.id, distinct per upload when several are made for one commit (a "/" is appended when ID has none)')
+            [CompletionResult]::new('--staged', '--staged', [CompletionResultType]::ParameterName, 'Scan only what is staged for the next commit, and report only findings on the lines it adds')
+            [CompletionResult]::new('--no-config', '--no-config', [CompletionResultType]::ParameterName, 'Ignore any .piiscan.toml')
+            [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Add to each finding why it got its confidence (validator, context words)')
+            [CompletionResult]::new('--no-ignore', '--no-ignore', [CompletionResultType]::ParameterName, 'Do not honour .gitignore, .ignore and .piiscanignore files')
+            [CompletionResult]::new('--hidden', '--hidden', [CompletionResultType]::ParameterName, 'Scan hidden files and directories too')
+            [CompletionResult]::new('-L', '-L ', [CompletionResultType]::ParameterName, 'Follow symbolic links')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Follow symbolic links')
+            [CompletionResult]::new('--no-mmap', '--no-mmap', [CompletionResultType]::ParameterName, 'Never memory-map files (always read them)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'piiscan;config' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Validate a configuration file (default: the .piiscan.toml found from here)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'piiscan;config;check' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'piiscan;config;help' {
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Validate a configuration file (default: the .piiscan.toml found from here)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'piiscan;config;help;check' {
+            break
+        }
+        'piiscan;config;help;help' {
+            break
+        }
         'piiscan;completions' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -144,6 +204,8 @@ Register-ArgumentCompleter -Native -CommandName 'piiscan' -ScriptBlock {
             [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Scan files and directories for personal data')
             [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'List, describe or test detection rules')
             [CompletionResult]::new('policy', 'policy', [CompletionResultType]::ParameterValue, 'Show the policy''s declared categories and the rules that feed each')
+            [CompletionResult]::new('baseline', 'baseline', [CompletionResultType]::ParameterValue, 'Record the current findings as accepted, so later scans report only new ones')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Check a .piiscan.toml configuration file')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to standard output')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -171,6 +233,16 @@ Register-ArgumentCompleter -Native -CommandName 'piiscan' -ScriptBlock {
             break
         }
         'piiscan;help;policy;show' {
+            break
+        }
+        'piiscan;help;baseline' {
+            break
+        }
+        'piiscan;help;config' {
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Validate a configuration file (default: the .piiscan.toml found from here)')
+            break
+        }
+        'piiscan;help;config;check' {
             break
         }
         'piiscan;help;completions' {

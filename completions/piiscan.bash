@@ -16,8 +16,14 @@ _piiscan() {
             ",$1")
                 cmd="piiscan"
                 ;;
+            piiscan,baseline)
+                cmd="piiscan__subcmd__baseline"
+                ;;
             piiscan,completions)
                 cmd="piiscan__subcmd__completions"
+                ;;
+            piiscan,config)
+                cmd="piiscan__subcmd__config"
                 ;;
             piiscan,help)
                 cmd="piiscan__subcmd__help"
@@ -31,8 +37,26 @@ _piiscan() {
             piiscan,scan)
                 cmd="piiscan__subcmd__scan"
                 ;;
+            piiscan__subcmd__config,check)
+                cmd="piiscan__subcmd__config__subcmd__check"
+                ;;
+            piiscan__subcmd__config,help)
+                cmd="piiscan__subcmd__config__subcmd__help"
+                ;;
+            piiscan__subcmd__config__subcmd__help,check)
+                cmd="piiscan__subcmd__config__subcmd__help__subcmd__check"
+                ;;
+            piiscan__subcmd__config__subcmd__help,help)
+                cmd="piiscan__subcmd__config__subcmd__help__subcmd__help"
+                ;;
+            piiscan__subcmd__help,baseline)
+                cmd="piiscan__subcmd__help__subcmd__baseline"
+                ;;
             piiscan__subcmd__help,completions)
                 cmd="piiscan__subcmd__help__subcmd__completions"
+                ;;
+            piiscan__subcmd__help,config)
+                cmd="piiscan__subcmd__help__subcmd__config"
                 ;;
             piiscan__subcmd__help,help)
                 cmd="piiscan__subcmd__help__subcmd__help"
@@ -45,6 +69,9 @@ _piiscan() {
                 ;;
             piiscan__subcmd__help,scan)
                 cmd="piiscan__subcmd__help__subcmd__scan"
+                ;;
+            piiscan__subcmd__help__subcmd__config,check)
+                cmd="piiscan__subcmd__help__subcmd__config__subcmd__check"
                 ;;
             piiscan__subcmd__help__subcmd__policy,show)
                 cmd="piiscan__subcmd__help__subcmd__policy__subcmd__show"
@@ -101,12 +128,94 @@ _piiscan() {
 
     case "${cmd}" in
         piiscan)
-            opts="-h -V --help --version scan rules policy completions help"
+            opts="-h -V --help --version scan rules policy baseline config completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        piiscan__subcmd__baseline)
+            opts="-f -o -j -L -h --format --output --rules --policy --min-confidence --fail-on --staged --diff --baseline --config --no-config --redact --explain --threads --max-filesize --no-ignore --hidden --follow --no-mmap --color --sarif-category --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "text json jsonl summary sarif html" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "text json jsonl summary sarif html" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rules)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --policy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-confidence)
+                    COMPREPLY=($(compgen -W "low medium high" -- "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "low medium high never" -- "${cur}"))
+                    return 0
+                    ;;
+                --diff)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --baseline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redact)
+                    COMPREPLY=($(compgen -W "partial full none" -- "${cur}"))
+                    return 0
+                    ;;
+                --threads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-filesize)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --sarif-category)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -128,9 +237,93 @@ _piiscan() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        piiscan__subcmd__help)
-            opts="scan rules policy completions help"
+        piiscan__subcmd__config)
+            opts="-h --help check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        piiscan__subcmd__config__subcmd__check)
+            opts="-h --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        piiscan__subcmd__config__subcmd__help)
+            opts="check help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        piiscan__subcmd__config__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        piiscan__subcmd__config__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        piiscan__subcmd__help)
+            opts="scan rules policy baseline config completions help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        piiscan__subcmd__help__subcmd__baseline)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -145,6 +338,34 @@ _piiscan() {
         piiscan__subcmd__help__subcmd__completions)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        piiscan__subcmd__help__subcmd__config)
+            opts="check"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        piiscan__subcmd__help__subcmd__config__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -513,18 +734,18 @@ _piiscan() {
             return 0
             ;;
         piiscan__subcmd__scan)
-            opts="-f -o -j -L -h --format --output --rules --policy --min-confidence --fail-on --redact --explain --threads --max-filesize --no-ignore --hidden --follow --no-mmap --color --sarif-category --help"
+            opts="-f -o -j -L -h --format --output --rules --policy --min-confidence --fail-on --staged --diff --baseline --config --no-config --redact --explain --threads --max-filesize --no-ignore --hidden --follow --no-mmap --color --sarif-category --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "text json jsonl summary sarif" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json jsonl summary sarif html" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "text json jsonl summary sarif" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json jsonl summary sarif html" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -549,6 +770,18 @@ _piiscan() {
                     ;;
                 --fail-on)
                     COMPREPLY=($(compgen -W "low medium high never" -- "${cur}"))
+                    return 0
+                    ;;
+                --diff)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --baseline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --redact)

@@ -25,6 +25,8 @@ set edit:completion:arg-completer[piiscan] = {|@words|
             cand scan 'Scan files and directories for personal data'
             cand rules 'List, describe or test detection rules'
             cand policy 'Show the policy''s declared categories and the rules that feed each'
+            cand baseline 'Record the current findings as accepted, so later scans report only new ones'
+            cand config 'Check a .piiscan.toml configuration file'
             cand completions 'Print a shell completion script to standard output'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -35,14 +37,19 @@ set edit:completion:arg-completer[piiscan] = {|@words|
             cand --output 'Write the report to FILE instead of standard output'
             cand --rules 'Add the rules in DIR (*.toml) to the built-in ones; a rule with a built-in id replaces it'
             cand --policy 'Use the categories in FILE instead of the built-in policy'
-            cand --min-confidence 'Lowest confidence that is reported'
-            cand --fail-on 'Lowest confidence that makes the run fail with exit code 1'
+            cand --min-confidence 'Lowest confidence that is reported [default: medium, or min-confidence in .piiscan.toml]'
+            cand --fail-on 'Lowest confidence that makes the run fail with exit code 1 [default: medium, or fail-on in .piiscan.toml]'
+            cand --diff 'Scan what the current branch adds since its merge base with BASE (pull requests), reporting only findings on added lines'
+            cand --baseline 'Suppress the known findings recorded in FILE (see `piiscan baseline`)'
+            cand --config 'Read settings from FILE instead of the .piiscan.toml found at the repository root'
             cand --redact 'How values are shown: partial (a hint of the shape), full (nothing) or none (raw: local audits only)'
             cand -j 'Number of scanning threads (default: the number of CPUs)'
             cand --threads 'Number of scanning threads (default: the number of CPUs)'
             cand --max-filesize 'Skip files larger than SIZE (e.g. 500K, 10M, 2G); skipped files are listed'
             cand --color 'When to use colors in text output'
             cand --sarif-category 'SARIF only: the run''s automationDetails.id, distinct per upload when several are made for one commit (a "/" is appended when ID has none)'
+            cand --staged 'Scan only what is staged for the next commit, and report only findings on the lines it adds'
+            cand --no-config 'Ignore any .piiscan.toml'
             cand --explain 'Add to each finding why it got its confidence (validator, context words)'
             cand --no-ignore 'Do not honour .gitignore, .ignore and .piiscanignore files'
             cand --hidden 'Scan hidden files and directories too'
@@ -116,6 +123,53 @@ set edit:completion:arg-completer[piiscan] = {|@words|
         }
         &'piiscan;policy;help;help'= {
         }
+        &'piiscan;baseline'= {
+            cand -f 'Output format'
+            cand --format 'Output format'
+            cand -o 'Write the report to FILE instead of standard output'
+            cand --output 'Write the report to FILE instead of standard output'
+            cand --rules 'Add the rules in DIR (*.toml) to the built-in ones; a rule with a built-in id replaces it'
+            cand --policy 'Use the categories in FILE instead of the built-in policy'
+            cand --min-confidence 'Lowest confidence that is reported [default: medium, or min-confidence in .piiscan.toml]'
+            cand --fail-on 'Lowest confidence that makes the run fail with exit code 1 [default: medium, or fail-on in .piiscan.toml]'
+            cand --diff 'Scan what the current branch adds since its merge base with BASE (pull requests), reporting only findings on added lines'
+            cand --baseline 'Suppress the known findings recorded in FILE (see `piiscan baseline`)'
+            cand --config 'Read settings from FILE instead of the .piiscan.toml found at the repository root'
+            cand --redact 'How values are shown: partial (a hint of the shape), full (nothing) or none (raw: local audits only)'
+            cand -j 'Number of scanning threads (default: the number of CPUs)'
+            cand --threads 'Number of scanning threads (default: the number of CPUs)'
+            cand --max-filesize 'Skip files larger than SIZE (e.g. 500K, 10M, 2G); skipped files are listed'
+            cand --color 'When to use colors in text output'
+            cand --sarif-category 'SARIF only: the run''s automationDetails.id, distinct per upload when several are made for one commit (a "/" is appended when ID has none)'
+            cand --staged 'Scan only what is staged for the next commit, and report only findings on the lines it adds'
+            cand --no-config 'Ignore any .piiscan.toml'
+            cand --explain 'Add to each finding why it got its confidence (validator, context words)'
+            cand --no-ignore 'Do not honour .gitignore, .ignore and .piiscanignore files'
+            cand --hidden 'Scan hidden files and directories too'
+            cand -L 'Follow symbolic links'
+            cand --follow 'Follow symbolic links'
+            cand --no-mmap 'Never memory-map files (always read them)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'piiscan;config'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand check 'Validate a configuration file (default: the .piiscan.toml found from here)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'piiscan;config;check'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'piiscan;config;help'= {
+            cand check 'Validate a configuration file (default: the .piiscan.toml found from here)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'piiscan;config;help;check'= {
+        }
+        &'piiscan;config;help;help'= {
+        }
         &'piiscan;completions'= {
             cand -h 'Print help'
             cand --help 'Print help'
@@ -124,6 +178,8 @@ set edit:completion:arg-completer[piiscan] = {|@words|
             cand scan 'Scan files and directories for personal data'
             cand rules 'List, describe or test detection rules'
             cand policy 'Show the policy''s declared categories and the rules that feed each'
+            cand baseline 'Record the current findings as accepted, so later scans report only new ones'
+            cand config 'Check a .piiscan.toml configuration file'
             cand completions 'Print a shell completion script to standard output'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -144,6 +200,13 @@ set edit:completion:arg-completer[piiscan] = {|@words|
             cand show 'Print the categories (the default)'
         }
         &'piiscan;help;policy;show'= {
+        }
+        &'piiscan;help;baseline'= {
+        }
+        &'piiscan;help;config'= {
+            cand check 'Validate a configuration file (default: the .piiscan.toml found from here)'
+        }
+        &'piiscan;help;config;check'= {
         }
         &'piiscan;help;completions'= {
         }

@@ -21,7 +21,7 @@ pub struct Cli {
 pub enum Command {
     /// Scan files and directories for personal data
     #[command(
-        after_help = "Examples:\n  piiscan scan src/ logs/\n  piiscan scan . --format jsonl --min-confidence low\n  piiscan scan . --fail-on high --format sarif -o piiscan.sarif\n\nExit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage, config or fatal error."
+        after_help = "Examples:\n  piiscan scan src/ logs/\n  piiscan scan . --format jsonl --min-confidence low\n  piiscan scan . --fail-on high --format sarif -o piiscan.sarif\n  piiscan scan --staged                  only what the next commit adds (pre-commit)\n  piiscan scan --diff origin/main        only what this branch adds (pull requests)\n\nExit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage, config or fatal error."
     )]
     Scan(ScanArgs),
     /// List, describe or test detection rules
@@ -44,6 +44,19 @@ pub enum Command {
         #[command(flatten)]
         sources: RuleSources,
     },
+    /// Record the current findings as accepted, so later scans report only new ones
+    #[command(
+        after_help = "Examples:\n  piiscan baseline . --output .piiscan-baseline.json\n  piiscan scan . --baseline .piiscan-baseline.json\n\nTakes the same options as `piiscan scan`. Entries hold value-free fingerprints, no line\nnumbers, one per line and sorted, so moving code does not invalidate them and merges rarely\nconflict. Set `baseline = \".piiscan-baseline.json\"` in .piiscan.toml to apply it by default."
+    )]
+    Baseline(ScanArgs),
+    /// Check a .piiscan.toml configuration file
+    #[command(
+        after_help = "Examples:\n  piiscan config check                 the .piiscan.toml at the repository root\n  piiscan config check ci/piiscan.toml\n\nExit codes: 0 valid, 2 invalid (the message names the file, the line and the problem)."
+    )]
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
     /// Print a shell completion script to standard output
     #[command(
         after_help = "Examples:\n  piiscan completions bash > ~/.local/share/bash-completion/completions/piiscan\n  piiscan completions zsh > ~/.zfunc/_piiscan        # with fpath+=(~/.zfunc) before compinit\n  piiscan completions fish > ~/.config/fish/completions/piiscan.fish\n  piiscan completions powershell > _piiscan.ps1      # then dot-source it in $PROFILE\n  piiscan completions elvish > ~/.config/elvish/lib/piiscan.elv   # then `use piiscan` in rc.elv\n\nThe same scripts are in the completions/ directory of the source tree."
@@ -52,6 +65,16 @@ pub enum Command {
         /// The shell to write the script for
         #[arg(value_enum)]
         shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Validate a configuration file (default: the .piiscan.toml found from here)
+    #[command(after_help = "Examples:\n  piiscan config check\n  piiscan config check ci/piiscan.toml")]
+    Check {
+        #[arg(value_name = "FILE")]
+        file: Option<PathBuf>,
     },
 }
 
@@ -111,12 +134,27 @@ pub struct ScanArgs {
     pub output: Option<PathBuf>,
     #[command(flatten)]
     pub sources: RuleSources,
-    /// Lowest confidence that is reported
-    #[arg(long, value_enum, default_value_t = Level::Medium)]
-    pub min_confidence: Level,
-    /// Lowest confidence that makes the run fail with exit code 1
-    #[arg(long, value_enum, default_value_t = FailOn::Medium)]
-    pub fail_on: FailOn,
+    /// Lowest confidence that is reported [default: medium, or min-confidence in .piiscan.toml]
+    #[arg(long, value_enum)]
+    pub min_confidence: Option<Level>,
+    /// Lowest confidence that makes the run fail with exit code 1 [default: medium, or fail-on in .piiscan.toml]
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Scan only what is staged for the next commit, and report only findings on the lines it adds
+    #[arg(long, conflicts_with = "diff")]
+    pub staged: bool,
+    /// Scan what the current branch adds since its merge base with BASE (pull requests), reporting only findings on added lines
+    #[arg(long, value_name = "BASE")]
+    pub diff: Option<String>,
+    /// Suppress the known findings recorded in FILE (see `piiscan baseline`)
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Read settings from FILE instead of the .piiscan.toml found at the repository root
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore any .piiscan.toml
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
     /// How values are shown: partial (a hint of the shape), full (nothing) or none (raw: local audits only)
     #[arg(long, value_enum, default_value_t = RedactArg::Partial)]
     pub redact: RedactArg,
@@ -149,6 +187,23 @@ pub struct ScanArgs {
     pub sarif_category: Option<String>,
 }
 
+impl ScanArgs {
+    /// The arguments of a plain `piiscan scan` with this configuration file, for
+    /// `piiscan config check`.
+    pub fn for_config_check(config: &std::path::Path) -> ScanArgs {
+        let cli = Cli::parse_from([
+            std::ffi::OsStr::new("piiscan"),
+            "scan".as_ref(),
+            "--config".as_ref(),
+            config.as_os_str(),
+        ]);
+        match cli.command {
+            Command::Scan(args) => args,
+            _ => unreachable!("parsed a scan command"),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     /// path:line:column rule category value
@@ -161,6 +216,8 @@ pub enum Format {
     Summary,
     /// SARIF 2.1.0 for GitHub code scanning and other SARIF viewers
     Sarif,
+    /// One self-contained HTML page: the data map by policy category, for people (use --output)
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

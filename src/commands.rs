@@ -18,6 +18,39 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
             let result = crate::run::scan(&config)?;
             Ok(u8::from(result.failed))
         }
+        Command::Baseline(args) => {
+            let Some(output) = args.output.clone() else {
+                anyhow::bail!("piiscan baseline needs --output FILE (e.g. .piiscan-baseline.json)");
+            };
+            let mut config = Config::from_args(&args)?;
+            // Record everything there is now, including what an older baseline hides.
+            config.baseline = None;
+            let recorder = crate::baseline::Recorder::new(&output)?;
+            let result = crate::run::scan_into(&config, Box::new(recorder))?;
+            eprintln!(
+                "piiscan: recorded {} findings in {}",
+                result.totals.findings,
+                output.display()
+            );
+            Ok(0)
+        }
+        Command::Config { command } => match command {
+            crate::cli::ConfigCommand::Check { file } => {
+                let loaded = crate::config::find_config(file.as_deref(), false)?;
+                let Some(loaded) = loaded else {
+                    anyhow::bail!("no .piiscan.toml found here or above (up to the repository root)");
+                };
+                let args = crate::cli::ScanArgs::for_config_check(&loaded.path);
+                let config = Config::from_args(&args)?;
+                println!(
+                    "{}: ok ({} rules, {} categories)",
+                    loaded.path.display(),
+                    config.rules.rules.len(),
+                    config.rules.policy.categories.len()
+                );
+                Ok(0)
+            }
+        },
         Command::Rules {
             command: RulesCommand::Test { path },
             sources,

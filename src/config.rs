@@ -3,10 +3,13 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use anyhow::Result;
+use anyhow::{anyhow, bail, Result};
 
 use crate::cli::{ColorChoice, FailOn, Format, Level, RedactArg, RuleSources, ScanArgs};
 use crate::finding::{Confidence, Redaction};
+use crate::baseline::Baseline;
+use crate::config_file::{self, FailLevel, Loaded};
+use crate::git::Change;
 use crate::rules::{self, Policy};
 use crate::scan::RuleSet;
 
@@ -50,11 +53,48 @@ pub struct Config {
     pub color: bool,
     /// `--sarif-category`: the SARIF run's `automationDetails.id`.
     pub sarif_category: Option<String>,
+    /// Per-category `fail-on` from the configuration file: (category pattern, threshold).
+    pub fail_on_category: Vec<(String, Option<Confidence>)>,
+    /// Globs of paths to scan (all when empty) and to leave out.
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+    /// Known findings to suppress.
+    pub baseline: Option<Arc<Baseline>>,
+    /// `--staged` / `--diff BASE`: scan a git change instead of walking paths.
+    pub change: Option<Change>,
+    /// The configuration file in effect, if any.
+    pub config_file: Option<PathBuf>,
 }
 
 impl Config {
     pub fn from_args(args: &ScanArgs) -> Result<Config> {
-        let rules = Arc::new(load_rule_set(&args.sources)?);
+        let loaded = find_config(args.config.as_deref(), args.no_config)?;
+        let file = loaded.as_ref().map(|l| &l.file);
+        let rules = Arc::new(build_rule_set(&args.sources, loaded.as_ref())?);
+        let baseline_path = args
+            .baseline
+            .clone()
+            .or_else(|| loaded.as_ref().and_then(|l| l.file.baseline.as_ref().map(|b| l.resolve(b))));
+        let baseline = match baseline_path {
+            Some(p) => Some(Arc::new(Baseline::load(&p).map_err(|e| anyhow!(e))?)),
+            None => None,
+        };
+        let min_confidence = match args.min_confidence {
+            Some(l) => level(l),
+            None => file.and_then(|f| f.min_confidence).unwrap_or(Confidence::Medium),
+        };
+        let fail_on = match args.fail_on {
+            Some(FailOn::Low) => Some(Confidence::Low),
+            Some(FailOn::Medium) => Some(Confidence::Medium),
+            Some(FailOn::High) => Some(Confidence::High),
+            Some(FailOn::Never) => None,
+            None => file.and_then(|f| f.fail_on).unwrap_or(FailLevel::Medium).threshold(),
+        };
+        let change = match (&args.diff, args.staged) {
+            (Some(base), _) => Some(Change::Diff(base.clone())),
+            (None, true) => Some(Change::Staged),
+            (None, false) => None,
+        };
         let threads = args
             .threads
             .filter(|&n| n > 0)
@@ -75,7 +115,7 @@ impl Config {
             output: args.output.clone(),
             rules,
             options: ScanOptions {
-                min_confidence: level(args.min_confidence),
+                min_confidence,
                 redaction: match args.redact {
                     RedactArg::Partial => Redaction::Partial,
                     RedactArg::Full => Redaction::Full,
@@ -84,12 +124,7 @@ impl Config {
                 explain: args.explain,
                 chunk_size: crate::read::CHUNK_SIZE,
             },
-            fail_on: match args.fail_on {
-                FailOn::Low => Some(Confidence::Low),
-                FailOn::Medium => Some(Confidence::Medium),
-                FailOn::High => Some(Confidence::High),
-                FailOn::Never => None,
-            },
+            fail_on,
             threads,
             max_filesize: args.max_filesize,
             no_ignore: args.no_ignore,
@@ -98,7 +133,32 @@ impl Config {
             mmap: !args.no_mmap,
             color,
             sarif_category: args.sarif_category.clone(),
+            fail_on_category: file
+                .map(|f| f.fail_on_category.iter().map(|(k, v)| (k.clone(), v.threshold())).collect())
+                .unwrap_or_default(),
+            include: file.map(|f| f.include.clone()).unwrap_or_default(),
+            exclude: file.map(|f| f.exclude.clone()).unwrap_or_default(),
+            baseline,
+            change,
+            config_file: loaded.map(|l| l.path),
         })
+    }
+
+    /// Does a reported finding with these categories and confidence fail the run? A category's
+    /// own `fail-on-category` level wins over the global `fail-on`.
+    pub fn fails(&self, categories: &[String], confidence: Confidence) -> bool {
+        let mut specific = false;
+        for cat in categories {
+            for (pattern, threshold) in &self.fail_on_category {
+                if config_file::category_matches(pattern, cat) {
+                    specific = true;
+                    if threshold.is_some_and(|t| confidence >= t) {
+                        return true;
+                    }
+                }
+            }
+        }
+        !specific && self.fail_on.is_some_and(|t| confidence >= t)
     }
 }
 
@@ -112,10 +172,53 @@ fn level(l: Level) -> Confidence {
 
 /// Load the built-in and user rules and the policy, and compile them.
 pub fn load_rule_set(sources: &RuleSources) -> Result<RuleSet> {
-    let rules = rules::load_rules(&sources.rules)?;
-    let policy = match &sources.policy {
-        Some(path) => Policy::load(Path::new(path))?,
+    build_rule_set(sources, None)
+}
+
+/// The configuration file in effect: `--config FILE`, else the nearest `.piiscan.toml`.
+pub fn find_config(explicit: Option<&Path>, disabled: bool) -> Result<Option<Loaded>> {
+    if disabled {
+        return Ok(None);
+    }
+    let path = match explicit {
+        Some(p) => Some(p.to_path_buf()),
+        None => config_file::find(&std::env::current_dir()?),
+    };
+    match path {
+        Some(p) => Ok(Some(config_file::load(&p).map_err(|e| anyhow!(e))?)),
+        None => Ok(None),
+    }
+}
+
+/// Rules (built-in, `--rules`, the configuration's `rules`), the policy, disabled rules and the
+/// allowlist, compiled into one rule set.
+pub fn build_rule_set(sources: &RuleSources, loaded: Option<&Loaded>) -> Result<RuleSet> {
+    let mut dirs: Vec<PathBuf> = loaded
+        .map(|l| l.file.rules.iter().map(|d| l.resolve(d)).collect())
+        .unwrap_or_default();
+    dirs.extend(sources.rules.iter().cloned());
+    let mut rules = rules::load_rules(&dirs)?;
+    let policy_path = sources
+        .policy
+        .clone()
+        .or_else(|| loaded.and_then(|l| l.file.policy.as_ref().map(|p| l.resolve(p))));
+    let policy = match policy_path {
+        Some(path) => Policy::load(&path)?,
         None => Policy::builtin(),
     };
-    Ok(RuleSet::new(rules, policy)?)
+    if let Some(l) = loaded {
+        for id in &l.file.disabled_rules {
+            if !rules.iter().any(|r| &r.id == id) {
+                bail!("{}: disabled-rules names `{id}`, which is not a rule", l.path.display());
+            }
+        }
+        rules.retain(|r| !l.file.disabled_rules.contains(&r.id));
+    }
+    let mut set = RuleSet::new(rules, policy)?;
+    if let Some(l) = loaded {
+        let a = &l.file.allowlist;
+        set.allowlist = crate::suppress::Allowlist::new(&a.values, &a.patterns, l.file.builtin_allowlist)
+            .map_err(|e| anyhow!("{}: {e}", l.path.display()))?;
+    }
+    Ok(set)
 }

@@ -13,11 +13,16 @@ use crate::config::Config;
 
 /// A file to scan.
 #[derive(Debug, Clone)]
+#[derive(Default)]
 pub struct InputFile {
     pub path: PathBuf,
     /// The path as reports show it: as named or relative to the named directory, `/`-separated.
     pub display: String,
     pub len: u64,
+    /// Content already read (a staged or committed git blob) instead of a file on disk.
+    pub blob: Option<std::sync::Arc<Vec<u8>>>,
+    /// With `--staged`/`--diff`: the lines the change adds; only findings on them are reported.
+    pub added_lines: Option<std::sync::Arc<crate::git::ChangedFile>>,
 }
 
 /// An input that was not scanned (or not to the end), and why.
@@ -34,7 +39,99 @@ pub struct Discovered {
     pub skipped: Vec<Skipped>,
 }
 
+/// The inputs of a run: the files of a git change with `--staged`/`--diff`, else a walk.
+pub fn inputs(config: &Config) -> anyhow::Result<Discovered> {
+    match &config.change {
+        Some(change) => discover_change(config, change),
+        None => Ok(discover(config)),
+    }
+}
+
+/// `include`/`exclude` globs of the configuration, relative to its directory.
+pub struct PathFilter {
+    root: PathBuf,
+    include: Option<ignore::overrides::Override>,
+    exclude: Option<ignore::overrides::Override>,
+}
+
+impl PathFilter {
+    pub fn new(config: &Config) -> anyhow::Result<Option<PathFilter>> {
+        if config.include.is_empty() && config.exclude.is_empty() {
+            return Ok(None);
+        }
+        let root = match config.config_file.as_ref().and_then(|p| p.parent()) {
+            Some(dir) => dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf()),
+            None => std::env::current_dir()?,
+        };
+        let build = |globs: &[String], negate: bool| -> anyhow::Result<Option<ignore::overrides::Override>> {
+            if globs.is_empty() {
+                return Ok(None);
+            }
+            let mut b = ignore::overrides::OverrideBuilder::new(&root);
+            for g in globs {
+                if negate {
+                    b.add(&format!("!{g}"))?;
+                } else {
+                    b.add(g)?;
+                }
+            }
+            Ok(Some(b.build()?))
+        };
+        Ok(Some(PathFilter {
+            include: build(&config.include, false)?,
+            exclude: build(&config.exclude, true)?,
+            root,
+        }))
+    }
+
+    /// Is `path` (relative to the working directory, or absolute) to be scanned?
+    pub fn allows(&self, path: &Path) -> bool {
+        let absolute = if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            std::env::current_dir().map(|d| d.join(path)).unwrap_or_else(|_| path.to_path_buf())
+        };
+        let clean: PathBuf = absolute.components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect();
+        let Ok(relative) = clean.strip_prefix(&self.root) else {
+            return self.include.is_none();
+        };
+        if self.include.as_ref().is_some_and(|o| !o.matched(relative, false).is_whitelist()) {
+            return false;
+        }
+        !self.exclude.as_ref().is_some_and(|o| o.matched(relative, false).is_ignore())
+    }
+}
+
+/// The files a git change adds or modifies, read from git (the index for `--staged`, HEAD for
+/// `--diff`), without walking the tree.
+fn discover_change(config: &Config, change: &crate::git::Change) -> anyhow::Result<Discovered> {
+    let repo = crate::git::toplevel(&std::env::current_dir()?)?;
+    let filter = PathFilter::new(config)?;
+    let mut files = crate::git::changed_files(&repo, change)?;
+    files.retain(|f| filter.as_ref().is_none_or(|flt| flt.allows(&repo.join(&f.path))));
+    let mut found = Discovered::default();
+    crate::git::read_blobs(&repo, &files, config.max_filesize, |file, content, size| match content {
+        None => found.skipped.push(Skipped {
+            path: file.path.clone(),
+            reason: format!(
+                "larger than --max-filesize ({size} > {} bytes)",
+                config.max_filesize.unwrap_or(0)
+            ),
+        }),
+        Some(data) => found.files.push(InputFile {
+            path: repo.join(&file.path),
+            display: file.path.clone(),
+            len: size,
+            blob: Some(std::sync::Arc::new(data)),
+            added_lines: Some(std::sync::Arc::new(file.clone())),
+        }),
+    })?;
+    found.files.sort_by(|a, b| a.display.cmp(&b.display));
+    Ok(found)
+}
+
 pub fn discover(config: &Config) -> Discovered {
+    let filter = PathFilter::new(config).ok().flatten();
     let found = Mutex::new(Discovered::default());
     let mut paths = config.paths.iter();
     let Some(first) = paths.next() else {
@@ -59,13 +156,15 @@ pub fn discover(config: &Config) -> Discovered {
     }
     builder.build_parallel().run(|| {
         let found = &found;
+        let filter = &filter;
         Box::new(move |entry| {
             let mut result = Discovered::default();
             match entry {
                 Err(err) => result.skipped.push(walk_error(&err)),
                 Ok(entry) => {
                     let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-                    if !is_dir {
+                    let wanted = filter.as_ref().is_none_or(|f| f.allows(entry.path()));
+                    if !is_dir && wanted {
                         classify(entry.path(), entry.depth() == 0, config, &mut result);
                     }
                 }
@@ -119,6 +218,7 @@ fn classify(path: &Path, named: bool, config: &Config, out: &mut Discovered) {
         path: path.to_path_buf(),
         display,
         len: meta.len(),
+        ..InputFile::default()
     });
 }
 

@@ -15,6 +15,8 @@ pub const NEGATIVE_WINDOW: usize = 24;
 pub enum Verdict {
     /// Not personal data of this kind: other rules may still claim these bytes.
     Reject,
+    /// Personal data, but allowlisted or well-known test data: counted, not reported.
+    Suppressed,
     /// Personal data, with a confidence (and the reasons, when asked).
     Keep {
         confidence: Confidence,
@@ -47,6 +49,9 @@ pub fn judge(set: &RuleSet, hay: &[u8], cand: Candidate, explain: bool) -> Verdi
     if let Some(validator) = compiled.validator {
         match validator(value) {
             Check::Reject => return Verdict::Reject,
+            Check::Weak(why) if set.allowlist.builtin && crate::validate::is_test_data(why) => {
+                return Verdict::Suppressed;
+            }
             Check::Weak(why) => {
                 confidence = Confidence::Low;
                 capped = true;
@@ -54,6 +59,9 @@ pub fn judge(set: &RuleSet, hay: &[u8], cand: Candidate, explain: bool) -> Verdi
             }
             Check::Pass => check_text = Some("pass".to_string()),
         }
+    }
+    if set.allowlist.allows(value) {
+        return Verdict::Suppressed;
     }
 
     let mut keyword_seen = false;

@@ -6,9 +6,12 @@
 
 pub mod cli;
 pub mod commands;
+pub mod baseline;
 pub mod config;
+pub mod config_file;
 pub mod discover;
 pub mod finding;
+pub mod git;
 pub mod generated;
 pub mod judge;
 pub mod read;
@@ -17,4 +20,5 @@ pub mod rules;
 pub mod run;
 pub mod scan;
 pub mod search;
+pub mod suppress;
 pub mod validate;

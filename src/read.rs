@@ -11,9 +11,12 @@
 //! are read with plain `read` calls into a reused buffer instead, which at worst sees a short
 //! read. Pages of the mapping already scanned are released as the scan moves on, so a mapped
 //! 2 GB file does not hold 2 GB resident.
+//!
+//! Compressed files and archives (told by their first bytes, see `decompress::detect`) are
+//! never mapped: they are read as streams and decompressed and unpacked by `archive`.
 
 use std::fs::{File, Metadata};
-use std::io::{self, Read};
+use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
@@ -33,20 +36,27 @@ pub const SETTLED_AFTER: Duration = Duration::from_secs(300);
 pub enum Opened<'a> {
     /// A settled large regular file, mapped read-only.
     Mapped(Mmap),
-    /// Anything read with `read` calls (small files, live files, stdin, memory).
+    /// Anything read with `read` calls that cannot seek (stdin, memory).
     Stream(Box<dyn Read + Send + 'a>),
+    /// A file read with `read` calls (small files, live files, compressed files, archives).
+    Seekable(Box<dyn Seekable + 'a>),
 }
+
+/// A source that can also seek (a zip archive's directory is at its end).
+pub trait Seekable: Read + Seek + Send {}
+
+impl<T: Read + Seek + Send> Seekable for T {}
 
 /// Open a file from the walk, choosing between mapping and reading as explained above.
 pub fn open_file(path: &Path, meta: &Metadata, allow_mmap: bool) -> io::Result<Opened<'static>> {
-    let file = File::open(path)?;
+    let mut file = File::open(path)?;
     let large = meta.len() > CHUNK_SIZE as u64;
     let settled = meta
         .modified()
         .ok()
         .and_then(|m| SystemTime::now().duration_since(m).ok())
         .is_some_and(|age| age > SETTLED_AFTER);
-    if allow_mmap && large && settled && meta.is_file() {
+    if allow_mmap && large && settled && meta.is_file() && is_plain(&mut file)? {
         // SAFETY: the mapping is read-only and the file is settled (see the module docs); a
         // concurrent truncation of a settled file is the one case this cannot rule out.
         if let Ok(map) = unsafe { Mmap::map(&file) } {
@@ -54,7 +64,18 @@ pub fn open_file(path: &Path, meta: &Metadata, allow_mmap: bool) -> io::Result<O
             return Ok(Opened::Mapped(map));
         }
     }
-    Ok(Opened::Stream(Box::new(file)))
+    Ok(Opened::Seekable(Box::new(file)))
+}
+
+/// Whether a file is neither compressed nor an archive (by its first bytes); leaves it at its
+/// start.
+fn is_plain(file: &mut File) -> io::Result<bool> {
+    let mut head = Vec::with_capacity(crate::decompress::PEEK);
+    file.by_ref()
+        .take(crate::decompress::PEEK as u64)
+        .read_to_end(&mut head)?;
+    file.seek(SeekFrom::Start(0))?;
+    Ok(crate::decompress::detect(&head) == crate::decompress::Kind::Plain)
 }
 
 /// Tell the kernel the scanned part of a mapping is no longer needed, to keep RSS bounded.

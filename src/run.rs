@@ -33,7 +33,6 @@ pub struct RunResult {
 }
 
 pub fn scan(config: &Config) -> Result<RunResult> {
-    let started = Instant::now();
     let out: Box<dyn Write + Send> = match &config.output {
         Some(path) => Box::new(BufWriter::with_capacity(
             1 << 16,
@@ -42,14 +41,22 @@ pub fn scan(config: &Config) -> Result<RunResult> {
         )),
         None => Box::new(BufWriter::with_capacity(1 << 16, io::stdout())),
     };
-    let mut reporter = report::reporter(config.format, out);
+    scan_into(config, report::reporter(config.format, out))
+}
+
+/// Run a scan into a given reporter (`piiscan baseline` brings its own).
+pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Result<RunResult> {
+    let started = Instant::now();
     let run = RunInfo {
         rules: &config.rules,
         color: config.color,
         sarif_category: config.sarif_category.as_deref(),
+        paths: &config.paths,
+        started: std::time::SystemTime::now(),
+        min_confidence: config.options.min_confidence,
     };
 
-    let discovered = discover::discover(config);
+    let discovered = discover::inputs(config)?;
     let mut totals = Totals {
         skipped: discovered.skipped,
         ..Totals::default()
@@ -124,9 +131,30 @@ pub fn scan(config: &Config) -> Result<RunResult> {
     });
     write_result?;
     totals.duration = started.elapsed();
+    if let (Some(baseline), None) = (&config.baseline, &config.change) {
+        // Only a whole scan can tell that an entry matches nothing any more.
+        totals.baseline_stale = Some(baseline.stale() as u64);
+    }
     totals.finalize();
     for s in &totals.skipped {
         eprintln!("piiscan: skipped {}: {}", s.path, s.reason);
+    }
+    if totals.suppressed > 0 || totals.baseline_stale.is_some_and(|n| n > 0) {
+        let mut line = format!("piiscan: {} findings suppressed (allowlist, inline ignores, baseline)", totals.suppressed);
+        if let Some(stale) = totals.baseline_stale.filter(|&n| n > 0) {
+            line.push_str(&format!("; {stale} baseline entries match nothing any more (refresh with `piiscan baseline`)"));
+        }
+        eprintln!("{line}");
+    }
+    if failed && config.change.is_some() && totals.findings > 0 {
+        eprintln!(
+            "piiscan: blocked: this change adds {} finding(s) of personal data (listed above, values redacted).\n\
+             To accept one, add `piiscan:ignore` (or `piiscan:ignore[RULE]`) in a comment on its line or\n\
+             `piiscan:ignore-next-line` on the line before, allowlist the value in .piiscan.toml\n\
+             ([allowlist] values = [...]), or record all current findings with\n\
+             `piiscan baseline . --output .piiscan-baseline.json` and set `baseline` in .piiscan.toml.",
+            totals.findings
+        );
     }
     reporter.finish(&run, &totals)?;
     Ok(RunResult { totals, failed })
@@ -138,8 +166,11 @@ fn search_file(
     config: &Config,
     buf: &mut Vec<u8>,
 ) -> Outcome {
-    let opened = std::fs::metadata(&file.path)
-        .and_then(|meta| read::open_file(&file.path, &meta, config.mmap));
+    let opened = match &file.blob {
+        Some(data) => Ok(read::Opened::Stream(Box::new(&data[..]))),
+        None => std::fs::metadata(&file.path)
+            .and_then(|meta| read::open_file(&file.path, &meta, config.mmap)),
+    };
     match opened {
         Ok(opened) => search::search(
             scanner,
@@ -180,11 +211,22 @@ fn record(
     }
     totals.files_scanned += 1;
     totals.bytes_scanned += outcome.bytes;
-    for f in &outcome.findings {
+    totals.suppressed += outcome.suppressed;
+    let mut findings = outcome.findings;
+    if let Some(change) = &file.added_lines {
+        // Scored with the whole file as context, reported only where the change adds lines.
+        findings.retain(|f| change.adds_line(f.line));
+    }
+    if let Some(baseline) = &config.baseline {
+        let before = findings.len();
+        findings.retain(|f| !baseline.contains(&f.fingerprint));
+        totals.suppressed += (before - findings.len()) as u64;
+    }
+    for f in &findings {
         totals.add(run.rules, f);
-        if config.fail_on.is_some_and(|level| f.confidence >= level) {
+        if config.fails(&run.rules.rules[f.rule].categories, f.confidence) {
             *failed = true;
         }
     }
-    reporter.findings(run, &outcome.findings)
+    reporter.findings(run, &findings)
 }

@@ -68,7 +68,15 @@ pub struct CompiledRule {
 pub struct RuleSet {
     pub rules: Vec<CompiledRule>,
     pub policy: Policy,
+    /// Values never reported (configuration allowlist and built-in test data).
+    pub allowlist: crate::suppress::Allowlist,
     multi: meta::Regex,
+    /// For each pattern of `multi`, the rule it belongs to (rules without a pattern have none).
+    pattern_rule: Vec<usize>,
+    /// For each rule, its pattern in `multi`, if it has one.
+    rule_pattern: Vec<Option<PatternID>>,
+    /// Field names of every rule, for structured context (JSON keys, CSV columns).
+    pub keys: crate::structured::KeyTable,
     /// Every keyword/context word of every rule, ASCII case-insensitive.
     words: Option<AhoCorasick>,
     /// For each word pattern: which rules use it and how.
@@ -90,7 +98,22 @@ pub struct Candidate {
 
 impl RuleSet {
     pub fn new(rules: Vec<Rule>, policy: Policy) -> Result<RuleSet, RuleError> {
-        let patterns: Vec<&str> = rules.iter().map(|r| r.pattern.as_str()).collect();
+        let mut patterns: Vec<&str> = Vec::new();
+        let mut pattern_rule = Vec::new();
+        let mut rule_pattern = Vec::with_capacity(rules.len());
+        for (index, rule) in rules.iter().enumerate() {
+            if rule.pattern.is_empty() {
+                rule_pattern.push(None);
+            } else {
+                rule_pattern.push(Some(PatternID::must(patterns.len())));
+                patterns.push(rule.pattern.as_str());
+                pattern_rule.push(index);
+            }
+        }
+        let keys = crate::structured::KeyTable::new(&rules).map_err(|message| RuleError::File {
+            file: "<rules>".into(),
+            message,
+        })?;
         let multi = meta::Regex::builder()
             .syntax(syntax::Config::new().unicode(false).utf8(false))
             .configure(
@@ -183,7 +206,11 @@ impl RuleSet {
         Ok(RuleSet {
             rules: compiled,
             policy,
+            allowlist: crate::suppress::Allowlist::default(),
             multi,
+            pattern_rule,
+            rule_pattern,
+            keys,
             words,
             word_uses,
             word_text,
@@ -288,20 +315,21 @@ impl<'s> Scanner<'s> {
             if !eof && m.end() == hay.len() {
                 return;
             }
-            let first = m.pattern().as_usize();
+            let first = self.set.pattern_rule[m.pattern().as_usize()];
             if self.offer(hay, first, m.start(), m.end(), &mut judge) {
                 at = m.end();
                 continue;
             }
             // Rejected: give every other rule a chance at this start before moving on.
             let mut accepted_end = None;
-            for rule in 0..self.set.rules.len() {
+            for (rule, pattern) in self.set.rule_pattern.iter().enumerate() {
+                let Some(pattern) = *pattern else { continue };
                 if rule == first {
                     continue;
                 }
                 let input = Input::new(hay)
                     .span(m.start()..hay.len())
-                    .anchored(Anchored::Pattern(PatternID::must(rule)));
+                    .anchored(Anchored::Pattern(pattern));
                 if let Some(other) = self.set.multi.search_with(&mut self.cache, &input) {
                     if other.is_empty() || (!eof && other.end() == hay.len()) {
                         continue;

@@ -6,11 +6,14 @@ use std::hash::{Hash, Hasher};
 use std::io::Read;
 use std::sync::Arc;
 
+use crate::archive::{self, Input};
 use crate::config::ScanOptions;
+use crate::decompress;
 use crate::finding::{self, Context, Finding, Redaction};
 use crate::judge::{self, Verdict};
 use crate::read::{self, Opened};
 use crate::scan::Scanner;
+use crate::suppress;
 
 /// Why an input was not scanned, or not scanned to the end.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,8 +28,15 @@ pub enum Gap {
 #[derive(Debug, Default)]
 pub struct Outcome {
     pub findings: Vec<Finding>,
+    /// Findings suppressed by the allowlist or an inline `piiscan:ignore`.
+    pub suppressed: u64,
     pub bytes: u64,
     pub gap: Option<Gap>,
+    /// Archive members scanned (nested archives and their members included); the archive
+    /// itself is not counted here.
+    pub members_scanned: u64,
+    /// Archive members not scanned, or not to the end, with their paths, in archive order.
+    pub member_gaps: Vec<(String, Gap)>,
 }
 
 /// Per-input state carried from chunk to chunk.
@@ -43,6 +53,8 @@ struct Cursor {
 }
 
 /// Search `opened` (already opened from `path`) and return its findings in offset order.
+/// Compressed inputs and archives are decompressed and unpacked as streams (see `archive`);
+/// findings of archive members carry the members' paths (`export.zip!customers.csv`).
 pub fn search(
     scanner: &mut Scanner<'_>,
     opened: Opened<'_>,
@@ -50,83 +62,109 @@ pub fn search(
     options: &ScanOptions,
     buf: &mut Vec<u8>,
 ) -> Outcome {
-    let mut out = Outcome::default();
-    let mut cursor = Cursor {
-        base: 0,
-        line: 1,
-        carry_chars: 0,
-        carry_utf16: 0,
-        occurrences: HashMap::new(),
+    let map = match opened {
+        Opened::Mapped(map) => map,
+        Opened::Stream(reader) => {
+            return archive::search_input(scanner, Input::Stream(reader), path, options, buf)
+        }
+        Opened::Seekable(file) => {
+            return archive::search_input(scanner, Input::Seekable(file), path, options, buf)
+        }
     };
-    match opened {
-        Opened::Mapped(map) => {
-            let data: &[u8] = &map;
-            if read::looks_binary(data) {
+    let mut out = Outcome::default();
+    let mut cursor = Cursor::new();
+    let data: &[u8] = &map;
+    if read::looks_binary(data) {
+        out.gap = Some(Gap::Skipped("binary file".into()));
+        return out;
+    }
+    let mut start = 0;
+    loop {
+        let end = (start + options.chunk_size).min(data.len());
+        let eof = end == data.len();
+        let cut = search_chunk(
+            scanner,
+            &data[start..end],
+            eof,
+            &mut cursor,
+            path,
+            options,
+            &mut out,
+        );
+        start += cut;
+        read::release_mapped(&map, start);
+        if eof {
+            break;
+        }
+    }
+    out.bytes = data.len() as u64;
+    out
+}
+
+/// Search a stream of text (already decompressed and unpacked) in chunks. A read error keeps
+/// the findings before it and reports the input as incomplete.
+pub(crate) fn search_plain(
+    scanner: &mut Scanner<'_>,
+    reader: &mut dyn Read,
+    path: &Arc<str>,
+    options: &ScanOptions,
+    buf: &mut Vec<u8>,
+) -> Outcome {
+    let mut out = Outcome::default();
+    let mut cursor = Cursor::new();
+    buf.clear();
+    let mut first = true;
+    loop {
+        let eof = match read::fill(reader, buf, options.chunk_size) {
+            Ok(eof) => eof,
+            Err(e) => {
+                // Scan what arrived (unless it is binary), then report the rest as missing.
+                if !buf.is_empty() && !(first && read::looks_binary(buf)) {
+                    search_chunk(scanner, buf, true, &mut cursor, path, options, &mut out);
+                }
+                let bytes = cursor.base + buf.len() as u64;
+                out.bytes = bytes;
+                out.gap = Some(match decompress::stream_error(&e) {
+                    Some(se) if bytes > 0 || se.is_limit() => Gap::Incomplete {
+                        bytes,
+                        reason: se.reason(bytes),
+                    },
+                    _ if bytes == 0 => Gap::Skipped(format!("cannot read: {e}")),
+                    _ => Gap::Incomplete {
+                        bytes,
+                        reason: format!("read error after {bytes} bytes: {e}"),
+                    },
+                });
+                return out;
+            }
+        };
+        if first {
+            first = false;
+            if read::looks_binary(buf) {
                 out.gap = Some(Gap::Skipped("binary file".into()));
                 return out;
             }
-            let mut start = 0;
-            loop {
-                let end = (start + options.chunk_size).min(data.len());
-                let eof = end == data.len();
-                let cut = search_chunk(
-                    scanner,
-                    &data[start..end],
-                    eof,
-                    &mut cursor,
-                    path,
-                    options,
-                    &mut out,
-                );
-                start += cut;
-                read::release_mapped(&map, start);
-                if eof {
-                    break;
-                }
-            }
-            out.bytes = data.len() as u64;
         }
-        Opened::Stream(mut reader) => {
-            buf.clear();
-            let mut first = true;
-            loop {
-                let eof = match read::fill(reader.as_mut(), buf, options.chunk_size) {
-                    Ok(eof) => eof,
-                    Err(e) => {
-                        // Scan what arrived, then report the rest as missing.
-                        if !buf.is_empty() {
-                            search_chunk(scanner, buf, true, &mut cursor, path, options, &mut out);
-                        }
-                        let bytes = cursor.base + buf.len() as u64;
-                        out.bytes = bytes;
-                        out.gap = Some(if bytes == 0 {
-                            Gap::Skipped(format!("cannot read: {e}"))
-                        } else {
-                            Gap::Incomplete {
-                                bytes,
-                                reason: format!("read error after {bytes} bytes: {e}"),
-                            }
-                        });
-                        return out;
-                    }
-                };
-                if first {
-                    first = false;
-                    if read::looks_binary(buf) {
-                        out.gap = Some(Gap::Skipped("binary file".into()));
-                        return out;
-                    }
-                }
-                let cut = search_chunk(scanner, buf, eof, &mut cursor, path, options, &mut out);
-                if eof {
-                    out.bytes = cursor.base;
-                    break;
-                }
-                buf.drain(..cut);
-            }
+        let cut = search_chunk(scanner, buf, eof, &mut cursor, path, options, &mut out);
+        if eof {
+            out.bytes = cursor.base;
+            break;
         }
+        buf.drain(..cut);
     }
     out
+}
+
+impl Cursor {
+    fn new() -> Cursor {
+        Cursor {
+            base: 0,
+            line: 1,
+            carry_chars: 0,
+            carry_utf16: 0,
+            occurrences: HashMap::new(),
+        }
+    }
 }
 
 /// Search an in-memory input (tests, examples, benchmarks).
@@ -165,13 +203,17 @@ fn search_chunk(
     let mut counted_to = 0usize;
     let mut line = cursor.line;
     scanner.scan(hay, cut, eof, |hay, cand| {
-        let Verdict::Keep {
-            confidence,
-            key,
-            explain,
-        } = judge::judge(set, hay, cand, options.explain)
-        else {
-            return false;
+        let (confidence, key, explain) = match judge::judge(set, hay, cand, options.explain) {
+            Verdict::Reject => return false,
+            Verdict::Suppressed => {
+                out.suppressed += 1;
+                return true;
+            }
+            Verdict::Keep {
+                confidence,
+                key,
+                explain,
+            } => (confidence, key, explain),
         };
         if confidence < options.min_confidence {
             return true;
@@ -186,10 +228,19 @@ fn search_chunk(
             chars += cursor.carry_chars;
             utf16 += cursor.carry_utf16;
         }
-        let line_start = line_start.unwrap_or(0).max(vs.saturating_sub(512));
+        let whole_line_start = line_start.unwrap_or(0);
+        let line_start = whole_line_start.max(vs.saturating_sub(512));
         let line_end = memchr::memchr(b'\n', &hay[ve..])
             .map_or(hay.len(), |p| ve + p)
             .min(ve + 512);
+        let previous_line = whole_line_start.checked_sub(1).map(|end| {
+            let start = memchr::memrchr(b'\n', &hay[..end]).map_or(0, |p| p + 1);
+            &hay[start..end]
+        });
+        if suppress::inline_ignored(&hay[whole_line_start..line_end], previous_line, &compiled.rule.id) {
+            out.suppressed += 1;
+            return true;
+        }
         let (before, after) = (&hay[line_start..vs], &hay[ve..line_end]);
         let line_key = finding::masked_line_key(cand.rule, before, after);
         let occurrence = cursor.occurrences.entry(line_key).or_insert(0);

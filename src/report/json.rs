@@ -124,6 +124,9 @@ pub struct SummaryJson<'a> {
     pub by_rule: &'a std::collections::BTreeMap<String, u64>,
     pub by_category: &'a std::collections::BTreeMap<String, super::CategoryTotals>,
     pub skipped: &'a [crate::discover::Skipped],
+    pub suppressed: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline_stale: Option<u64>,
 }
 
 impl<'a> SummaryJson<'a> {
@@ -136,6 +139,8 @@ impl<'a> SummaryJson<'a> {
             by_rule: &t.by_rule,
             by_category: &t.by_category,
             skipped: &t.skipped,
+            suppressed: t.suppressed,
+            baseline_stale: t.baseline_stale,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Reporting: sinks that receive findings in a stable order (path, then offset) and write one
 //! format each. Reporters know nothing of regexes; they see findings and totals.
 
+mod html;
 mod json;
 mod sarif;
 mod summary;
@@ -25,6 +26,12 @@ pub struct RunInfo<'a> {
     pub color: bool,
     /// `--sarif-category`, for the SARIF run's `automationDetails.id`.
     pub sarif_category: Option<&'a str>,
+    /// The paths the user named, for report headers.
+    pub paths: &'a [std::path::PathBuf],
+    /// When the scan started (wall clock).
+    pub started: std::time::SystemTime,
+    /// `--min-confidence`: the lowest confidence reported.
+    pub min_confidence: Confidence,
 }
 
 /// A sink for findings. `findings` is called once per input, in path order.
@@ -40,6 +47,7 @@ pub fn reporter(format: Format, out: Box<dyn Write + Send>) -> Box<dyn Reporter>
         Format::Jsonl => Box::new(json::Json::lines(out)),
         Format::Summary => Box::new(summary::Summary::new(out)),
         Format::Sarif => Box::new(sarif::Sarif::new(out)),
+        Format::Html => Box::new(html::Html::new(out)),
     }
 }
 
@@ -68,6 +76,10 @@ pub struct Totals {
     pub by_rule: BTreeMap<String, u64>,
     pub by_category: BTreeMap<String, CategoryTotals>,
     pub skipped: Vec<Skipped>,
+    /// Findings not reported because of the allowlist, an inline ignore or the baseline.
+    pub suppressed: u64,
+    /// Baseline entries that matched nothing (only for whole scans with a baseline).
+    pub baseline_stale: Option<u64>,
     #[serde(skip)]
     pub duration: Duration,
 }

@@ -80,6 +80,8 @@ pub struct Rule {
     #[serde(default)]
     pub ccpa: Vec<String>,
     /// Regex (ASCII mode, bytes). An optional group named `value` narrows the reported span.
+    /// Empty (absent) for a rule found only through `keys` in structured files.
+    #[serde(default)]
     pub pattern: String,
     /// Prefilter literals: when non-empty, a match counts only if one of them (ASCII
     /// case-insensitive) is on the same line near the match.
@@ -113,6 +115,22 @@ pub struct Rule {
     /// Strings in which this rule must report nothing at default settings.
     #[serde(default)]
     pub counterexamples: Vec<String>,
+    /// Field names (JSON keys, CSV/TSV columns, `key=value` keys) that hold this kind of
+    /// value, compared ignoring case and separators (`first_name` = `firstName`). A value
+    /// under one of them gets higher confidence and satisfies `keywords`.
+    #[serde(default)]
+    pub keys: Vec<String>,
+    /// Also report every plausible value under one of `keys` in JSON and CSV/TSV files, whether
+    /// or not `pattern` matches it. Always on for a rule without a pattern.
+    #[serde(default)]
+    pub detect_by_key: bool,
+}
+
+impl Rule {
+    /// Whether the structured pass reports values under this rule's `keys`.
+    pub fn detected_by_key(&self) -> bool {
+        !self.keys.is_empty() && (self.detect_by_key || self.pattern.is_empty())
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -175,7 +193,16 @@ fn check_rule(file: &str, rule: &Rule) -> Result<(), RuleError> {
             )));
         }
     }
-    crate::scan::compile_rule_regex(&rule.pattern).map_err(|e| fail(format!("pattern: {e}")))?;
+    if rule.pattern.is_empty() {
+        if rule.keys.is_empty() {
+            return Err(fail(
+                "a rule needs a pattern, or keys to find it by in structured files".into(),
+            ));
+        }
+    } else {
+        crate::scan::compile_rule_regex(&rule.pattern)
+            .map_err(|e| fail(format!("pattern: {e}")))?;
+    }
     for (field, re) in [
         ("reject_if_preceded_by", &rule.reject_if_preceded_by),
         ("reject_if_followed_by", &rule.reject_if_followed_by),

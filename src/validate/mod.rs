@@ -51,6 +51,15 @@ pub const NAMES: &[&str] = &[
     "us-ssn",
 ];
 
+/// Whether a `Check::Weak` reason marks well-known test or documentation data (example
+/// domains, documentation address ranges, fictional phone numbers, published test cards),
+/// which the built-in allowlist suppresses.
+pub fn is_test_data(reason: &str) -> bool {
+    ["reserved example", "documentation range", "published test", "fictional"]
+        .iter()
+        .any(|p| reason.starts_with(p))
+}
+
 /// Look up a validator by the name used in rule files (`validator = "luhn"`).
 pub fn lookup(name: &str) -> Option<Validator> {
     let v: Validator = match name {

@@ -1,0 +1,231 @@
+//! `--staged`, `--diff`, baselines, inline ignores and `.piiscan.toml`, in throwaway
+//! repositories.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::*;
+use serde_json::Value;
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args(["-c", "user.email=dev@piiscan.invalid", "-c", "user.name=dev", "-c", "commit.gpgsign=false"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+fn repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    dir
+}
+
+fn write(dir: &Path, name: &str, text: &str) {
+    let p = dir.join(name);
+    if let Some(parent) = p.parent() {
+        std::fs::create_dir_all(parent).unwrap();
+    }
+    std::fs::write(p, text).unwrap();
+}
+
+/// (rule, path, line) of each finding of a JSONL scan, and the exit code.
+fn findings(dir: &Path, args: &[&str]) -> (Vec<(String, String, u64)>, i32, String) {
+    let (out, err, code) = stdout_of(piiscan(dir).arg("scan").args(args).args(["--format", "jsonl"]));
+    let rows = out
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            (
+                v["rule"].as_str().unwrap().to_string(),
+                v["path"].as_str().unwrap().to_string(),
+                v["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    (rows, code, err)
+}
+
+const OLD: &str = "owner: jane.old@fabrikam-mail.com\n";
+const NEW: &str = "contact: bob.new@fabrikam-mail.com\n";
+
+#[test]
+fn staged_in_a_repository_without_commits() {
+    let r = repo();
+    write(r.path(), "a.txt", NEW);
+    git(r.path(), &["add", "."]);
+    let (rows, code, _) = findings(r.path(), &["--staged"]);
+    assert_eq!(rows, [("email".into(), "a.txt".into(), 1)]);
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn staged_reports_only_added_lines_of_the_index() {
+    let r = repo();
+    write(r.path(), "app/config.py", &format!("{OLD}x = 1\n"));
+    git(r.path(), &["add", "."]);
+    git(r.path(), &["commit", "-qm", "one"]);
+    // A changed line with a finding, an unchanged line with one, and a working-tree edit that
+    // is not staged.
+    write(r.path(), "app/config.py", &format!("{OLD}x = 2\n{NEW}"));
+    git(r.path(), &["add", "."]);
+    write(r.path(), "app/config.py", &format!("{OLD}x = 2\n{NEW}tel: +44 20 3123 4567\n"));
+    let (rows, code, err) = findings(r.path(), &["--staged"]);
+    assert_eq!(rows, [("email".into(), "app/config.py".into(), 3)]);
+    assert_eq!(code, 1);
+    assert!(err.contains("piiscan: blocked") && err.contains("piiscan:ignore"), "{err}");
+}
+
+#[test]
+fn clean_change_passes() {
+    let r = repo();
+    write(r.path(), "a.txt", OLD);
+    git(r.path(), &["add", "."]);
+    git(r.path(), &["commit", "-qm", "one"]);
+    write(r.path(), "a.txt", &format!("{OLD}nothing personal\n"));
+    git(r.path(), &["add", "."]);
+    let (rows, code, _) = findings(r.path(), &["--staged"]);
+    assert!(rows.is_empty());
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn renames_deletions_binaries_and_odd_names() {
+    let r = repo();
+    let filler = "an unchanged line of ordinary text\n".repeat(10);
+    write(r.path(), "old name.txt", &format!("{OLD}{filler}"));
+    write(r.path(), "gone.txt", NEW);
+    git(r.path(), &["add", "."]);
+    git(r.path(), &["commit", "-qm", "one"]);
+    std::fs::create_dir(r.path().join("dir with space")).unwrap();
+    git(r.path(), &["mv", "old name.txt", "dir with space/nouveau é.txt"]);
+    write(r.path(), "dir with space/nouveau é.txt", &format!("{OLD}{filler}{NEW}"));
+    git(r.path(), &["rm", "-q", "gone.txt"]);
+    write(r.path(), "blob.bin", "\0\0\0contact bob.new@fabrikam-mail.com\n");
+    git(r.path(), &["add", "."]);
+    let (rows, _, err) = findings(r.path(), &["--staged"]);
+    assert_eq!(rows, [("email".into(), "dir with space/nouveau é.txt".into(), 12)]);
+    assert!(err.contains("skipped blob.bin: binary file"), "{err}");
+}
+
+#[test]
+fn diff_against_a_base_branch() {
+    let r = repo();
+    write(r.path(), "a.txt", OLD);
+    git(r.path(), &["add", "."]);
+    git(r.path(), &["commit", "-qm", "one"]);
+    git(r.path(), &["checkout", "-q", "-b", "feature"]);
+    write(r.path(), "a.txt", &format!("{OLD}{NEW}"));
+    write(r.path(), "b.txt", "ip 81.2.69.142\n");
+    git(r.path(), &["add", "."]);
+    git(r.path(), &["commit", "-qm", "two"]);
+    let (rows, code, _) = findings(r.path(), &["--diff", "main"]);
+    assert_eq!(rows, [("email".into(), "a.txt".into(), 2), ("ipv4".into(), "b.txt".into(), 1)]);
+    assert_eq!(code, 1);
+    let (_, err, code) = stdout_of(piiscan(r.path()).args(["scan", "--diff", "no-such-branch"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("no-such-branch"), "{err}");
+}
+
+#[test]
+fn baseline_round_trip_survives_moving_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "src/a.py", &format!("# header\n{OLD}"));
+    let (_, err, code) = stdout_of(piiscan(d).args(["baseline", ".", "--output", "base.json"]));
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(d.join("base.json")).unwrap();
+    assert!(text.starts_with("{\"piiscan-baseline\": 1, \"findings\": [\n"), "{text}");
+    assert!(!text.contains("jane.old"), "the baseline holds no values");
+
+    // A new finding is reported; the old one, moved down 50 lines, stays suppressed.
+    let padding = "pass\n".repeat(50);
+    write(d, "src/a.py", &format!("# header\n{padding}{OLD}{NEW}"));
+    let (rows, code, err) = findings(d, &[".", "--baseline", "base.json"]);
+    assert_eq!(rows, [("email".into(), "src/a.py".into(), 53)]);
+    assert_eq!(code, 1);
+    assert!(err.contains("1 findings suppressed"), "{err}");
+
+    // The JSON summary counts suppressed and stale entries.
+    write(d, "src/a.py", "nothing left\n");
+    let (out, _, code) = stdout_of(piiscan(d).args(["scan", ".", "--format", "json", "--baseline", "base.json"]));
+    assert_eq!(code, 0);
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["summary"]["baseline_stale"], 1);
+    assert_eq!(doc["summary"]["suppressed"], 0);
+
+    std::fs::write(d.join("bad.json"), "{\"findings\": 3}").unwrap();
+    let (_, err, code) = stdout_of(piiscan(d).args(["scan", ".", "--baseline", "bad.json"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("bad.json:1: not a piiscan baseline"), "{err}");
+}
+
+#[test]
+fn inline_ignores() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "a.py",
+        "a = 'bob.new@fabrikam-mail.com'  # piiscan:ignore\n\
+         b = 'bob.new@fabrikam-mail.com'  # piiscan:ignore[phone]\n\
+         # piiscan:ignore-next-line[email]\n\
+         c = 'bob.new@fabrikam-mail.com'\n",
+    );
+    let (rows, _, err) = findings(d, &["."]);
+    assert_eq!(rows, [("email".into(), "a.py".into(), 2)]);
+    assert!(err.contains("2 findings suppressed"), "{err}");
+}
+
+#[test]
+fn configuration_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q"]);
+    write(d, "src/a.txt", &format!("{NEW}ssn: 536-22-1849\nmail qa@example.com\n"));
+    write(d, "src/testdata/b.txt", NEW);
+    write(d, "docs/c.txt", NEW);
+    write(
+        d,
+        ".piiscan.toml",
+        "include = [\"src/**\"]\nexclude = [\"src/testdata/**\"]\nfail-on = \"never\"\n\
+         [fail-on-category]\n\"undeclared:*\" = \"low\"\n\
+         [allowlist]\nvalues = [\"bob.new@fabrikam-mail.com\"]\n",
+    );
+    // The email is allowlisted, the SSN is undeclared: it alone fails the run.
+    let (rows, code, _) = findings(d, &["."]);
+    assert_eq!(rows, [("us-ssn".into(), "src/a.txt".into(), 2)]);
+    assert_eq!(code, 1);
+    // Run from a subdirectory: the file at the repository root still applies.
+    let (rows, _, _) = findings(&d.join("src"), &["."]);
+    assert_eq!(rows.len(), 1);
+    // CLI flags override the file.
+    let (_, code, _) = findings(d, &[".", "--fail-on", "never"]);
+    assert_eq!(code, 1, "per-category fail-on still applies");
+    let (rows, _, _) = findings(d, &[".", "--no-config"]);
+    assert_eq!(rows.len(), 4);
+
+    // Built-in allowlist off: example.com is reported at low confidence.
+    write(d, ".piiscan.toml", "builtin-allowlist = false\nmin-confidence = \"low\"\ndisabled-rules = [\"us-ssn\"]\n");
+    let (rows, _, _) = findings(d, &["src/a.txt"]);
+    let rules: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    assert_eq!(rules, ["email", "email"]);
+
+    let (out, _, code) = stdout_of(piiscan(d).args(["config", "check"]));
+    assert_eq!(code, 0);
+    assert!(out.contains(".piiscan.toml: ok"), "{out}");
+    write(d, ".piiscan.toml", "include = [\"src/**\"]\nfail-on = \"sometimes\"\n");
+    for args in [&["config", "check"][..], &["scan", "."][..]] {
+        let (_, err, code) = stdout_of(piiscan(d).args(args));
+        assert_eq!(code, 2);
+        assert!(err.contains(".piiscan.toml:2: unknown variant `sometimes`"), "{err}");
+    }
+    write(d, ".piiscan.toml", "disabled-rules = [\"nope\"]\n");
+    let (_, err, code) = stdout_of(piiscan(d).args(["scan", "."]));
+    assert_eq!(code, 2);
+    assert!(err.contains("disabled-rules names `nope`"), "{err}");
+}
