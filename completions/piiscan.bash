@@ -142,7 +142,7 @@ _piiscan() {
             return 0
             ;;
         piiscan__subcmd__baseline)
-            opts="-f -o -j -L -h --format --output --rules --policy --min-confidence --fail-on --staged --diff --baseline --config --no-config --redact --explain --threads --max-filesize --no-ignore --hidden --follow --no-mmap --color --sarif-category --help"
+            opts="-f -o -j -L -h --format --output --rules --policy --min-confidence --fail-on --staged --diff --baseline --config --no-config --shard --shard-index --shard-count --input-format --path-field --text-field --redact --explain --threads --max-filesize --no-ignore --hidden --follow --no-mmap --color --sarif-category --stdin-name --max-decompressed --progress --no-progress --chunk-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -192,6 +192,30 @@ _piiscan() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --shard)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shard-index)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shard-count)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --input-format)
+                    COMPREPLY=($(compgen -W "lines jsonl" -- "${cur}"))
+                    return 0
+                    ;;
+                --path-field)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --text-field)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --redact)
                     COMPREPLY=($(compgen -W "partial full none" -- "${cur}"))
                     return 0
@@ -213,6 +237,18 @@ _piiscan() {
                     return 0
                     ;;
                 --sarif-category)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stdin-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-decompressed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --chunk-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -734,7 +770,7 @@ _piiscan() {
             return 0
             ;;
         piiscan__subcmd__scan)
-            opts="-f -o -j -L -h --format --output --rules --policy --min-confidence --fail-on --staged --diff --baseline --config --no-config --redact --explain --threads --max-filesize --no-ignore --hidden --follow --no-mmap --color --sarif-category --help"
+            opts="-f -o -j -L -h --format --output --rules --policy --min-confidence --fail-on --staged --diff --baseline --config --no-config --shard --shard-index --shard-count --input-format --path-field --text-field --redact --explain --threads --max-filesize --no-ignore --hidden --follow --no-mmap --color --sarif-category --stdin-name --max-decompressed --progress --no-progress --chunk-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -784,6 +820,30 @@ _piiscan() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --shard)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shard-index)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shard-count)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --input-format)
+                    COMPREPLY=($(compgen -W "lines jsonl" -- "${cur}"))
+                    return 0
+                    ;;
+                --path-field)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --text-field)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --redact)
                     COMPREPLY=($(compgen -W "partial full none" -- "${cur}"))
                     return 0
@@ -805,6 +865,18 @@ _piiscan() {
                     return 0
                     ;;
                 --sarif-category)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stdin-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-decompressed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --chunk-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -52,6 +52,13 @@ never\t''"
 complete -c piiscan -n "__fish_piiscan_using_subcommand scan" -l diff -d 'Scan what the current branch adds since its merge base with BASE (pull requests), reporting only findings on added lines' -r
 complete -c piiscan -n "__fish_piiscan_using_subcommand scan" -l baseline -d 'Suppress the known findings recorded in FILE (see `piiscan baseline`)' -r -F
 complete -c piiscan -n "__fish_piiscan_using_subcommand scan" -l config -d 'Read settings from FILE instead of the .piiscan.toml found at the repository root' -r -F
+complete -c piiscan -n "__fish_piiscan_using_subcommand scan" -l shard -d 'Scan only shard K of N (1-based, e.g. 2/8): each input goes to exactly one shard by a fixed hash of its path' -r
+complete -c piiscan -n "__fish_piiscan_using_subcommand scan" -l shard-index -d '0-based shard index (default: $JOB_COMPLETION_INDEX, as Kubernetes Indexed Jobs set it)' -r
+complete -c piiscan -n "__fish_piiscan_using_subcommand scan" -l shard-count -d 'Number of shards, with --shard-index' -r
+complete -c piiscan -n "__fish_piiscan_using_subcommand scan" -l input-format -d 'Record mode for Spark/Hadoop workers: read standard input (`-`) as records, one per line (`lines`), or JSON objects with a path and a text field (`jsonl`); write JSONL findings, exit 0' -r -f -a "lines\t'Each line is a record'
+jsonl\t'Each line is a JSON object with a path and a text field'"
+complete -c piiscan -n "__fish_piiscan_using_subcommand scan" -l path-field -d 'With --input-format jsonl: the field holding the record\'s path' -r
+complete -c piiscan -n "__fish_piiscan_using_subcommand scan" -l text-field -d 'With --input-format jsonl: the field holding the record\'s text' -r
 complete -c piiscan -n "__fish_piiscan_using_subcommand scan" -l redact -d 'How values are shown: partial (a hint of the shape), full (nothing) or none (raw: local audits only)' -r -f -a "partial\t''
 full\t''
 none\t''"
@@ -61,6 +68,9 @@ complete -c piiscan -n "__fish_piiscan_using_subcommand scan" -l color -d 'When 
 always\t''
 never\t''"
 complete -c piiscan -n "__fish_piiscan_using_subcommand scan" -l sarif-category -d 'SARIF only: the run\'s automationDetails.id, distinct per upload when several are made for one commit (a "/" is appended when ID has none)' -r
+complete -c piiscan -n "__fish_piiscan_using_subcommand scan" -l stdin-name -d 'The path standard input (`-`) is reported as' -r
+complete -c piiscan -n "__fish_piiscan_using_subcommand scan" -l max-decompressed -d 'Stop decompressing an input after SIZE bytes, archive members included (default 10G; also lifts the check that stops inputs expanding over 1000:1)' -r
+complete -c piiscan -n "__fish_piiscan_using_subcommand scan" -l chunk-size -d 'Bytes scanned at once (tests)' -r
 complete -c piiscan -n "__fish_piiscan_using_subcommand scan" -l staged -d 'Scan only what is staged for the next commit, and report only findings on the lines it adds'
 complete -c piiscan -n "__fish_piiscan_using_subcommand scan" -l no-config -d 'Ignore any .piiscan.toml'
 complete -c piiscan -n "__fish_piiscan_using_subcommand scan" -l explain -d 'Add to each finding why it got its confidence (validator, context words)'
@@ -68,6 +78,8 @@ complete -c piiscan -n "__fish_piiscan_using_subcommand scan" -l no-ignore -d 'D
 complete -c piiscan -n "__fish_piiscan_using_subcommand scan" -l hidden -d 'Scan hidden files and directories too'
 complete -c piiscan -n "__fish_piiscan_using_subcommand scan" -s L -l follow -d 'Follow symbolic links'
 complete -c piiscan -n "__fish_piiscan_using_subcommand scan" -l no-mmap -d 'Never memory-map files (always read them)'
+complete -c piiscan -n "__fish_piiscan_using_subcommand scan" -l progress -d 'Show a progress bar on stderr even when it is not a terminal (default: only on a terminal, never with CI set)'
+complete -c piiscan -n "__fish_piiscan_using_subcommand scan" -l no-progress -d 'Never show a progress bar'
 complete -c piiscan -n "__fish_piiscan_using_subcommand scan" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c piiscan -n "__fish_piiscan_using_subcommand rules; and not __fish_seen_subcommand_from list show test help" -l rules -d 'Add the rules in DIR (*.toml) to the built-in ones; a rule with a built-in id replaces it' -r -F
 complete -c piiscan -n "__fish_piiscan_using_subcommand rules; and not __fish_seen_subcommand_from list show test help" -l policy -d 'Use the categories in FILE instead of the built-in policy' -r -F
@@ -118,6 +130,13 @@ never\t''"
 complete -c piiscan -n "__fish_piiscan_using_subcommand baseline" -l diff -d 'Scan what the current branch adds since its merge base with BASE (pull requests), reporting only findings on added lines' -r
 complete -c piiscan -n "__fish_piiscan_using_subcommand baseline" -l baseline -d 'Suppress the known findings recorded in FILE (see `piiscan baseline`)' -r -F
 complete -c piiscan -n "__fish_piiscan_using_subcommand baseline" -l config -d 'Read settings from FILE instead of the .piiscan.toml found at the repository root' -r -F
+complete -c piiscan -n "__fish_piiscan_using_subcommand baseline" -l shard -d 'Scan only shard K of N (1-based, e.g. 2/8): each input goes to exactly one shard by a fixed hash of its path' -r
+complete -c piiscan -n "__fish_piiscan_using_subcommand baseline" -l shard-index -d '0-based shard index (default: $JOB_COMPLETION_INDEX, as Kubernetes Indexed Jobs set it)' -r
+complete -c piiscan -n "__fish_piiscan_using_subcommand baseline" -l shard-count -d 'Number of shards, with --shard-index' -r
+complete -c piiscan -n "__fish_piiscan_using_subcommand baseline" -l input-format -d 'Record mode for Spark/Hadoop workers: read standard input (`-`) as records, one per line (`lines`), or JSON objects with a path and a text field (`jsonl`); write JSONL findings, exit 0' -r -f -a "lines\t'Each line is a record'
+jsonl\t'Each line is a JSON object with a path and a text field'"
+complete -c piiscan -n "__fish_piiscan_using_subcommand baseline" -l path-field -d 'With --input-format jsonl: the field holding the record\'s path' -r
+complete -c piiscan -n "__fish_piiscan_using_subcommand baseline" -l text-field -d 'With --input-format jsonl: the field holding the record\'s text' -r
 complete -c piiscan -n "__fish_piiscan_using_subcommand baseline" -l redact -d 'How values are shown: partial (a hint of the shape), full (nothing) or none (raw: local audits only)' -r -f -a "partial\t''
 full\t''
 none\t''"
@@ -127,6 +146,9 @@ complete -c piiscan -n "__fish_piiscan_using_subcommand baseline" -l color -d 'W
 always\t''
 never\t''"
 complete -c piiscan -n "__fish_piiscan_using_subcommand baseline" -l sarif-category -d 'SARIF only: the run\'s automationDetails.id, distinct per upload when several are made for one commit (a "/" is appended when ID has none)' -r
+complete -c piiscan -n "__fish_piiscan_using_subcommand baseline" -l stdin-name -d 'The path standard input (`-`) is reported as' -r
+complete -c piiscan -n "__fish_piiscan_using_subcommand baseline" -l max-decompressed -d 'Stop decompressing an input after SIZE bytes, archive members included (default 10G; also lifts the check that stops inputs expanding over 1000:1)' -r
+complete -c piiscan -n "__fish_piiscan_using_subcommand baseline" -l chunk-size -d 'Bytes scanned at once (tests)' -r
 complete -c piiscan -n "__fish_piiscan_using_subcommand baseline" -l staged -d 'Scan only what is staged for the next commit, and report only findings on the lines it adds'
 complete -c piiscan -n "__fish_piiscan_using_subcommand baseline" -l no-config -d 'Ignore any .piiscan.toml'
 complete -c piiscan -n "__fish_piiscan_using_subcommand baseline" -l explain -d 'Add to each finding why it got its confidence (validator, context words)'
@@ -134,6 +156,8 @@ complete -c piiscan -n "__fish_piiscan_using_subcommand baseline" -l no-ignore -
 complete -c piiscan -n "__fish_piiscan_using_subcommand baseline" -l hidden -d 'Scan hidden files and directories too'
 complete -c piiscan -n "__fish_piiscan_using_subcommand baseline" -s L -l follow -d 'Follow symbolic links'
 complete -c piiscan -n "__fish_piiscan_using_subcommand baseline" -l no-mmap -d 'Never memory-map files (always read them)'
+complete -c piiscan -n "__fish_piiscan_using_subcommand baseline" -l progress -d 'Show a progress bar on stderr even when it is not a terminal (default: only on a terminal, never with CI set)'
+complete -c piiscan -n "__fish_piiscan_using_subcommand baseline" -l no-progress -d 'Never show a progress bar'
 complete -c piiscan -n "__fish_piiscan_using_subcommand baseline" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c piiscan -n "__fish_piiscan_using_subcommand config; and not __fish_seen_subcommand_from check help" -s h -l help -d 'Print help'
 complete -c piiscan -n "__fish_piiscan_using_subcommand config; and not __fish_seen_subcommand_from check help" -f -a "check" -d 'Validate a configuration file (default: the .piiscan.toml found from here)'

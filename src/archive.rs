@@ -68,7 +68,7 @@ pub fn search_input(
         layers: 0,
     };
     match input {
-        Input::Stream(reader) => search_stream(&mut ctx, reader, path, top),
+        Input::Stream(reader) => search_top(&mut ctx, reader, path),
         Input::Seekable(mut file) => {
             let mut head = [0u8; 4];
             let zip = match read_head(&mut file, &mut head) {
@@ -78,10 +78,36 @@ pub fn search_input(
             if zip {
                 zip_archive(&mut ctx, file, path, top)
             } else {
-                search_stream(&mut ctx, Box::new(file), path, top)
+                search_top(&mut ctx, file, path)
             }
         }
     }
+}
+
+/// An input's outer stream: a compressed one is decompressed on a thread of its own, a block
+/// ahead of the search, so that decompressing and scanning one big file use two cores.
+fn search_top<R: Read + Send>(ctx: &mut Ctx<'_, '_>, reader: R, path: &Arc<str>) -> Outcome {
+    let peeked = Peeked::new(reader, decompress::PEEK);
+    let kind = decompress::detect(peeked.head());
+    if !kind.is_compressed() {
+        let top = Level {
+            archives: 0,
+            layers: 0,
+        };
+        return search_stream(ctx, Box::new(peeked), path, top);
+    }
+    let decoder = match decompress::decoder(kind, peeked, ctx.limits, ctx.budget.clone()) {
+        Ok(decoder) => decoder,
+        Err(e) => return skipped(format!("cannot decompress {}: {e}", kind.name())),
+    };
+    std::thread::scope(|s| {
+        let ahead = decompress::ReadAhead::spawn(s, decoder);
+        let level = Level {
+            archives: 0,
+            layers: 1,
+        };
+        search_stream(ctx, Box::new(ahead), path, level)
+    })
 }
 
 /// Read the first bytes of a seekable input and go back to its start.

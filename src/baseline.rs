@@ -52,9 +52,15 @@ pub struct Baseline {
 
 impl Baseline {
     pub fn load(path: &Path) -> Result<Baseline, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read baseline: {e}", path.display()))?;
-        let file: File = serde_json::from_str(&text)
-            .map_err(|e| format!("{}:{}: not a piiscan baseline: {e}", path.display(), e.line()))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("{}: cannot read baseline: {e}", path.display()))?;
+        let file: File = serde_json::from_str(&text).map_err(|e| {
+            format!(
+                "{}:{}: not a piiscan baseline: {e}",
+                path.display(),
+                e.line()
+            )
+        })?;
         if file.version != VERSION {
             return Err(format!(
                 "{}: baseline version {} is not supported (this piiscan reads version {VERSION})",
@@ -90,7 +96,10 @@ impl Baseline {
 
     /// Entries that matched nothing in this scan (fixed or moved to another file).
     pub fn stale(&self) -> usize {
-        self.entries.values().filter(|(_, seen)| !seen.load(Ordering::Relaxed)).count()
+        self.entries
+            .values()
+            .filter(|(_, seen)| !seen.load(Ordering::Relaxed))
+            .count()
     }
 
     pub fn len(&self) -> usize {
@@ -111,7 +120,10 @@ pub struct Recorder {
 impl Recorder {
     pub fn new(path: &Path) -> io::Result<Recorder> {
         // Fail before scanning when the file cannot be written.
-        std::fs::OpenOptions::new().create(true).append(true).open(path)?;
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)?;
         Ok(Recorder {
             path: path.to_path_buf(),
             entries: BTreeSet::new(),
@@ -120,7 +132,11 @@ impl Recorder {
 }
 
 impl crate::report::Reporter for Recorder {
-    fn findings(&mut self, run: &crate::report::RunInfo, findings: &[crate::finding::Finding]) -> io::Result<()> {
+    fn findings(
+        &mut self,
+        run: &crate::report::RunInfo,
+        findings: &[crate::finding::Finding],
+    ) -> io::Result<()> {
         for f in findings {
             self.entries.insert(Entry {
                 path: f.path.to_string(),
@@ -131,7 +147,11 @@ impl crate::report::Reporter for Recorder {
         Ok(())
     }
 
-    fn finish(&mut self, _run: &crate::report::RunInfo, _totals: &crate::report::Totals) -> io::Result<()> {
+    fn finish(
+        &mut self,
+        _run: &crate::report::RunInfo,
+        _totals: &crate::report::Totals,
+    ) -> io::Result<()> {
         let mut out = io::BufWriter::new(std::fs::File::create(&self.path)?);
         write(&mut out, &self.entries)
     }
@@ -168,8 +188,16 @@ mod tests {
     #[test]
     fn round_trip_and_stale_count() {
         let entries: BTreeSet<Entry> = [
-            Entry { path: "b.txt".into(), rule: "email".into(), fingerprint: "f2".into() },
-            Entry { path: "a.txt".into(), rule: "ipv4".into(), fingerprint: "f1".into() },
+            Entry {
+                path: "b.txt".into(),
+                rule: "email".into(),
+                fingerprint: "f2".into(),
+            },
+            Entry {
+                path: "a.txt".into(),
+                rule: "ipv4".into(),
+                fingerprint: "f1".into(),
+            },
         ]
         .into();
         let mut buf = Vec::new();

@@ -71,7 +71,9 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
     /// Validate a configuration file (default: the .piiscan.toml found from here)
-    #[command(after_help = "Examples:\n  piiscan config check\n  piiscan config check ci/piiscan.toml")]
+    #[command(
+        after_help = "Examples:\n  piiscan config check\n  piiscan config check ci/piiscan.toml"
+    )]
     Check {
         #[arg(value_name = "FILE")]
         file: Option<PathBuf>,
@@ -123,7 +125,7 @@ pub struct RuleSources {
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// Files or directories to scan
+    /// Files or directories to scan; `-` reads standard input (compressed or not)
     #[arg(value_name = "PATH", default_value = ".")]
     pub paths: Vec<PathBuf>,
     /// Output format
@@ -155,6 +157,24 @@ pub struct ScanArgs {
     /// Ignore any .piiscan.toml
     #[arg(long, conflicts_with = "config")]
     pub no_config: bool,
+    /// Scan only shard K of N (1-based, e.g. 2/8): each input goes to exactly one shard by a fixed hash of its path
+    #[arg(long, value_name = "K/N", value_parser = crate::shard::Shard::parse, conflicts_with_all = ["shard_index", "shard_count"])]
+    pub shard: Option<crate::shard::Shard>,
+    /// 0-based shard index (default: $JOB_COMPLETION_INDEX, as Kubernetes Indexed Jobs set it)
+    #[arg(long, value_name = "I", requires = "shard_count")]
+    pub shard_index: Option<u64>,
+    /// Number of shards, with --shard-index
+    #[arg(long, value_name = "N")]
+    pub shard_count: Option<u64>,
+    /// Record mode for Spark/Hadoop workers: read standard input (`-`) as records, one per line (`lines`), or JSON objects with a path and a text field (`jsonl`); write JSONL findings, exit 0
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<InputFormatArg>,
+    /// With --input-format jsonl: the field holding the record's path
+    #[arg(long, value_name = "NAME", default_value = "path")]
+    pub path_field: String,
+    /// With --input-format jsonl: the field holding the record's text
+    #[arg(long, value_name = "NAME", default_value = "text")]
+    pub text_field: String,
     /// How values are shown: partial (a hint of the shape), full (nothing) or none (raw: local audits only)
     #[arg(long, value_enum, default_value_t = RedactArg::Partial)]
     pub redact: RedactArg,
@@ -185,6 +205,21 @@ pub struct ScanArgs {
     /// SARIF only: the run's automationDetails.id, distinct per upload when several are made for one commit (a "/" is appended when ID has none)
     #[arg(long, value_name = "ID", value_parser = clap::builder::NonEmptyStringValueParser::new())]
     pub sarif_category: Option<String>,
+    /// The path standard input (`-`) is reported as
+    #[arg(long, value_name = "NAME", default_value = "<stdin>")]
+    pub stdin_name: String,
+    /// Stop decompressing an input after SIZE bytes, archive members included (default 10G; also lifts the check that stops inputs expanding over 1000:1)
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_decompressed: Option<u64>,
+    /// Show a progress bar on stderr even when it is not a terminal (default: only on a terminal, never with CI set)
+    #[arg(long, overrides_with = "no_progress")]
+    pub progress: bool,
+    /// Never show a progress bar
+    #[arg(long, overrides_with = "progress")]
+    pub no_progress: bool,
+    /// Bytes scanned at once (tests)
+    #[arg(long, hide = true)]
+    pub chunk_size: Option<usize>,
 }
 
 impl ScanArgs {
@@ -218,6 +253,14 @@ pub enum Format {
     Sarif,
     /// One self-contained HTML page: the data map by policy category, for people (use --output)
     Html,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormatArg {
+    /// Each line is a record
+    Lines,
+    /// Each line is a JSON object with a path and a text field
+    Jsonl,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

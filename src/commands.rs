@@ -13,6 +13,22 @@ use crate::scan::RuleSet;
 /// Run a parsed command line and return the process exit code.
 pub fn dispatch(cli: Cli) -> Result<u8> {
     match cli.command {
+        Command::Scan(args) if args.input_format.is_some() => {
+            if args.paths.len() != 1 || args.paths[0].as_os_str() != "-" {
+                anyhow::bail!("--input-format reads records from standard input: use `piiscan scan - --input-format ...`");
+            }
+            let config = Config::from_args(&args)?;
+            let format = match args.input_format {
+                Some(crate::cli::InputFormatArg::Jsonl) => crate::records::InputFormat::Jsonl {
+                    path_field: args.path_field.clone(),
+                    text_field: args.text_field.clone(),
+                },
+                _ => crate::records::InputFormat::Lines,
+            };
+            crate::records::run_stdio(&config, &format)?;
+            // A worker exits 0 whatever it finds: a non-zero exit kills the distributed job.
+            Ok(0)
+        }
         Command::Scan(args) => {
             let config = Config::from_args(&args)?;
             let result = crate::run::scan(&config)?;
@@ -38,7 +54,9 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
             crate::cli::ConfigCommand::Check { file } => {
                 let loaded = crate::config::find_config(file.as_deref(), false)?;
                 let Some(loaded) = loaded else {
-                    anyhow::bail!("no .piiscan.toml found here or above (up to the repository root)");
+                    anyhow::bail!(
+                        "no .piiscan.toml found here or above (up to the repository root)"
+                    );
                 };
                 let args = crate::cli::ScanArgs::for_config_check(&loaded.path);
                 let config = Config::from_args(&args)?;

@@ -5,10 +5,10 @@ use std::sync::Arc;
 
 use anyhow::{anyhow, bail, Result};
 
-use crate::cli::{ColorChoice, FailOn, Format, Level, RedactArg, RuleSources, ScanArgs};
-use crate::finding::{Confidence, Redaction};
 use crate::baseline::Baseline;
+use crate::cli::{ColorChoice, FailOn, Format, Level, RedactArg, RuleSources, ScanArgs};
 use crate::config_file::{self, FailLevel, Loaded};
+use crate::finding::{Confidence, Redaction};
 use crate::git::Change;
 use crate::rules::{self, Policy};
 use crate::scan::RuleSet;
@@ -21,6 +21,8 @@ pub struct ScanOptions {
     pub explain: bool,
     /// Bytes scanned at once (bounded memory); see `read::CHUNK_SIZE`.
     pub chunk_size: usize,
+    /// When decompression and unpacking stop (`--max-decompressed`, nesting).
+    pub limits: crate::decompress::Limits,
 }
 
 impl Default for ScanOptions {
@@ -30,6 +32,7 @@ impl Default for ScanOptions {
             redaction: Redaction::Partial,
             explain: false,
             chunk_size: crate::read::CHUNK_SIZE,
+            limits: crate::decompress::Limits::default(),
         }
     }
 }
@@ -53,6 +56,11 @@ pub struct Config {
     pub color: bool,
     /// `--sarif-category`: the SARIF run's `automationDetails.id`.
     pub sarif_category: Option<String>,
+    /// The path standard input (`-`) gets in reports (`--stdin-name`).
+    pub stdin_name: String,
+    /// Whether to draw a progress bar on stderr, and whether that was forced (`--progress`).
+    pub progress: bool,
+    pub progress_forced: bool,
     /// Per-category `fail-on` from the configuration file: (category pattern, threshold).
     pub fail_on_category: Vec<(String, Option<Confidence>)>,
     /// Globs of paths to scan (all when empty) and to leave out.
@@ -64,6 +72,8 @@ pub struct Config {
     pub change: Option<Change>,
     /// The configuration file in effect, if any.
     pub config_file: Option<PathBuf>,
+    /// `--shard K/N`: scan only this worker's share of the inputs.
+    pub shard: Option<crate::shard::Shard>,
 }
 
 impl Config {
@@ -71,24 +81,30 @@ impl Config {
         let loaded = find_config(args.config.as_deref(), args.no_config)?;
         let file = loaded.as_ref().map(|l| &l.file);
         let rules = Arc::new(build_rule_set(&args.sources, loaded.as_ref())?);
-        let baseline_path = args
-            .baseline
-            .clone()
-            .or_else(|| loaded.as_ref().and_then(|l| l.file.baseline.as_ref().map(|b| l.resolve(b))));
+        let baseline_path = args.baseline.clone().or_else(|| {
+            loaded
+                .as_ref()
+                .and_then(|l| l.file.baseline.as_ref().map(|b| l.resolve(b)))
+        });
         let baseline = match baseline_path {
             Some(p) => Some(Arc::new(Baseline::load(&p).map_err(|e| anyhow!(e))?)),
             None => None,
         };
         let min_confidence = match args.min_confidence {
             Some(l) => level(l),
-            None => file.and_then(|f| f.min_confidence).unwrap_or(Confidence::Medium),
+            None => file
+                .and_then(|f| f.min_confidence)
+                .unwrap_or(Confidence::Medium),
         };
         let fail_on = match args.fail_on {
             Some(FailOn::Low) => Some(Confidence::Low),
             Some(FailOn::Medium) => Some(Confidence::Medium),
             Some(FailOn::High) => Some(Confidence::High),
             Some(FailOn::Never) => None,
-            None => file.and_then(|f| f.fail_on).unwrap_or(FailLevel::Medium).threshold(),
+            None => file
+                .and_then(|f| f.fail_on)
+                .unwrap_or(FailLevel::Medium)
+                .threshold(),
         };
         let change = match (&args.diff, args.staged) {
             (Some(base), _) => Some(Change::Diff(base.clone())),
@@ -122,7 +138,20 @@ impl Config {
                     RedactArg::None => Redaction::None,
                 },
                 explain: args.explain,
-                chunk_size: crate::read::CHUNK_SIZE,
+                // The hidden --chunk-size (tests) never goes below what one match needs.
+                chunk_size: args
+                    .chunk_size
+                    .map_or(crate::read::CHUNK_SIZE, |n| n.max(256)),
+                limits: crate::decompress::Limits {
+                    max_decompressed: args
+                        .max_decompressed
+                        .unwrap_or(crate::decompress::Limits::DEFAULT_MAX_DECOMPRESSED),
+                    // An explicit --max-decompressed replaces the expansion-ratio heuristic.
+                    max_ratio: crate::decompress::Limits::default()
+                        .max_ratio
+                        .filter(|_| args.max_decompressed.is_none()),
+                    ..crate::decompress::Limits::default()
+                },
             },
             fail_on,
             threads,
@@ -133,14 +162,38 @@ impl Config {
             mmap: !args.no_mmap,
             color,
             sarif_category: args.sarif_category.clone(),
+            stdin_name: args.stdin_name.clone(),
+            progress: args.progress
+                || (!args.no_progress && {
+                    use std::io::IsTerminal;
+                    std::io::stderr().is_terminal() && std::env::var_os("CI").is_none()
+                }),
+            progress_forced: args.progress,
             fail_on_category: file
-                .map(|f| f.fail_on_category.iter().map(|(k, v)| (k.clone(), v.threshold())).collect())
+                .map(|f| {
+                    f.fail_on_category
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.threshold()))
+                        .collect()
+                })
                 .unwrap_or_default(),
             include: file.map(|f| f.include.clone()).unwrap_or_default(),
             exclude: file.map(|f| f.exclude.clone()).unwrap_or_default(),
             baseline,
             change,
             config_file: loaded.map(|l| l.path),
+            shard: match (args.shard, args.shard_count) {
+                (Some(s), _) => Some(s),
+                (None, Some(count)) => Some(
+                    crate::shard::Shard::from_index(
+                        args.shard_index,
+                        count,
+                        std::env::var("JOB_COMPLETION_INDEX").ok(),
+                    )
+                    .map_err(|e| anyhow!(e))?,
+                ),
+                (None, None) => None,
+            },
         })
     }
 
@@ -209,7 +262,10 @@ pub fn build_rule_set(sources: &RuleSources, loaded: Option<&Loaded>) -> Result<
     if let Some(l) = loaded {
         for id in &l.file.disabled_rules {
             if !rules.iter().any(|r| &r.id == id) {
-                bail!("{}: disabled-rules names `{id}`, which is not a rule", l.path.display());
+                bail!(
+                    "{}: disabled-rules names `{id}`, which is not a rule",
+                    l.path.display()
+                );
             }
         }
         rules.retain(|r| !l.file.disabled_rules.contains(&r.id));
@@ -217,8 +273,9 @@ pub fn build_rule_set(sources: &RuleSources, loaded: Option<&Loaded>) -> Result<
     let mut set = RuleSet::new(rules, policy)?;
     if let Some(l) = loaded {
         let a = &l.file.allowlist;
-        set.allowlist = crate::suppress::Allowlist::new(&a.values, &a.patterns, l.file.builtin_allowlist)
-            .map_err(|e| anyhow!("{}: {e}", l.path.display()))?;
+        set.allowlist =
+            crate::suppress::Allowlist::new(&a.values, &a.patterns, l.file.builtin_allowlist)
+                .map_err(|e| anyhow!("{}: {e}", l.path.display()))?;
     }
     Ok(set)
 }

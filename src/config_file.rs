@@ -113,7 +113,8 @@ impl Loaded {
 
 /// Read and check a configuration file. Errors read `FILE:LINE: problem`.
 pub fn load(path: &Path) -> Result<Loaded, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
     let file: ConfigFile = toml::from_str(&text).map_err(|e| {
         let line = e
             .span()
@@ -206,7 +207,10 @@ patterns = ['@acme-corp\.io$']
         assert!(err.ends_with(&format!(".piiscan.toml:3: unknown variant `sometimes`, expected one of `low`, `medium`, `high`, `never`")), "{err}");
         std::fs::write(&p, "colour = 1\n").unwrap();
         let err = load(&p).unwrap_err();
-        assert!(err.contains(".piiscan.toml:1: unknown field `colour`"), "{err}");
+        assert!(
+            err.contains(".piiscan.toml:1: unknown field `colour`"),
+            "{err}"
+        );
         std::fs::write(&p, "[allowlist]\npatterns = [\"(\"]\n").unwrap();
         assert!(load(&p).unwrap_err().contains("allowlist pattern"));
     }
@@ -215,6 +219,9 @@ patterns = ['@acme-corp\.io$']
     fn category_patterns() {
         assert!(category_matches("undeclared:*", "undeclared:national-id"));
         assert!(!category_matches("undeclared:*", "contact-information"));
-        assert!(category_matches("contact-information", "contact-information"));
+        assert!(category_matches(
+            "contact-information",
+            "contact-information"
+        ));
     }
 }

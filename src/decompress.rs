@@ -109,7 +109,13 @@ fn is_tar_header(head: &[u8]) -> bool {
     let sum: u32 = head[..512]
         .iter()
         .enumerate()
-        .map(|(i, &b)| if (148..156).contains(&i) { 32 } else { b as u32 })
+        .map(|(i, &b)| {
+            if (148..156).contains(&i) {
+                32
+            } else {
+                b as u32
+            }
+        })
         .sum();
     sum == stored
 }
@@ -213,7 +219,10 @@ impl StreamError {
 
     /// Whether this is one of the limits (not damage): nothing more of the input is read.
     pub fn is_limit(&self) -> bool {
-        matches!(self, StreamError::TooLarge { .. } | StreamError::Ratio { .. })
+        matches!(
+            self,
+            StreamError::TooLarge { .. } | StreamError::Ratio { .. }
+        )
     }
 
     pub fn into_io(self) -> io::Error {
@@ -452,6 +461,88 @@ pub fn decoder<R: Read>(
     ))
 }
 
+/// Bytes a [`ReadAhead`] hands over at once, and how many such blocks may wait.
+const AHEAD_BLOCK: usize = 256 << 10;
+const AHEAD_BLOCKS: usize = 8;
+
+/// A reader fed by a thread that reads `inner` ahead (a decoder, so decompressing and scanning
+/// run on two cores). At most `AHEAD_BLOCKS` blocks of `AHEAD_BLOCK` bytes wait in between;
+/// when the reader is dropped, the thread stops at its next block.
+pub struct ReadAhead {
+    rx: std::sync::mpsc::Receiver<io::Result<Vec<u8>>>,
+    block: Vec<u8>,
+    pos: usize,
+    failed: Option<(io::ErrorKind, String, Option<StreamError>)>,
+}
+
+impl ReadAhead {
+    pub fn spawn<'scope, R: Read + Send + 'scope>(
+        scope: &'scope std::thread::Scope<'scope, '_>,
+        mut inner: R,
+    ) -> ReadAhead {
+        let (tx, rx) = std::sync::mpsc::sync_channel(AHEAD_BLOCKS);
+        scope.spawn(move || loop {
+            let mut block = Vec::with_capacity(AHEAD_BLOCK);
+            match inner
+                .by_ref()
+                .take(AHEAD_BLOCK as u64)
+                .read_to_end(&mut block)
+            {
+                Ok(0) => break,
+                Ok(_) => {
+                    if tx.send(Ok(block)).is_err() {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    // What arrived before the error first, then the error.
+                    if !block.is_empty() && tx.send(Ok(block)).is_err() {
+                        break;
+                    }
+                    let _ = tx.send(Err(e));
+                    break;
+                }
+            }
+        });
+        ReadAhead {
+            rx,
+            block: Vec::new(),
+            pos: 0,
+            failed: None,
+        }
+    }
+}
+
+impl Read for ReadAhead {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if let Some((kind, message, stream)) = &self.failed {
+            return Err(match stream {
+                Some(se) => se.clone().into_io(),
+                None => io::Error::new(*kind, message.clone()),
+            });
+        }
+        while self.pos == self.block.len() {
+            match self.rx.recv() {
+                Ok(Ok(block)) => {
+                    self.block = block;
+                    self.pos = 0;
+                }
+                Ok(Err(e)) => {
+                    let stream = stream_error(&e).cloned();
+                    self.failed = Some((e.kind(), e.to_string(), stream));
+                    return Err(e);
+                }
+                // The thread is done: the end of the input.
+                Err(_) => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.block.len() - self.pos);
+        buf[..n].copy_from_slice(&self.block[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
 /// A reader whose first bytes have been looked at: it gives them back, then the rest. An error
 /// met while looking is returned after the bytes that came before it.
 pub struct Peeked<R> {
@@ -545,7 +636,10 @@ mod tests {
         let mut d = decoder(kind, data, limits, Budget::new(limits.max_decompressed)).unwrap();
         let mut out = Vec::new();
         let err = d.read_to_end(&mut out).err();
-        (out, err.map(|e| stream_error(&e).expect("a named error").clone()))
+        (
+            out,
+            err.map(|e| stream_error(&e).expect("a named error").clone()),
+        )
     }
 
     const COMPRESSED: [Kind; 4] = [Kind::Gzip, Kind::Zstd, Kind::Bzip2, Kind::Xz];
@@ -596,7 +690,12 @@ mod tests {
             let mut two = compress(kind, &TEXT[..10]);
             two.extend(compress(kind, &TEXT[10..]));
             let (out, err) = decode_all(kind, &two, Limits::default());
-            assert_eq!((out.as_slice(), err), (TEXT, None), "two {} streams", kind.name());
+            assert_eq!(
+                (out.as_slice(), err),
+                (TEXT, None),
+                "two {} streams",
+                kind.name()
+            );
         }
     }
 
@@ -607,10 +706,19 @@ mod tests {
             let full = compress(kind, &big);
             for cut in [full.len() / 2, full.len() - 1] {
                 let (out, err) = decode_all(kind, &full[..cut], Limits::default());
-                assert!(out.len() < big.len(), "{} cut at {cut}", kind.name());
-                assert_eq!(out, big[..out.len()], "{}: the bytes before the cut", kind.name());
+                // Cut inside the trailer, every byte may have come out; the error must still.
+                assert!(out.len() <= big.len(), "{} cut at {cut}", kind.name());
+                assert_eq!(
+                    out,
+                    big[..out.len()],
+                    "{}: the bytes before the cut",
+                    kind.name()
+                );
                 assert!(
-                    matches!(err, Some(StreamError::Truncated { .. } | StreamError::Corrupt { .. })),
+                    matches!(
+                        err,
+                        Some(StreamError::Truncated { .. } | StreamError::Corrupt { .. })
+                    ),
                     "{} cut at {cut}: {err:?}",
                     kind.name()
                 );
@@ -696,6 +804,48 @@ mod tests {
         let mut buf = [0; 10];
         assert_eq!(p.read(&mut buf).unwrap(), 3);
         assert!(p.read(&mut buf).is_err());
+    }
+
+    #[test]
+    fn read_ahead_passes_everything_then_the_error() {
+        let big: Vec<u8> = TEXT.iter().copied().cycle().take(3 << 20).collect();
+        let full = compress(Kind::Gzip, &big);
+        std::thread::scope(|s| {
+            let d = decoder(
+                Kind::Gzip,
+                &full[..],
+                Limits::default(),
+                Budget::new(u64::MAX),
+            );
+            let mut r = ReadAhead::spawn(s, d.unwrap());
+            let mut out = Vec::new();
+            r.read_to_end(&mut out).unwrap();
+            assert!(out == big);
+        });
+        std::thread::scope(|s| {
+            let cut = &full[..full.len() / 2];
+            let d = decoder(Kind::Gzip, cut, Limits::default(), Budget::new(u64::MAX));
+            let mut r = ReadAhead::spawn(s, d.unwrap());
+            let mut out = Vec::new();
+            let e = r.read_to_end(&mut out).unwrap_err();
+            assert_eq!(
+                stream_error(&e),
+                Some(&StreamError::Truncated { format: "gzip" })
+            );
+            assert!(!out.is_empty() && out == big[..out.len()]);
+            assert!(r.read(&mut [0; 8]).is_err(), "sticky");
+        });
+        // Dropping the reader early stops the thread (the scope would never end otherwise).
+        std::thread::scope(|s| {
+            let d = decoder(
+                Kind::Gzip,
+                &full[..],
+                Limits::default(),
+                Budget::new(u64::MAX),
+            );
+            let mut r = ReadAhead::spawn(s, d.unwrap());
+            r.read_exact(&mut [0; 10]).unwrap();
+        });
     }
 
     #[test]

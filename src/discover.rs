@@ -12,8 +12,7 @@ use ignore::{WalkBuilder, WalkState};
 use crate::config::Config;
 
 /// A file to scan.
-#[derive(Debug, Clone)]
-#[derive(Default)]
+#[derive(Debug, Clone, Default)]
 pub struct InputFile {
     pub path: PathBuf,
     /// The path as reports show it: as named or relative to the named directory, `/`-separated.
@@ -41,10 +40,20 @@ pub struct Discovered {
 
 /// The inputs of a run: the files of a git change with `--staged`/`--diff`, else a walk.
 pub fn inputs(config: &Config) -> anyhow::Result<Discovered> {
-    match &config.change {
-        Some(change) => discover_change(config, change),
-        None => Ok(discover(config)),
+    let mut found = match &config.change {
+        Some(change) => discover_change(config, change)?,
+        None => discover(config),
+    };
+    if let Some(shard) = config.shard {
+        let roots = &config.paths;
+        found
+            .files
+            .retain(|f| shard.owns(crate::shard::relative_to_root(&f.display, roots)));
+        found
+            .skipped
+            .retain(|s| shard.owns(crate::shard::relative_to_root(&s.path, roots)));
     }
+    Ok(found)
 }
 
 /// `include`/`exclude` globs of the configuration, relative to its directory.
@@ -63,7 +72,9 @@ impl PathFilter {
             Some(dir) => dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf()),
             None => std::env::current_dir()?,
         };
-        let build = |globs: &[String], negate: bool| -> anyhow::Result<Option<ignore::overrides::Override>> {
+        let build = |globs: &[String],
+                     negate: bool|
+         -> anyhow::Result<Option<ignore::overrides::Override>> {
             if globs.is_empty() {
                 return Ok(None);
             }
@@ -89,16 +100,28 @@ impl PathFilter {
         let absolute = if path.is_absolute() {
             path.to_path_buf()
         } else {
-            std::env::current_dir().map(|d| d.join(path)).unwrap_or_else(|_| path.to_path_buf())
+            std::env::current_dir()
+                .map(|d| d.join(path))
+                .unwrap_or_else(|_| path.to_path_buf())
         };
-        let clean: PathBuf = absolute.components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect();
+        let clean: PathBuf = absolute
+            .components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect();
         let Ok(relative) = clean.strip_prefix(&self.root) else {
             return self.include.is_none();
         };
-        if self.include.as_ref().is_some_and(|o| !o.matched(relative, false).is_whitelist()) {
+        if self
+            .include
+            .as_ref()
+            .is_some_and(|o| !o.matched(relative, false).is_whitelist())
+        {
             return false;
         }
-        !self.exclude.as_ref().is_some_and(|o| o.matched(relative, false).is_ignore())
+        !self
+            .exclude
+            .as_ref()
+            .is_some_and(|o| o.matched(relative, false).is_ignore())
     }
 }
 
@@ -108,24 +131,33 @@ fn discover_change(config: &Config, change: &crate::git::Change) -> anyhow::Resu
     let repo = crate::git::toplevel(&std::env::current_dir()?)?;
     let filter = PathFilter::new(config)?;
     let mut files = crate::git::changed_files(&repo, change)?;
-    files.retain(|f| filter.as_ref().is_none_or(|flt| flt.allows(&repo.join(&f.path))));
+    files.retain(|f| {
+        filter
+            .as_ref()
+            .is_none_or(|flt| flt.allows(&repo.join(&f.path)))
+    });
     let mut found = Discovered::default();
-    crate::git::read_blobs(&repo, &files, config.max_filesize, |file, content, size| match content {
-        None => found.skipped.push(Skipped {
-            path: file.path.clone(),
-            reason: format!(
-                "larger than --max-filesize ({size} > {} bytes)",
-                config.max_filesize.unwrap_or(0)
-            ),
-        }),
-        Some(data) => found.files.push(InputFile {
-            path: repo.join(&file.path),
-            display: file.path.clone(),
-            len: size,
-            blob: Some(std::sync::Arc::new(data)),
-            added_lines: Some(std::sync::Arc::new(file.clone())),
-        }),
-    })?;
+    crate::git::read_blobs(
+        &repo,
+        &files,
+        config.max_filesize,
+        |file, content, size| match content {
+            None => found.skipped.push(Skipped {
+                path: file.path.clone(),
+                reason: format!(
+                    "larger than --max-filesize ({size} > {} bytes)",
+                    config.max_filesize.unwrap_or(0)
+                ),
+            }),
+            Some(data) => found.files.push(InputFile {
+                path: repo.join(&file.path),
+                display: file.path.clone(),
+                len: size,
+                blob: Some(std::sync::Arc::new(data)),
+                added_lines: Some(std::sync::Arc::new(file.clone())),
+            }),
+        },
+    )?;
     found.files.sort_by(|a, b| a.display.cmp(&b.display));
     Ok(found)
 }
@@ -133,9 +165,9 @@ fn discover_change(config: &Config, change: &crate::git::Change) -> anyhow::Resu
 pub fn discover(config: &Config) -> Discovered {
     let filter = PathFilter::new(config).ok().flatten();
     let found = Mutex::new(Discovered::default());
-    let mut paths = config.paths.iter();
+    let mut paths = config.paths.iter().filter(|p| !is_stdin(p));
     let Some(first) = paths.next() else {
-        return Discovered::default();
+        return with_stdin(config, Discovered::default());
     };
     let mut builder = WalkBuilder::new(first);
     for p in paths {
@@ -179,6 +211,26 @@ pub fn discover(config: &Config) -> Discovered {
     found.files.sort_by(|a, b| a.display.cmp(&b.display));
     found.files.dedup_by(|a, b| a.display == b.display);
     found.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    with_stdin(config, found)
+}
+
+/// `-` names standard input.
+pub fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// Put standard input first when `-` was named (`piiscan scan - other/`), as `--stdin-name`.
+fn with_stdin(config: &Config, mut found: Discovered) -> Discovered {
+    if config.paths.iter().any(|p| is_stdin(p)) {
+        found.files.insert(
+            0,
+            InputFile {
+                path: PathBuf::from("-"),
+                display: config.stdin_name.clone(),
+                ..InputFile::default()
+            },
+        );
+    }
     found
 }
 

@@ -67,6 +67,12 @@ pub struct Context {
     /// The key the value is assigned to on its line (`email=...`, `"email": "..."`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
+    /// Where the value sits in a JSON record (RFC 6901: `/user/email`), for JSON inputs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub json_pointer: Option<String>,
+    /// The name of the CSV/TSV column the value is in, for inputs with a header row.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
 }
 
 /// Why a finding got its confidence (`--explain`).
@@ -78,6 +84,9 @@ pub struct Explain {
     /// What the validator said: `pass`, or why the evidence is weak.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub check: Option<String>,
+    /// The key or column, listed in the rule's `keys`, that the value sits under.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
     pub context_words: Vec<String>,
     pub negative_words: Vec<String>,
 }
@@ -149,10 +158,17 @@ fn mask(value: &[u8], keep: usize) -> String {
 }
 
 fn redact_email(value: &[u8]) -> String {
-    let Some(at) = value.iter().rposition(|&b| b == b'@') else {
+    // The `@` may be URL- or JSON-escaped (`%40`, `\u0040`) in the file.
+    let found = [&b"@"[..], b"%40", b"\\u0040"].iter().find_map(|sep| {
+        value
+            .windows(sep.len())
+            .rposition(|w| w.eq_ignore_ascii_case(sep))
+            .map(|at| (at, sep.len()))
+    });
+    let Some((at, sep_len)) = found else {
         return mask(value, 0);
     };
-    let (local, domain) = (&value[..at], &value[at + 1..]);
+    let (local, domain) = (&value[..at], &value[at + sep_len..]);
     let tld_start = domain
         .iter()
         .rposition(|&b| b == b'.')
@@ -168,7 +184,7 @@ fn redact_email(value: &[u8]) -> String {
         }
     };
     first_and_stars(&mut out, local);
-    out.push('@');
+    out.push_str(&String::from_utf8_lossy(&value[at..at + sep_len]));
     first_and_stars(&mut out, &domain[..tld_start]);
     out.push_str(&String::from_utf8_lossy(&domain[tld_start..]));
     out
@@ -257,6 +273,26 @@ mod tests {
         assert_eq!(
             redact(b"10.0.0.1", RedactStyle::Tail, Redaction::Partial),
             "**.*.*.*"
+        );
+    }
+
+    #[test]
+    fn escaped_at_sign_is_kept_and_the_rest_masked() {
+        assert_eq!(
+            redact(
+                b"jane.doe%40example.com",
+                RedactStyle::Email,
+                Redaction::Partial
+            ),
+            "j*******%40e******.com"
+        );
+        assert_eq!(
+            redact(
+                br"jane\u0040mail.io",
+                RedactStyle::Email,
+                Redaction::Partial
+            ),
+            r"j***\u0040m***.io"
         );
     }
 

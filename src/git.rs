@@ -46,7 +46,9 @@ fn git(repo: &Path) -> Command {
 }
 
 fn run(cmd: &mut Command, what: &str) -> Result<Vec<u8>> {
-    let out = cmd.output().with_context(|| format!("cannot run git ({what})"))?;
+    let out = cmd
+        .output()
+        .with_context(|| format!("cannot run git ({what})"))?;
     if !out.status.success() {
         bail!(
             "git {what} failed: {}",
@@ -70,13 +72,21 @@ fn diff_args(repo: &Path, change: &Change) -> Result<Vec<String>> {
         Change::Diff(base) => {
             let out = run(git(repo).args(["merge-base", base, "HEAD"]), "merge-base")
                 .with_context(|| format!("cannot find the merge base of {base} and HEAD"))?;
-            vec![String::from_utf8_lossy(&out).trim().to_string(), "HEAD".into()]
+            vec![
+                String::from_utf8_lossy(&out).trim().to_string(),
+                "HEAD".into(),
+            ]
         }
     })
 }
 
 /// Common options: added, copied, modified and renamed files; submodules left out.
-const FILTER: [&str; 4] = ["-M", "--diff-filter=ACMR", "--ignore-submodules", "--no-ext-diff"];
+const FILTER: [&str; 4] = [
+    "-M",
+    "--diff-filter=ACMR",
+    "--ignore-submodules",
+    "--no-ext-diff",
+];
 
 /// The files a change adds or modifies, with the lines it adds.
 pub fn changed_files(repo: &Path, change: &Change) -> Result<Vec<ChangedFile>> {

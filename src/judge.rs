@@ -2,6 +2,7 @@
 
 use crate::finding::{Confidence, Explain};
 use crate::scan::{Candidate, RuleSet, WordRole};
+use crate::structured::{self, Shape};
 use crate::validate::Check;
 
 /// How far around a match (on its line) context words are looked for.
@@ -26,10 +27,53 @@ pub enum Verdict {
     },
 }
 
-/// Decide on `cand` inside `hay`.
+/// Where a candidate sits, as far as the structure of its input goes.
+#[derive(Debug, Clone, Copy)]
+pub struct Site<'a> {
+    pub shape: &'a Shape,
+    /// `hay` begins at the start of a line.
+    pub at_line_start: bool,
+    /// `hay` begins at the start of the input (so its first line may be a CSV header).
+    pub at_input_start: bool,
+    /// The candidate comes from the structured pass: its key or column is its only evidence,
+    /// so it does not raise its confidence again.
+    pub by_key: bool,
+}
+
+static PLAIN: Shape = Shape::Plain;
+
+impl Site<'static> {
+    /// Unstructured text.
+    pub fn plain() -> Site<'static> {
+        Site {
+            shape: &PLAIN,
+            at_line_start: true,
+            at_input_start: false,
+            by_key: false,
+        }
+    }
+}
+
+/// The key a value sits under: assigned on its line (`email=`, `"email": "`), or its CSV
+/// column's name.
+#[derive(Debug, Clone)]
+enum Key<'h> {
+    Assigned(std::ops::Range<usize>),
+    Column(&'h [u8]),
+}
+
+/// Decide on `cand` inside `hay`, in unstructured text.
 pub fn judge(set: &RuleSet, hay: &[u8], cand: Candidate, explain: bool) -> Verdict {
+    judge_at(set, hay, cand, explain, Site::plain())
+}
+
+/// Decide on `cand` inside `hay`, knowing where it sits.
+pub fn judge_at(set: &RuleSet, hay: &[u8], cand: Candidate, explain: bool, site: Site) -> Verdict {
     let compiled = &set.rules[cand.rule];
-    let value = &hay[cand.value_start..cand.value_end];
+    let raw = &hay[cand.value_start..cand.value_end];
+    // Validators judge the value as written before URL or JSON escaping (`%40`, `\u0040`).
+    let mut decoded = [0u8; structured::MAX_VALUE];
+    let value = structured::unescape(raw, &mut decoded);
     let base = compiled.rule.confidence;
     let (lo, hi) = context_window(hay, cand.start, cand.end);
     if compiled
@@ -46,6 +90,7 @@ pub fn judge(set: &RuleSet, hay: &[u8], cand: Candidate, explain: bool) -> Verdi
     let mut check_text = None;
     let mut confidence = base;
     let mut capped = false;
+    let mut lowered = false;
     if let Some(validator) = compiled.validator {
         match validator(value) {
             Check::Reject => return Verdict::Reject,
@@ -57,46 +102,61 @@ pub fn judge(set: &RuleSet, hay: &[u8], cand: Candidate, explain: bool) -> Verdi
                 capped = true;
                 check_text = Some(why.to_string());
             }
+            Check::Lower(why) => {
+                lowered = true;
+                check_text = Some(why.to_string());
+            }
             Check::Pass => check_text = Some("pass".to_string()),
         }
     }
-    if set.allowlist.allows(value) {
+    if set.allowlist.allows(value) || set.allowlist.allows(raw) {
         return Verdict::Suppressed;
     }
 
-    let mut keyword_seen = false;
-    let mut context_words: Vec<String> = Vec::new();
-    let mut negative_words: Vec<String> = Vec::new();
-    let (mut raise, mut lower) = (false, false);
-    let mut note = |role: WordRole, word: &str, raise: &mut bool, lower: &mut bool| match role {
-        WordRole::Keyword | WordRole::Context => {
-            keyword_seen |= role == WordRole::Keyword;
-            *raise = true;
-            if explain {
-                context_words.push(word.to_string());
-            }
-        }
-        WordRole::Negative => {
-            *lower = true;
-            if explain {
-                negative_words.push(word.to_string());
-            }
-        }
+    let mut ev = Evidence {
+        explain,
+        ..Evidence::default()
     };
-    // The key a value is assigned to (`version = "1.2.3.4"`, `"email": ...`) is the strongest
-    // evidence there is: when it speaks, the rest of the line is not consulted.
-    let key = key_before(hay, cand.start);
-    if let Some(key) = key.clone() {
-        set.words_near(cand.rule, hay, key, |role, word, _| {
-            note(role, word, &mut raise, &mut lower)
-        });
+    // The key a value is assigned to (`version = "1.2.3.4"`, `"email": ...`), or the column
+    // it fills, is the strongest evidence there is: when it speaks, the rest of the line is not
+    // consulted, and a rule's required keyword must be in it (or just before it: `ship to:`),
+    // not in some other field of the record.
+    let key = column_key(hay, cand, &site)
+        .map(Key::Column)
+        .or_else(|| key_before(hay, cand.start).map(Key::Assigned));
+    let mut listed_key = None;
+    if let Some(key) = &key {
+        let (text, range) = match key {
+            Key::Assigned(r) => (hay, r.clone()),
+            Key::Column(name) => (*name, 0..name.len()),
+        };
+        if set.keys.lists(cand.rule, &text[range.clone()]) {
+            // A listed key is the rule's keyword, and raises confidence, unless it is what
+            // found the value in the first place.
+            ev.keyword_seen = true;
+            ev.raise |= !site.by_key;
+            if explain {
+                listed_key = Some(String::from_utf8_lossy(&text[range.clone()]).into_owned());
+            }
+        }
+        set.words_near(cand.rule, text, range, |role, word, _| ev.note(role, word));
+        if let Key::Assigned(r) = key {
+            if set.has_keywords(cand.rule) && !ev.keyword_seen {
+                let from = r.start.saturating_sub(NEGATIVE_WINDOW).max(lo);
+                let from = field_start(hay, from, r.start);
+                set.words_near(cand.rule, hay, from..r.start, |role, _, _| {
+                    ev.keyword_seen |= role == WordRole::Keyword;
+                });
+            }
+        }
     }
-    if !raise && !lower {
+    if !ev.raise && !ev.lower {
         // The match itself is cut out of the window so that a value never counts as its own
         // context.
         // Negative words count only just before the value (`version 1.2.3.4`, `sha: ...`): a
         // `release` further along a log line says nothing about the address at its start.
         let near = cand.start.saturating_sub(NEGATIVE_WINDOW).max(lo);
+        let keyed = key.is_some();
         for (part, negatives) in [
             (lo..near, false),
             (near..cand.start, true),
@@ -110,42 +170,119 @@ pub fn judge(set: &RuleSet, hay: &[u8], cand: Candidate, explain: bool) -> Verdi
                         .iter()
                         .any(|b| matches!(b, b',' | b';' | b'|' | b'\t'))
                 };
-                if role != WordRole::Negative || (negatives && same_field()) {
-                    note(role, word, &mut raise, &mut lower)
+                match role {
+                    // Under a key, a keyword elsewhere on the line belongs to another field.
+                    WordRole::Keyword if keyed => {}
+                    WordRole::Negative if !(negatives && same_field()) => {}
+                    _ => ev.note(role, word),
                 }
             });
         }
-    } else if set.has_keywords(cand.rule) && !keyword_seen {
+    } else if set.has_keywords(cand.rule) && !ev.keyword_seen && key.is_none() {
         for part in [lo..cand.start, cand.end..hi] {
             set.words_near(cand.rule, hay, part, |role, _, _| {
-                keyword_seen |= role == WordRole::Keyword;
+                ev.keyword_seen |= role == WordRole::Keyword;
             });
         }
     }
-    if set.has_keywords(cand.rule) && !keyword_seen {
+    if set.has_keywords(cand.rule) && !ev.keyword_seen {
         return Verdict::Reject;
     }
     if !capped {
-        if raise && !lower {
+        if ev.raise && !ev.lower {
             confidence = confidence.raise();
-        } else if lower && !raise {
+        } else if ev.lower && !ev.raise {
+            confidence = confidence.lower();
+        }
+        if lowered {
             confidence = confidence.lower();
         }
     }
+    let Evidence {
+        context_words,
+        negative_words,
+        ..
+    } = ev;
     let explain = explain.then(|| {
         Box::new(Explain {
             base,
             validator: compiled.rule.validator.clone(),
             check: check_text,
+            key: listed_key,
             context_words,
             negative_words,
         })
     });
     Verdict::Keep {
         confidence,
-        key: key.map(|k| String::from_utf8_lossy(&hay[k]).into_owned()),
+        key: match key {
+            Some(Key::Assigned(k)) => Some(String::from_utf8_lossy(&hay[k]).into_owned()),
+            _ => None,
+        },
         explain,
     }
+}
+
+/// What the words around a candidate said.
+#[derive(Default)]
+struct Evidence {
+    explain: bool,
+    keyword_seen: bool,
+    raise: bool,
+    lower: bool,
+    context_words: Vec<String>,
+    negative_words: Vec<String>,
+}
+
+impl Evidence {
+    fn note(&mut self, role: WordRole, word: &str) {
+        match role {
+            WordRole::Keyword | WordRole::Context => {
+                self.keyword_seen |= role == WordRole::Keyword;
+                self.raise = true;
+                if self.explain {
+                    self.context_words.push(word.to_string());
+                }
+            }
+            WordRole::Negative => {
+                self.lower = true;
+                if self.explain {
+                    self.negative_words.push(word.to_string());
+                }
+            }
+        }
+    }
+}
+
+/// The start of the field that ends at `end`: after the last separator (`,`, `;`, `&`, `{`,
+/// `"`, `=`, `:`...) in `hay[from..end]`.
+fn field_start(hay: &[u8], from: usize, end: usize) -> usize {
+    hay[from..end]
+        .iter()
+        .rposition(|b| b",;&{}[]|\t\"'=:<>".contains(b))
+        .map_or(from, |p| from + p + 1)
+}
+
+/// The name of the CSV/TSV column whose whole content `cand`'s value is.
+fn column_key<'s>(hay: &[u8], cand: Candidate, site: &Site<'s>) -> Option<&'s [u8]> {
+    let Shape::Csv(header) = site.shape else {
+        return None;
+    };
+    let line_start = match memchr::memrchr(b'\n', &hay[..cand.value_start]) {
+        Some(p) => p + 1,
+        None if site.at_line_start && !site.at_input_start => 0,
+        None => return None,
+    };
+    let line_end =
+        memchr::memchr(b'\n', &hay[cand.value_end..]).map_or(hay.len(), |p| cand.value_end + p);
+    let line = &hay[line_start..line_end];
+    let at = cand.value_start - line_start;
+    let column = structured::column_at(line, at, header.delimiter);
+    let (s, e) = structured::fields(line, header.delimiter).nth(column)?;
+    if s != at || e != cand.value_end - line_start {
+        return None;
+    }
+    header.names.get(column).map(|n| &n[..])
 }
 
 /// The part of the match's line within `CONTEXT_WINDOW` bytes of it.

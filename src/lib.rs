@@ -4,21 +4,27 @@
 //! The pipeline, one module per stage: [`discover`] -> [`read`] -> [`scan`] -> [`judge`] ->
 //! [`report`], driven by [`run`]. See docs/ARCHITECTURE.md.
 
+pub mod archive;
+pub mod baseline;
 pub mod cli;
 pub mod commands;
-pub mod baseline;
 pub mod config;
 pub mod config_file;
+pub mod decompress;
 pub mod discover;
 pub mod finding;
-pub mod git;
 pub mod generated;
+pub mod git;
 pub mod judge;
+pub mod progress;
 pub mod read;
+pub mod records;
 pub mod report;
 pub mod rules;
 pub mod run;
 pub mod scan;
 pub mod search;
+pub mod shard;
+pub mod structured;
 pub mod suppress;
 pub mod validate;

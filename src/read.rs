@@ -151,6 +151,33 @@ mod tests {
     }
 
     #[test]
+    fn large_settled_files_are_mapped_unless_compressed() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = SystemTime::now() - SETTLED_AFTER * 2;
+        let mut gzip_like = vec![0x1f, 0x8b, 0x08];
+        gzip_like.resize(CHUNK_SIZE + 1, b'a');
+        let plain = vec![b'a'; CHUNK_SIZE + 1];
+        for (name, data, mapped) in [("a.log", &plain, true), ("a.dat", &gzip_like, false)] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, data).unwrap();
+            File::options()
+                .write(true)
+                .open(&path)
+                .unwrap()
+                .set_modified(old)
+                .unwrap();
+            let meta = std::fs::metadata(&path).unwrap();
+            let opened = open_file(&path, &meta, true).unwrap();
+            assert_eq!(matches!(opened, Opened::Mapped(_)), mapped, "{name}");
+            if let Opened::Seekable(mut file) = opened {
+                let mut head = [0; 3];
+                file.read_exact(&mut head).unwrap();
+                assert_eq!(head, [0x1f, 0x8b, 0x08], "read from the start again");
+            }
+        }
+    }
+
+    #[test]
     fn binary_detection() {
         assert!(looks_binary(b"abc\0def"));
         assert!(!looks_binary("héllo".as_bytes()));

@@ -47,14 +47,7 @@ pub fn scan(config: &Config) -> Result<RunResult> {
 /// Run a scan into a given reporter (`piiscan baseline` brings its own).
 pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Result<RunResult> {
     let started = Instant::now();
-    let run = RunInfo {
-        rules: &config.rules,
-        color: config.color,
-        sarif_category: config.sarif_category.as_deref(),
-        paths: &config.paths,
-        started: std::time::SystemTime::now(),
-        min_confidence: config.options.min_confidence,
-    };
+    let run = RunInfo::new(config);
 
     let discovered = discover::inputs(config)?;
     let mut totals = Totals {
@@ -63,6 +56,7 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
     };
     let files = discovered.files;
     let mut failed = false;
+    let progress = crate::progress::Progress::new(config, &files);
 
     let next = AtomicUsize::new(0);
     let written = Arc::new((Mutex::new(0usize), Condvar::new()));
@@ -73,6 +67,7 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
         for _ in 0..config.threads.max(1).min(files.len().max(1)) {
             let tx = tx.clone();
             let (next, files, written) = (&next, &files, written.clone());
+            let progress = progress.as_ref();
             s.spawn(move || {
                 let mut scanner = Scanner::new(&config.rules);
                 let mut buf = Vec::new();
@@ -88,7 +83,7 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
                             w = cv.wait(w).expect("progress lock");
                         }
                     }
-                    let outcome = search_file(&mut scanner, &files[i], config, &mut buf);
+                    let outcome = search_file(&mut scanner, &files[i], config, &mut buf, progress);
                     if tx.send((i, outcome)).is_err() {
                         break;
                     }
@@ -130,6 +125,7 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
         result
     });
     write_result?;
+    drop(progress);
     totals.duration = started.elapsed();
     if let (Some(baseline), None) = (&config.baseline, &config.change) {
         // Only a whole scan can tell that an entry matches nothing any more.
@@ -140,7 +136,10 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
         eprintln!("piiscan: skipped {}: {}", s.path, s.reason);
     }
     if totals.suppressed > 0 || totals.baseline_stale.is_some_and(|n| n > 0) {
-        let mut line = format!("piiscan: {} findings suppressed (allowlist, inline ignores, baseline)", totals.suppressed);
+        let mut line = format!(
+            "piiscan: {} findings suppressed (allowlist, inline ignores, baseline)",
+            totals.suppressed
+        );
         if let Some(stale) = totals.baseline_stale.filter(|&n| n > 0) {
             line.push_str(&format!("; {stale} baseline entries match nothing any more (refresh with `piiscan baseline`)"));
         }
@@ -165,20 +164,35 @@ fn search_file(
     file: &InputFile,
     config: &Config,
     buf: &mut Vec<u8>,
+    progress: Option<&crate::progress::Progress>,
 ) -> Outcome {
     let opened = match &file.blob {
         Some(data) => Ok(read::Opened::Stream(Box::new(&data[..]))),
+        None if discover::is_stdin(&file.path) => Ok(read::Opened::Stream(Box::new(io::stdin()))),
         None => std::fs::metadata(&file.path)
             .and_then(|meta| read::open_file(&file.path, &meta, config.mmap)),
     };
     match opened {
-        Ok(opened) => search::search(
-            scanner,
-            opened,
-            &Arc::from(file.display.as_str()),
-            &config.options,
-            buf,
-        ),
+        Ok(opened) => {
+            let (opened, counted) = match progress {
+                Some(p) => {
+                    let (opened, counted) = p.track(file, opened);
+                    (opened, Some(counted))
+                }
+                None => (opened, None),
+            };
+            let outcome = search::search(
+                scanner,
+                opened,
+                &Arc::from(file.display.as_str()),
+                &config.options,
+                buf,
+            );
+            if let (Some(p), Some(counted)) = (progress, counted) {
+                p.done(file, &counted);
+            }
+            outcome
+        }
         Err(e) => Outcome {
             gap: Some(Gap::Skipped(format!("cannot read: {e}"))),
             ..Outcome::default()
@@ -191,10 +205,19 @@ fn record(
     run: &RunInfo,
     config: &Config,
     file: &InputFile,
-    outcome: Outcome,
+    mut outcome: Outcome,
     totals: &mut Totals,
     failed: &mut bool,
 ) -> io::Result<()> {
+    // Archive members are inputs of their own: `archive!member`.
+    for (path, gap) in std::mem::take(&mut outcome.member_gaps) {
+        let reason = match gap {
+            Gap::Skipped(reason) => reason,
+            Gap::Incomplete { reason, .. } => format!("incomplete: {reason}"),
+        };
+        totals.skipped.push(Skipped { path, reason });
+    }
+    totals.files_scanned += outcome.members_scanned;
     match outcome.gap {
         Some(Gap::Skipped(reason)) => {
             totals.skipped.push(Skipped {

@@ -51,8 +51,6 @@ pub enum WordRole {
 #[derive(Debug)]
 pub struct CompiledRule {
     pub rule: Rule,
-    /// The rule's own regex, used only to find the `value` group inside a candidate.
-    value_regex: Option<regex::bytes::Regex>,
     pub validator: Option<Validator>,
     /// `reject_if_preceded_by`, anchored at the end of what precedes the value.
     pub preceded_by: Option<regex::bytes::Regex>,
@@ -71,10 +69,12 @@ pub struct RuleSet {
     /// Values never reported (configuration allowlist and built-in test data).
     pub allowlist: crate::suppress::Allowlist,
     multi: meta::Regex,
-    /// For each pattern of `multi`, the rule it belongs to (rules without a pattern have none).
+    /// For each pattern of `multi` (a rule's `pattern`, then its `patterns`), the rule it
+    /// belongs to. Rules without a pattern have none.
     pattern_rule: Vec<usize>,
-    /// For each rule, its pattern in `multi`, if it has one.
-    rule_pattern: Vec<Option<PatternID>>,
+    /// For each pattern with a `value` group, the pattern alone, used only to find the group
+    /// inside a candidate.
+    pattern_value: Vec<Option<regex::bytes::Regex>>,
     /// Field names of every rule, for structured context (JSON keys, CSV columns).
     pub keys: crate::structured::KeyTable,
     /// Every keyword/context word of every rule, ASCII case-insensitive.
@@ -100,14 +100,24 @@ impl RuleSet {
     pub fn new(rules: Vec<Rule>, policy: Policy) -> Result<RuleSet, RuleError> {
         let mut patterns: Vec<&str> = Vec::new();
         let mut pattern_rule = Vec::new();
-        let mut rule_pattern = Vec::with_capacity(rules.len());
+        let mut pattern_value = Vec::new();
         for (index, rule) in rules.iter().enumerate() {
-            if rule.pattern.is_empty() {
-                rule_pattern.push(None);
-            } else {
-                rule_pattern.push(Some(PatternID::must(patterns.len())));
-                patterns.push(rule.pattern.as_str());
+            let own = (!rule.pattern.is_empty()).then_some(&rule.pattern);
+            for pattern in own.into_iter().chain(&rule.patterns) {
+                let value = if pattern.contains("(?P<value>") || pattern.contains("(?<value>") {
+                    Some(
+                        compile_rule_regex(pattern).map_err(|message| RuleError::Rule {
+                            file: "<rules>".into(),
+                            rule: rule.id.clone(),
+                            message,
+                        })?,
+                    )
+                } else {
+                    None
+                };
+                patterns.push(pattern.as_str());
                 pattern_rule.push(index);
+                pattern_value.push(value);
             }
         }
         let keys = crate::structured::KeyTable::new(&rules).map_err(|message| RuleError::File {
@@ -152,18 +162,6 @@ impl RuleSet {
                     word_uses[id].push((index, role));
                 }
             }
-            let value_regex =
-                if rule.pattern.contains("(?P<value>") || rule.pattern.contains("(?<value>") {
-                    Some(
-                        compile_rule_regex(&rule.pattern).map_err(|message| RuleError::Rule {
-                            file: "<rules>".into(),
-                            rule: rule.id.clone(),
-                            message,
-                        })?,
-                    )
-                } else {
-                    None
-                };
             let validator = rule.validator.as_deref().and_then(validate::lookup);
             let anchored =
                 |re: &Option<String>, wrap: fn(&str) -> String| -> Result<_, RuleError> {
@@ -183,7 +181,6 @@ impl RuleSet {
                 categories: policy.classify(&rule.categories),
                 ccpa: policy.ccpa(&rule.categories, &rule.ccpa),
                 rule,
-                value_regex,
                 validator,
                 preceded_by,
                 followed_by,
@@ -209,7 +206,7 @@ impl RuleSet {
             allowlist: crate::suppress::Allowlist::default(),
             multi,
             pattern_rule,
-            rule_pattern,
+            pattern_value,
             keys,
             words,
             word_uses,
@@ -315,26 +312,35 @@ impl<'s> Scanner<'s> {
             if !eof && m.end() == hay.len() {
                 return;
             }
-            let first = self.set.pattern_rule[m.pattern().as_usize()];
+            let first = m.pattern().as_usize();
+            if std::env::var_os("CANDS").is_some() {
+                eprintln!(
+                    "CAND {}",
+                    self.set.rules[self.set.pattern_rule[first]].rule.id
+                );
+            }
             if self.offer(hay, first, m.start(), m.end(), &mut judge) {
                 at = m.end();
                 continue;
             }
-            // Rejected: give every other rule a chance at this start before moving on.
+            // Rejected: give every other pattern a chance at this start before moving on.
             let mut accepted_end = None;
-            for (rule, pattern) in self.set.rule_pattern.iter().enumerate() {
-                let Some(pattern) = *pattern else { continue };
-                if rule == first {
+            for pattern in 0..(if std::env::var_os("NORETRY").is_some() {
+                0
+            } else {
+                self.set.pattern_rule.len()
+            }) {
+                if pattern == first {
                     continue;
                 }
                 let input = Input::new(hay)
                     .span(m.start()..hay.len())
-                    .anchored(Anchored::Pattern(pattern));
+                    .anchored(Anchored::Pattern(PatternID::must(pattern)));
                 if let Some(other) = self.set.multi.search_with(&mut self.cache, &input) {
                     if other.is_empty() || (!eof && other.end() == hay.len()) {
                         continue;
                     }
-                    if self.offer(hay, rule, other.start(), other.end(), &mut judge) {
+                    if self.offer(hay, pattern, other.start(), other.end(), &mut judge) {
                         accepted_end = Some(other.end());
                         break;
                     }
@@ -347,12 +353,13 @@ impl<'s> Scanner<'s> {
     fn offer(
         &mut self,
         hay: &[u8],
-        rule: usize,
+        pattern: usize,
         start: usize,
         end: usize,
         judge: &mut impl FnMut(&[u8], Candidate) -> bool,
     ) -> bool {
-        let (value_start, value_end) = match &self.set.rules[rule].value_regex {
+        let rule = self.set.pattern_rule[pattern];
+        let (value_start, value_end) = match &self.set.pattern_value[pattern] {
             None => (start, end),
             Some(re) => {
                 // Look-around needs the surrounding bytes: search the whole window anchored at

@@ -12,7 +12,8 @@ use crate::decompress;
 use crate::finding::{self, Context, Finding, Redaction};
 use crate::judge::{self, Verdict};
 use crate::read::{self, Opened};
-use crate::scan::Scanner;
+use crate::scan::{Candidate, RuleSet, Scanner};
+use crate::structured::{self, Shape};
 use crate::suppress;
 
 /// Why an input was not scanned, or not scanned to the end.
@@ -50,6 +51,8 @@ struct Cursor {
     carry_utf16: u64,
     /// Occurrences of each (rule, masked line), for fingerprints.
     occurrences: HashMap<u64, u32>,
+    /// JSON, CSV/TSV (with its header row) or plain text: decided from the first chunk.
+    shape: Shape,
 }
 
 /// Search `opened` (already opened from `path`) and return its findings in offset order.
@@ -119,17 +122,19 @@ pub(crate) fn search_plain(
             Ok(eof) => eof,
             Err(e) => {
                 // Scan what arrived (unless it is binary), then report the rest as missing.
-                if !buf.is_empty() && !(first && read::looks_binary(buf)) {
+                let bytes = cursor.base + buf.len() as u64;
+                let binary = first && read::looks_binary(buf);
+                if !buf.is_empty() && !binary {
                     search_chunk(scanner, buf, true, &mut cursor, path, options, &mut out);
                 }
-                let bytes = cursor.base + buf.len() as u64;
                 out.bytes = bytes;
                 out.gap = Some(match decompress::stream_error(&e) {
-                    Some(se) if bytes > 0 || se.is_limit() => Gap::Incomplete {
+                    // A damaged or stopped stream is incomplete, even with nothing before it.
+                    Some(se) => Gap::Incomplete {
                         bytes,
                         reason: se.reason(bytes),
                     },
-                    _ if bytes == 0 => Gap::Skipped(format!("cannot read: {e}")),
+                    None if bytes == 0 => Gap::Skipped(format!("cannot read: {e}")),
                     _ => Gap::Incomplete {
                         bytes,
                         reason: format!("read error after {bytes} bytes: {e}"),
@@ -163,6 +168,7 @@ impl Cursor {
             carry_chars: 0,
             carry_utf16: 0,
             occurrences: HashMap::new(),
+            shape: Shape::Unknown,
         }
     }
 }
@@ -188,6 +194,11 @@ pub fn search_bytes(
 
 /// Scan one chunk, report the findings that start before its cut, advance the cursor past the
 /// cut, and return the cut.
+///
+/// Two sources of findings are merged in offset order: the scanner's candidates, and (in JSON
+/// and CSV/TSV inputs) the values that rules detected by key find under their keys and columns
+/// (`structured::key_values`). A keyed value that a scanner finding overlaps is dropped: the
+/// pattern's match is the more specific claim.
 fn search_chunk(
     scanner: &mut Scanner<'_>,
     hay: &[u8],
@@ -199,15 +210,115 @@ fn search_chunk(
 ) -> usize {
     let cut = read::chunk_cut(hay, eof, read::overlap_for(options.chunk_size));
     let set = scanner.rule_set();
-    // Line counting moves forward only: newlines are counted once, between findings.
-    let mut counted_to = 0usize;
-    let mut line = cursor.line;
+    if cursor.shape == Shape::Unknown {
+        cursor.shape = structured::sniff(&set.keys, hay, eof, path);
+    }
+    let shape = std::mem::take(&mut cursor.shape);
+    let site = judge::Site {
+        shape: &shape,
+        at_line_start: cursor.carry_chars == 0,
+        at_input_start: cursor.base == 0,
+        by_key: false,
+    };
+    let mut keyed = Vec::new();
+    if shape.is_structured() {
+        structured::key_values(&set.keys, &shape, hay, cut, cursor.base == 0, &mut keyed);
+    }
+    let mut keyed = keyed.into_iter().peekable();
+    let mut emit = Emit {
+        set,
+        path,
+        options,
+        site,
+        base: cursor.base,
+        carry_chars: cursor.carry_chars,
+        carry_utf16: cursor.carry_utf16,
+        line: cursor.line,
+        counted_to: 0,
+        occurrences: &mut cursor.occurrences,
+    };
     scanner.scan(hay, cut, eof, |hay, cand| {
-        let (confidence, key, explain) = match judge::judge(set, hay, cand, options.explain) {
-            Verdict::Reject => return false,
+        let verdict = judge::judge_at(set, hay, cand, options.explain, site);
+        if verdict == Verdict::Reject {
+            return false;
+        }
+        // Keyed values before this match are reported first; those it overlaps are dropped.
+        let (vs, ve) = (cand.value_start, cand.value_end);
+        while let Some(&(rule, s, e)) = keyed.peek() {
+            if e <= vs {
+                emit.keyed(hay, rule, s, e, out);
+            } else if s >= ve {
+                break;
+            }
+            keyed.next();
+        }
+        emit.verdict(hay, cand, verdict, out);
+        true
+    });
+    for (rule, s, e) in keyed {
+        if s < cut {
+            emit.keyed(hay, rule, s, e, out);
+        }
+    }
+    // Move the cursor to the cut.
+    let (line, counted_to) = (emit.line, emit.counted_to);
+    cursor.line = line + memchr::memchr_iter(b'\n', &hay[counted_to.min(cut)..cut]).count() as u64;
+    match memchr::memrchr(b'\n', &hay[..cut]) {
+        Some(p) => {
+            let (c, u) = columns(&hay[p + 1..cut]);
+            cursor.carry_chars = c;
+            cursor.carry_utf16 = u;
+        }
+        None => {
+            let (c, u) = columns(&hay[..cut]);
+            cursor.carry_chars += c;
+            cursor.carry_utf16 += u;
+        }
+    }
+    cursor.base += cut as u64;
+    cursor.shape = shape;
+    cut
+}
+
+/// Turns kept candidates of one chunk into located, redacted, fingerprinted findings.
+struct Emit<'a, 's> {
+    set: &'a RuleSet,
+    path: &'a Arc<str>,
+    options: &'a ScanOptions,
+    site: judge::Site<'s>,
+    base: u64,
+    carry_chars: u64,
+    carry_utf16: u64,
+    /// Line number at `counted_to`: newlines are counted once, forward, between findings.
+    line: u64,
+    counted_to: usize,
+    occurrences: &'a mut HashMap<u64, u32>,
+}
+
+impl Emit<'_, '_> {
+    /// A value found under its key or column by the structured pass.
+    fn keyed(&mut self, hay: &[u8], rule: usize, vs: usize, ve: usize, out: &mut Outcome) {
+        let cand = Candidate {
+            rule,
+            start: vs,
+            end: ve,
+            value_start: vs,
+            value_end: ve,
+        };
+        let site = judge::Site {
+            by_key: true,
+            ..self.site
+        };
+        let verdict = judge::judge_at(self.set, hay, cand, self.options.explain, site);
+        self.verdict(hay, cand, verdict, out);
+    }
+
+    fn verdict(&mut self, hay: &[u8], cand: Candidate, verdict: Verdict, out: &mut Outcome) {
+        let (confidence, key, explain) = match verdict {
+            Verdict::Reject => return,
             Verdict::Suppressed => {
                 out.suppressed += 1;
-                return true;
+                return;
             }
             Verdict::Keep {
                 confidence,
@@ -215,49 +326,73 @@ fn search_chunk(
                 explain,
             } => (confidence, key, explain),
         };
-        if confidence < options.min_confidence {
-            return true;
+        if confidence < self.options.min_confidence {
+            return;
         }
+        let (set, options, path) = (self.set, self.options, self.path);
         let compiled = &set.rules[cand.rule];
         let (vs, ve) = (cand.value_start, cand.value_end);
-        line += memchr::memchr_iter(b'\n', &hay[counted_to..vs]).count() as u64;
-        counted_to = vs;
+        self.line += memchr::memchr_iter(b'\n', &hay[self.counted_to..vs]).count() as u64;
+        self.counted_to = vs;
         let line_start = memchr::memrchr(b'\n', &hay[..vs]).map(|p| p + 1);
         let (mut chars, mut utf16) = columns(&hay[line_start.unwrap_or(0)..vs]);
         if line_start.is_none() {
-            chars += cursor.carry_chars;
-            utf16 += cursor.carry_utf16;
+            chars += self.carry_chars;
+            utf16 += self.carry_utf16;
         }
         let whole_line_start = line_start.unwrap_or(0);
         let line_start = whole_line_start.max(vs.saturating_sub(512));
-        let line_end = memchr::memchr(b'\n', &hay[ve..])
-            .map_or(hay.len(), |p| ve + p)
-            .min(ve + 512);
+        let whole_line_end = memchr::memchr(b'\n', &hay[ve..]).map_or(hay.len(), |p| ve + p);
+        let line_end = whole_line_end.min(ve + 512);
         let previous_line = whole_line_start.checked_sub(1).map(|end| {
             let start = memchr::memrchr(b'\n', &hay[..end]).map_or(0, |p| p + 1);
             &hay[start..end]
         });
-        if suppress::inline_ignored(&hay[whole_line_start..line_end], previous_line, &compiled.rule.id) {
+        if suppress::inline_ignored(
+            &hay[whole_line_start..line_end],
+            previous_line,
+            &compiled.rule.id,
+        ) {
             out.suppressed += 1;
-            return true;
+            return;
         }
         let (before, after) = (&hay[line_start..vs], &hay[ve..line_end]);
         let line_key = finding::masked_line_key(cand.rule, before, after);
-        let occurrence = cursor.occurrences.entry(line_key).or_insert(0);
+        let occurrence = self.occurrences.entry(line_key).or_insert(0);
         let fingerprint = finding::fingerprint(&compiled.rule.id, path, before, after, *occurrence);
         *occurrence += 1;
         let value = &hay[vs..ve];
         let mut hasher = std::hash::DefaultHasher::new();
         value.hash(&mut hasher);
-        let context = Context { key };
+        let mut context = Context {
+            key,
+            ..Context::default()
+        };
+        // Structured context, computed for findings only, from their line's bytes.
+        let line_known = line_start_known(vs, whole_line_start, &self.site);
+        if line_known {
+            let line_bytes = &hay[whole_line_start..whole_line_end];
+            let at = vs - whole_line_start;
+            match self.site.shape {
+                Shape::Json => context.json_pointer = structured::json_pointer(line_bytes, at),
+                Shape::Csv(header) if !(self.site.at_input_start && whole_line_start == 0) => {
+                    let column = structured::column_at(line_bytes, at, header.delimiter);
+                    context.column = header
+                        .names
+                        .get(column)
+                        .map(|n| String::from_utf8_lossy(n).into_owned());
+                }
+                _ => {}
+            }
+        }
         out.findings.push(Finding {
             rule: cand.rule,
             path: path.clone(),
-            line,
+            line: self.line,
             column: chars + 1,
             column_utf16: utf16 + 1,
             length_utf16: columns(value).1,
-            byte_offset: cursor.base + vs as u64,
+            byte_offset: self.base + vs as u64,
             length: (ve - vs) as u64,
             confidence,
             redacted: finding::redact(
@@ -275,24 +410,12 @@ fn search_chunk(
             context,
             explain: explain.map(|e| *e),
         });
-        true
-    });
-    // Move the cursor to the cut.
-    cursor.line = line + memchr::memchr_iter(b'\n', &hay[counted_to.min(cut)..cut]).count() as u64;
-    match memchr::memrchr(b'\n', &hay[..cut]) {
-        Some(p) => {
-            let (c, u) = columns(&hay[p + 1..cut]);
-            cursor.carry_chars = c;
-            cursor.carry_utf16 = u;
-        }
-        None => {
-            let (c, u) = columns(&hay[..cut]);
-            cursor.carry_chars += c;
-            cursor.carry_utf16 += u;
-        }
     }
-    cursor.base += cut as u64;
-    cut
+}
+
+/// Whether the line holding `vs` starts inside this chunk (at `line_start`).
+fn line_start_known(vs: usize, line_start: usize, site: &judge::Site) -> bool {
+    line_start > 0 || site.at_line_start || vs == 0 && site.at_line_start
 }
 
 /// Width of `bytes` in Unicode scalar values and in UTF-16 code units. Invalid UTF-8 counts

@@ -33,7 +33,12 @@ impl Allowlist {
                 regex::bytes::RegexSetBuilder::new(patterns)
                     .size_limit(4 << 20)
                     .build()
-                    .map_err(|e| format!("allowlist pattern: {}", e.to_string().lines().last().unwrap_or_default().trim()))?,
+                    .map_err(|e| {
+                        format!(
+                            "allowlist pattern: {}",
+                            e.to_string().lines().last().unwrap_or_default().trim()
+                        )
+                    })?,
             )
         };
         Ok(Allowlist {
@@ -57,7 +62,8 @@ const DIRECTIVE: &[u8] = b"piiscan:ignore";
 /// `piiscan:ignore` on the line, or `piiscan:ignore-next-line` on the line before, suppress
 /// every rule; `piiscan:ignore[email,phone]` (either form) only the rules named.
 pub fn inline_ignored(line: &[u8], previous: Option<&[u8]>, rule: &str) -> bool {
-    directive_applies(line, false, rule) || previous.is_some_and(|p| directive_applies(p, true, rule))
+    directive_applies(line, false, rule)
+        || previous.is_some_and(|p| directive_applies(p, true, rule))
 }
 
 fn directive_applies(line: &[u8], next_line: bool, rule: &str) -> bool {
@@ -92,19 +98,52 @@ mod tests {
 
     #[test]
     fn inline_directives() {
-        assert!(inline_ignored(b"x = 'a@b.co' # piiscan:ignore", None, "email"));
-        assert!(inline_ignored(b"x = 'a@b.co' // piiscan:ignore[email, phone]", None, "email"));
-        assert!(!inline_ignored(b"x = 'a@b.co' // piiscan:ignore[phone]", None, "email"));
-        assert!(inline_ignored(b"x = 'a@b.co'", Some(b"# piiscan:ignore-next-line"), "email"));
-        assert!(inline_ignored(b"x", Some(b"# piiscan:ignore-next-line[email]"), "email"));
-        assert!(!inline_ignored(b"x", Some(b"# piiscan:ignore-next-line[ipv4]"), "email"));
+        assert!(inline_ignored(
+            b"x = 'a@b.co' # piiscan:ignore",
+            None,
+            "email"
+        ));
+        assert!(inline_ignored(
+            b"x = 'a@b.co' // piiscan:ignore[email, phone]",
+            None,
+            "email"
+        ));
+        assert!(!inline_ignored(
+            b"x = 'a@b.co' // piiscan:ignore[phone]",
+            None,
+            "email"
+        ));
+        assert!(inline_ignored(
+            b"x = 'a@b.co'",
+            Some(b"# piiscan:ignore-next-line"),
+            "email"
+        ));
+        assert!(inline_ignored(
+            b"x",
+            Some(b"# piiscan:ignore-next-line[email]"),
+            "email"
+        ));
+        assert!(!inline_ignored(
+            b"x",
+            Some(b"# piiscan:ignore-next-line[ipv4]"),
+            "email"
+        ));
         assert!(!inline_ignored(b"x", Some(b"# piiscan:ignore"), "email"));
-        assert!(!inline_ignored(b"x # piiscan:ignore-next-line", None, "email"));
+        assert!(!inline_ignored(
+            b"x # piiscan:ignore-next-line",
+            None,
+            "email"
+        ));
     }
 
     #[test]
     fn allowlist_values_and_patterns() {
-        let a = Allowlist::new(&["support@acme.io".into()], &[r"@acme-corp\.com$".into()], true).unwrap();
+        let a = Allowlist::new(
+            &["support@acme.io".into()],
+            &[r"@acme-corp\.com$".into()],
+            true,
+        )
+        .unwrap();
         assert!(a.allows(b"support@acme.io"));
         assert!(a.allows(b"jo@acme-corp.com"));
         assert!(!a.allows(b"jo@acme-corp.com.evil"));

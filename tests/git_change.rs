@@ -11,12 +11,23 @@ use serde_json::Value;
 
 fn git(dir: &Path, args: &[&str]) {
     let out = Command::new("git")
-        .args(["-c", "user.email=dev@piiscan.invalid", "-c", "user.name=dev", "-c", "commit.gpgsign=false"])
+        .args([
+            "-c",
+            "user.email=dev@piiscan.invalid",
+            "-c",
+            "user.name=dev",
+            "-c",
+            "commit.gpgsign=false",
+        ])
         .args(args)
         .current_dir(dir)
         .output()
         .unwrap();
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 fn repo() -> tempfile::TempDir {
@@ -35,7 +46,12 @@ fn write(dir: &Path, name: &str, text: &str) {
 
 /// (rule, path, line) of each finding of a JSONL scan, and the exit code.
 fn findings(dir: &Path, args: &[&str]) -> (Vec<(String, String, u64)>, i32, String) {
-    let (out, err, code) = stdout_of(piiscan(dir).arg("scan").args(args).args(["--format", "jsonl"]));
+    let (out, err, code) = stdout_of(
+        piiscan(dir)
+            .arg("scan")
+            .args(args)
+            .args(["--format", "jsonl"]),
+    );
     let rows = out
         .lines()
         .map(|l| {
@@ -73,11 +89,18 @@ fn staged_reports_only_added_lines_of_the_index() {
     // is not staged.
     write(r.path(), "app/config.py", &format!("{OLD}x = 2\n{NEW}"));
     git(r.path(), &["add", "."]);
-    write(r.path(), "app/config.py", &format!("{OLD}x = 2\n{NEW}tel: +44 20 3123 4567\n"));
+    write(
+        r.path(),
+        "app/config.py",
+        &format!("{OLD}x = 2\n{NEW}tel: +44 20 3123 4567\n"),
+    );
     let (rows, code, err) = findings(r.path(), &["--staged"]);
     assert_eq!(rows, [("email".into(), "app/config.py".into(), 3)]);
     assert_eq!(code, 1);
-    assert!(err.contains("piiscan: blocked") && err.contains("piiscan:ignore"), "{err}");
+    assert!(
+        err.contains("piiscan: blocked") && err.contains("piiscan:ignore"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -102,13 +125,27 @@ fn renames_deletions_binaries_and_odd_names() {
     git(r.path(), &["add", "."]);
     git(r.path(), &["commit", "-qm", "one"]);
     std::fs::create_dir(r.path().join("dir with space")).unwrap();
-    git(r.path(), &["mv", "old name.txt", "dir with space/nouveau é.txt"]);
-    write(r.path(), "dir with space/nouveau é.txt", &format!("{OLD}{filler}{NEW}"));
+    git(
+        r.path(),
+        &["mv", "old name.txt", "dir with space/nouveau é.txt"],
+    );
+    write(
+        r.path(),
+        "dir with space/nouveau é.txt",
+        &format!("{OLD}{filler}{NEW}"),
+    );
     git(r.path(), &["rm", "-q", "gone.txt"]);
-    write(r.path(), "blob.bin", "\0\0\0contact bob.new@fabrikam-mail.com\n");
+    write(
+        r.path(),
+        "blob.bin",
+        "\0\0\0contact bob.new@fabrikam-mail.com\n",
+    );
     git(r.path(), &["add", "."]);
     let (rows, _, err) = findings(r.path(), &["--staged"]);
-    assert_eq!(rows, [("email".into(), "dir with space/nouveau é.txt".into(), 12)]);
+    assert_eq!(
+        rows,
+        [("email".into(), "dir with space/nouveau é.txt".into(), 12)]
+    );
     assert!(err.contains("skipped blob.bin: binary file"), "{err}");
 }
 
@@ -124,7 +161,13 @@ fn diff_against_a_base_branch() {
     git(r.path(), &["add", "."]);
     git(r.path(), &["commit", "-qm", "two"]);
     let (rows, code, _) = findings(r.path(), &["--diff", "main"]);
-    assert_eq!(rows, [("email".into(), "a.txt".into(), 2), ("ipv4".into(), "b.txt".into(), 1)]);
+    assert_eq!(
+        rows,
+        [
+            ("email".into(), "a.txt".into(), 2),
+            ("ipv4".into(), "b.txt".into(), 1)
+        ]
+    );
     assert_eq!(code, 1);
     let (_, err, code) = stdout_of(piiscan(r.path()).args(["scan", "--diff", "no-such-branch"]));
     assert_eq!(code, 2);
@@ -139,7 +182,10 @@ fn baseline_round_trip_survives_moving_lines() {
     let (_, err, code) = stdout_of(piiscan(d).args(["baseline", ".", "--output", "base.json"]));
     assert_eq!(code, 0, "{err}");
     let text = std::fs::read_to_string(d.join("base.json")).unwrap();
-    assert!(text.starts_with("{\"piiscan-baseline\": 1, \"findings\": [\n"), "{text}");
+    assert!(
+        text.starts_with("{\"piiscan-baseline\": 1, \"findings\": [\n"),
+        "{text}"
+    );
     assert!(!text.contains("jane.old"), "the baseline holds no values");
 
     // A new finding is reported; the old one, moved down 50 lines, stays suppressed.
@@ -152,7 +198,8 @@ fn baseline_round_trip_survives_moving_lines() {
 
     // The JSON summary counts suppressed and stale entries.
     write(d, "src/a.py", "nothing left\n");
-    let (out, _, code) = stdout_of(piiscan(d).args(["scan", ".", "--format", "json", "--baseline", "base.json"]));
+    let (out, _, code) =
+        stdout_of(piiscan(d).args(["scan", ".", "--format", "json", "--baseline", "base.json"]));
     assert_eq!(code, 0);
     let doc: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(doc["summary"]["baseline_stale"], 1);
@@ -186,7 +233,11 @@ fn configuration_file() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     git(d, &["init", "-q"]);
-    write(d, "src/a.txt", &format!("{NEW}ssn: 536-22-1849\nmail qa@example.com\n"));
+    write(
+        d,
+        "src/a.txt",
+        &format!("{NEW}ssn: 536-22-1849\nmail qa@example.com\n"),
+    );
     write(d, "src/testdata/b.txt", NEW);
     write(d, "docs/c.txt", NEW);
     write(
@@ -210,7 +261,11 @@ fn configuration_file() {
     assert_eq!(rows.len(), 4);
 
     // Built-in allowlist off: example.com is reported at low confidence.
-    write(d, ".piiscan.toml", "builtin-allowlist = false\nmin-confidence = \"low\"\ndisabled-rules = [\"us-ssn\"]\n");
+    write(
+        d,
+        ".piiscan.toml",
+        "builtin-allowlist = false\nmin-confidence = \"low\"\ndisabled-rules = [\"us-ssn\"]\n",
+    );
     let (rows, _, _) = findings(d, &["src/a.txt"]);
     let rules: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
     assert_eq!(rules, ["email", "email"]);
@@ -218,11 +273,18 @@ fn configuration_file() {
     let (out, _, code) = stdout_of(piiscan(d).args(["config", "check"]));
     assert_eq!(code, 0);
     assert!(out.contains(".piiscan.toml: ok"), "{out}");
-    write(d, ".piiscan.toml", "include = [\"src/**\"]\nfail-on = \"sometimes\"\n");
+    write(
+        d,
+        ".piiscan.toml",
+        "include = [\"src/**\"]\nfail-on = \"sometimes\"\n",
+    );
     for args in [&["config", "check"][..], &["scan", "."][..]] {
         let (_, err, code) = stdout_of(piiscan(d).args(args));
         assert_eq!(code, 2);
-        assert!(err.contains(".piiscan.toml:2: unknown variant `sometimes`"), "{err}");
+        assert!(
+            err.contains(".piiscan.toml:2: unknown variant `sometimes`"),
+            "{err}"
+        );
     }
     write(d, ".piiscan.toml", "disabled-rules = [\"nope\"]\n");
     let (_, err, code) = stdout_of(piiscan(d).args(["scan", "."]));

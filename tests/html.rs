@@ -80,7 +80,11 @@ fn every_policy_category_is_shown_with_the_counts_of_the_json_summary() {
 
     let policy = piiscan::rules::Policy::builtin();
     for cat in &policy.categories {
-        assert!(page.contains(&cat.name), "policy category {} missing", cat.name);
+        assert!(
+            page.contains(&cat.name),
+            "policy category {} missing",
+            cat.name
+        );
         let (_, tag) = rows
             .get(&cat.id)
             .unwrap_or_else(|| panic!("no row for declared category {}", cat.id));
@@ -123,8 +127,14 @@ fn every_policy_category_is_shown_with_the_counts_of_the_json_summary() {
 
     // The header's totals.
     let number = |name: &str| num(tags_with(&page, name)[0].1, name);
-    assert_eq!(number("data-files"), summary["files_scanned"].as_u64().unwrap());
-    assert_eq!(number("data-bytes"), summary["bytes_scanned"].as_u64().unwrap());
+    assert_eq!(
+        number("data-files"),
+        summary["files_scanned"].as_u64().unwrap()
+    );
+    assert_eq!(
+        number("data-bytes"),
+        summary["bytes_scanned"].as_u64().unwrap()
+    );
     assert_eq!(
         number("data-skipped"),
         summary["skipped"].as_array().unwrap().len() as u64
@@ -134,7 +144,9 @@ fn every_policy_category_is_shown_with_the_counts_of_the_json_summary() {
     // The rule table.
     for (_, tag) in tags_with(&page, "data-rule") {
         let id = attr(tag, "data-rule").unwrap();
-        let expected = summary["by_rule"].get(id).map_or(0, |n| n.as_u64().unwrap());
+        let expected = summary["by_rule"]
+            .get(id)
+            .map_or(0, |n| n.as_u64().unwrap());
         assert_eq!(num(tag, "data-findings"), expected, "rule {id}");
     }
 
@@ -147,14 +159,35 @@ fn every_policy_category_is_shown_with_the_counts_of_the_json_summary() {
             .or_default() += num(tag, "data-count");
     }
     for (id, t) in by_category {
-        assert_eq!(heat.get(id).copied(), t["findings"].as_u64(), "heat map of {id}");
+        assert_eq!(
+            heat.get(id).copied(),
+            t["findings"].as_u64(),
+            "heat map of {id}"
+        );
     }
-    let logs = tags_with(&page, "data-dir")
-        .into_iter()
-        .find(|(_, t)| attr(t, "data-dir") == Some("logs"))
-        .expect("a heat-map row for logs/");
-    let row_end = logs.0 + page[logs.0..].find("</tr>").unwrap();
-    assert!(page[logs.0..row_end].contains("data-heat=\"device-identifiers\" data-count=\"5\""));
+    // Each cell agrees with the summary's `top_paths` (directory, count) of its category.
+    let mut cells: BTreeMap<(String, String), u64> = BTreeMap::new();
+    for (at, row) in tags_with(&page, "data-dir") {
+        let dir = attr(row, "data-dir").unwrap().to_string();
+        let end = at + page[at..].find("</tr>").unwrap();
+        for (_, cell) in tags_with(&page[at..end], "data-heat") {
+            let cat = attr(cell, "data-heat").unwrap().to_string();
+            cells.insert((dir.clone(), cat), num(cell, "data-count"));
+        }
+    }
+    let mut checked = 0;
+    for (id, t) in by_category {
+        for place in t["top_paths"].as_array().unwrap() {
+            let dir = place[0].as_str().unwrap().to_string();
+            assert_eq!(
+                cells.get(&(dir.clone(), id.clone())).copied(),
+                place[1].as_u64(),
+                "heat-map cell {dir} x {id}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= by_category.len());
 }
 
 #[test]
@@ -164,7 +197,9 @@ fn undeclared_categories_come_first_in_a_marked_panel() {
     let panel = page
         .find("<section id=\"undeclared\"")
         .expect("the undeclared panel");
-    let declared = page.find("<section id=\"policy\"").expect("the policy view");
+    let declared = page
+        .find("<section id=\"policy\"")
+        .expect("the policy view");
     let (undeclared_row, _) = rows["undeclared:national-id"];
     assert!(panel < undeclared_row && undeclared_row < declared);
     assert!(page[panel..declared].contains("Not declared in the privacy policy"));
@@ -203,11 +238,20 @@ fn the_page_loads_nothing_from_anywhere() {
     }
     assert!(!lower.contains("@import"));
     assert!(!lower.contains("url("), "no CSS url() at all");
-    for tag in ["<img", "<iframe", "<object", "<embed", "<link rel=\"stylesheet\""] {
+    for tag in [
+        "<img",
+        "<iframe",
+        "<object",
+        "<embed",
+        "<link rel=\"stylesheet\"",
+    ] {
         assert!(!lower.contains(tag), "{tag}");
     }
     assert_eq!(lower.matches("<script").count(), 1, "one inline script");
-    assert!(lower.contains("<script>"), "the script is inline, without src");
+    assert!(
+        lower.contains("<script>"),
+        "the script is inline, without src"
+    );
     assert!(
         page.contains("http-equiv=\"Content-Security-Policy\" content=\"default-src 'none';"),
         "a CSP that blocks every load"
@@ -284,9 +328,17 @@ fn hostile_names_render_as_text() {
     ] {
         assert!(page.contains(escaped), "{escaped:?} missing");
     }
-    assert_eq!(page.matches("<script").count(), 1, "only piiscan's own script");
+    assert_eq!(
+        page.matches("<script").count(),
+        1,
+        "only piiscan's own script"
+    );
     // Even with --redact none the page holds redacted values only.
-    for value in ["ana.lima@posteo.de", "rui.costa@posteo.de", "lena.berg@posteo.de"] {
+    for value in [
+        "ana.lima@posteo.de",
+        "rui.costa@posteo.de",
+        "lena.berg@posteo.de",
+    ] {
         assert!(!page.contains(value), "a raw value is in the page");
     }
 }
@@ -329,7 +381,11 @@ fn top_findings_are_bounded_per_category() {
 #[test]
 fn a_clean_scan_still_shows_the_policy() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("clean.txt"), "version 1.2.3.4, nothing personal\n").unwrap();
+    std::fs::write(
+        dir.path().join("clean.txt"),
+        "version 1.2.3.4, nothing personal\n",
+    )
+    .unwrap();
     let out = dir.path().join("report.html");
     let (stdout, _, code) = html(dir.path(), &[".", "--output", out.to_str().unwrap()]);
     assert_eq!(code, 0);
@@ -338,7 +394,10 @@ fn a_clean_scan_still_shows_the_policy() {
     assert!(page.contains("No personal data was found"));
     assert!(!page.contains("id=\"undeclared\""));
     let rows = category_rows(&page);
-    assert_eq!(rows.len(), piiscan::rules::Policy::builtin().categories.len());
+    assert_eq!(
+        rows.len(),
+        piiscan::rules::Policy::builtin().categories.len()
+    );
     assert!(rows.values().all(|(_, t)| num(t, "data-findings") == 0));
     assert!(page.contains("Nothing was skipped"));
 }

@@ -50,6 +50,8 @@ use crate::scan::RuleSet;
 pub const TOP_PER_CATEGORY: usize = 20;
 /// Directories (rows) in the heat map; the rest are added up in one row.
 pub const HEAT_DIRECTORIES: usize = 20;
+/// Scanned paths (as given) listed in the header; the rest are counted.
+pub const PATHS_LISTED: usize = 20;
 /// Skipped inputs listed by path; the rest are counted.
 pub const SKIPPED_LISTED: usize = 200;
 
@@ -240,8 +242,19 @@ impl Page<'_> {
             "<dd>(nothing)</dd>".to_string()
         } else {
             let mut s = String::from("<dd><ul class=\"paths\">");
-            for p in self.run.paths {
-                put!(s, "<li><code>{}</code></li>", escape(&shown_path(p)));
+            for p in self.run.paths.iter().take(PATHS_LISTED) {
+                put!(s, "<li><code>{}</code>", escape(&shown_path(p)));
+                if p.as_os_str() == "." {
+                    s.push_str(" <span class=\"muted\">(the working directory)</span>");
+                }
+                s.push_str("</li>");
+            }
+            if self.run.paths.len() > PATHS_LISTED {
+                put!(
+                    s,
+                    "<li>and {} more</li>",
+                    thousands((self.run.paths.len() - PATHS_LISTED) as u64)
+                );
             }
             s.push_str("</ul></dd>");
             s
@@ -330,7 +343,12 @@ impl Page<'_> {
         );
         table_head(h, "Category (not in the policy)");
         for (id, t) in found {
-            let feeding = self.rules_feeding(id);
+            // Only the rules that found something: the others are not news.
+            let feeding: Vec<usize> = self
+                .rules_feeding(id)
+                .into_iter()
+                .filter(|&r| self.rule_findings(r) > 0)
+                .collect();
             let mut ccpa: Vec<&str> = Vec::new();
             for r in &feeding {
                 for c in &self.rules().rules[*r].ccpa {
@@ -363,8 +381,7 @@ impl Page<'_> {
             h,
             "<section id=\"policy\" aria-labelledby=\"policy-h\">\n\
              <h2 id=\"policy-h\">Categories the privacy policy declares</h2>\n\
-             <p class=\"note\">Every category of <em>{}</em>{}, in the policy&#39;s order, with \
-             what the scan found in it.</p>\n",
+             <p class=\"note\">Every category of <em>{}</em>{}, in its order.</p>\n",
             escape(&policy.title),
             if policy.source.is_empty() {
                 String::new()
@@ -459,8 +476,8 @@ impl Page<'_> {
             .max(1);
         put!(
             h,
-            "<p class=\"note\">Findings per directory (the directory of each file, as scanned) and \
-             category{}. A cell&#39;s shade is proportional to its count, which is printed in it. \
+            "<p class=\"note\">Findings per directory (of each file, as scanned) and category{}; \
+             the shade is proportional to the count: from 1 \
              <span class=\"legend\" aria-hidden=\"true\">",
             if hidden > 0 {
                 format!(": the {HEAT_DIRECTORIES} directories with the most findings")
@@ -470,11 +487,14 @@ impl Page<'_> {
         );
         for k in 1..=5 {
             let (bg, _) = shade(k as f64 / 5.0);
-            put!(h, "<span class=\"swatch\" style=\"background:{bg}\"></span>");
+            put!(
+                h,
+                "<span class=\"swatch\" style=\"background:{bg}\"></span>"
+            );
         }
         put!(
             h,
-            "</span> (lightest: 1, darkest: {})</p>\n\
+            "</span> to {}.</p>\n\
              <div class=\"scroll\"><table class=\"heat\">\n<thead><tr>\
              <th scope=\"col\">Directory</th>",
             thousands(max)
@@ -714,13 +734,31 @@ impl Page<'_> {
             .collect()
     }
 
-    /// `Email address (<code>email</code>), ...`, escaped.
+    fn rule_findings(&self, rule: usize) -> u64 {
+        let id = &self.rules().rules[rule].rule.id;
+        self.totals.by_rule.get(id).copied().unwrap_or(0)
+    }
+
+    /// `Email address (<code>email</code>: 4), Username (<code>username</code>), ...`,
+    /// escaped: the rules that found something first, most first, with their counts.
     fn rule_names(&self, rules: &[usize]) -> String {
+        let mut rules: Vec<(usize, u64)> =
+            rules.iter().map(|&i| (i, self.rule_findings(i))).collect();
+        rules.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         let names: Vec<String> = rules
             .iter()
-            .map(|&i| {
+            .map(|&(i, n)| {
                 let r = &self.rules().rules[i].rule;
-                format!("{} (<code>{}</code>)", escape(&r.name), escape(&r.id))
+                if n > 0 {
+                    format!(
+                        "{} (<code>{}</code>: <strong>{}</strong>)",
+                        escape(&r.name),
+                        escape(&r.id),
+                        thousands(n)
+                    )
+                } else {
+                    format!("{} (<code>{}</code>)", escape(&r.name), escape(&r.id))
+                }
             })
             .collect();
         names.join(", ")
@@ -926,7 +964,7 @@ fn civil_date(days: u64) -> (u64, u64, u64) {
 }
 
 /// A heat-map cell's background for a share `t` (0..=1] of the largest count, and the text
-/// colour (near-black or white) that contrasts most with it.
+/// colour (black or white) that contrasts most with it: at least 4.58:1 whatever the shade.
 fn shade(t: f64) -> (String, &'static str) {
     const LIGHT: [f64; 3] = [232.0, 240.0, 250.0];
     const MIDDLE: [f64; 3] = [74.0, 144.0, 217.0];
@@ -940,23 +978,12 @@ fn shade(t: f64) -> (String, &'static str) {
     let rgb: Vec<f64> = (0..3)
         .map(|i| (from[i] + (to[i] - from[i]) * u).round())
         .collect();
-    let lum = {
-        let lin = |c: f64| {
-            let c = c / 255.0;
-            if c <= 0.04045 {
-                c / 12.92
-            } else {
-                ((c + 0.055) / 1.055).powf(2.4)
-            }
-        };
-        0.2126 * lin(rgb[0]) + 0.7152 * lin(rgb[1]) + 0.0722 * lin(rgb[2])
-    };
-    // Contrast with white is 1.05 / (lum + 0.05); with #111 (luminance ~0.0056) it is
-    // (lum + 0.05) / 0.0556.
-    let fg = if 1.05 / (lum + 0.05) >= (lum + 0.05) / 0.0556 {
+    let lum = luminance([rgb[0], rgb[1], rgb[2]]);
+    // WCAG contrast with white is 1.05 / (lum + 0.05), with black (lum + 0.05) / 0.05.
+    let fg = if 1.05 / (lum + 0.05) >= (lum + 0.05) / 0.05 {
         "#fff"
     } else {
-        "#111"
+        "#000"
     };
     (
         format!(
@@ -967,14 +994,26 @@ fn shade(t: f64) -> (String, &'static str) {
     )
 }
 
+/// WCAG relative luminance of an sRGB colour (components 0..=255).
+fn luminance(rgb: [f64; 3]) -> f64 {
+    let lin = |c: f64| {
+        let c = c / 255.0;
+        if c <= 0.04045 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * lin(rgb[0]) + 0.7152 * lin(rgb[1]) + 0.0722 * lin(rgb[2])
+}
+
 /// The CSP source for the inline script: `sha256-<base64 of its SHA-256>`.
 fn script_hash() -> String {
     format!("sha256-{}", base64(&Sha256::digest(SCRIPT.as_bytes())))
 }
 
 fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] =
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
         let b = [
@@ -1001,7 +1040,7 @@ body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica
 header.page,main,footer{max-width:1200px;margin:0 auto;padding:0 28px}
 header.page{padding-top:28px}
 h1{font-size:28px;line-height:1.2;margin:0 0 6px}
-h2{font-size:20px;margin:36px 0 8px;padding-bottom:4px;border-bottom:2px solid var(--line)}
+h2{font-size:20px;margin:30px 0 6px;padding-bottom:4px;border-bottom:2px solid var(--line)}
 h3{font-size:16px;margin:24px 0 4px}
 p{margin:6px 0 10px}
 a{color:var(--accent)}
@@ -1026,8 +1065,8 @@ td.count{font-weight:700;font-size:15px}
 .cat-name{font-weight:700}
 .wording{color:var(--muted);font-size:13px;margin-top:2px;max-width:100ch}
 .meta{color:var(--muted);font-size:12px;margin-top:4px}
-th.cat-col{width:64%}
-th.split-col{width:180px}
+th.cat-col{width:auto}
+th.split-col{width:175px}
 tr.none td,tr.none .cat-name{color:var(--muted)}
 tr.none td.count{font-weight:400}
 .chip{display:inline-block;padding:0 7px;margin:1px 0;border:1px solid #b7c0ca;border-radius:10px;font-size:12px;white-space:nowrap;background:#fff}
@@ -1036,6 +1075,7 @@ tr.none td.count{font-weight:400}
 .seg.high{background:#0b4f9c}.seg.medium{background:#5d95d6}.seg.low{background:#c9dbf0}
 .split-text{font-size:12px;color:var(--muted);white-space:nowrap;margin-top:2px}
 .categories th[scope=row]{min-width:320px}
+.categories td,.categories tbody th{padding-top:6px;padding-bottom:6px}
 section.undeclared{margin:26px 0 8px;padding:14px 20px 10px;background:var(--red-bg);border:2px solid var(--red);border-left-width:10px;border-radius:8px}
 section.undeclared h2{color:var(--red);border:0;margin:0 0 4px;padding:0}
 section.undeclared thead th{background:#fde0dd;border-bottom-color:var(--red)}
@@ -1046,7 +1086,7 @@ thead th.undeclared-col{border-top:3px solid var(--red)}
 table.heat{width:auto;min-width:60%}
 table.heat th[scope=col]{white-space:normal;min-width:96px;max-width:150px;vertical-align:bottom}
 table.heat td{min-width:96px;font-weight:600;border:1px solid #fff}
-span.legend{display:inline-flex;vertical-align:middle;margin-left:6px;border:1px solid #8a96a3}
+span.legend{display:inline-flex;vertical-align:middle;margin:0 4px;border:1px solid #8a96a3}
 .swatch{display:inline-block;width:22px;height:12px}
 td.zero{color:#6a737d;font-weight:400 !important}
 .conf{display:inline-block;padding:0 7px;border-radius:10px;font-size:12px;font-weight:600;border:1px solid}
@@ -1203,14 +1243,28 @@ mod tests {
     #[test]
     fn heat_shades_keep_text_readable() {
         assert_eq!(shade(1.0), ("#08306b".to_string(), "#fff"));
-        assert_eq!(shade(0.05).1, "#111");
+        assert_eq!(shade(0.05).1, "#000");
         assert_eq!(shade(0.0).0, "#e8f0fa");
+        for k in 0..=200 {
+            let (bg, fg) = shade(k as f64 / 200.0);
+            let channel = |i: usize| f64::from(u8::from_str_radix(&bg[i..i + 2], 16).unwrap());
+            let lum = luminance([channel(1), channel(3), channel(5)]);
+            let contrast = if fg == "#fff" {
+                1.05 / (lum + 0.05)
+            } else {
+                (lum + 0.05) / 0.05
+            };
+            assert!(contrast >= 4.5, "{bg} with {fg}: {contrast:.2}");
+        }
     }
 
     #[test]
     fn category_helpers() {
         assert_eq!(title_case("national-id"), "National id");
-        assert_eq!(anchor("undeclared:national-id"), "cat-undeclared-national-id");
+        assert_eq!(
+            anchor("undeclared:national-id"),
+            "cat-undeclared-national-id"
+        );
         assert_eq!(anchor("a b<c"), "cat-a-b-c");
     }
 }

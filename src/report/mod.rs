@@ -34,6 +34,19 @@ pub struct RunInfo<'a> {
     pub min_confidence: Confidence,
 }
 
+impl<'a> RunInfo<'a> {
+    pub fn new(config: &'a crate::config::Config) -> RunInfo<'a> {
+        RunInfo {
+            rules: &config.rules,
+            color: config.color,
+            sarif_category: config.sarif_category.as_deref(),
+            paths: &config.paths,
+            started: std::time::SystemTime::now(),
+            min_confidence: config.options.min_confidence,
+        }
+    }
+}
+
 /// A sink for findings. `findings` is called once per input, in path order.
 pub trait Reporter {
     fn findings(&mut self, run: &RunInfo, findings: &[Finding]) -> io::Result<()>;

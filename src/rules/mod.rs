@@ -29,6 +29,13 @@ pub const EMBEDDED_RULES: &[(&str, &str)] = &[
         include_str!("../../rules/national-id.toml"),
     ),
     ("device.toml", include_str!("../../rules/device.toml")),
+    ("geo.toml", include_str!("../../rules/geo.toml")),
+    (
+        "credentials.toml",
+        include_str!("../../rules/credentials.toml"),
+    ),
+    ("tracking.toml", include_str!("../../rules/tracking.toml")),
+    ("personal.toml", include_str!("../../rules/personal.toml")),
 ];
 
 /// The policy shipped in the binary.
@@ -83,6 +90,10 @@ pub struct Rule {
     /// Empty (absent) for a rule found only through `keys` in structured files.
     #[serde(default)]
     pub pattern: String,
+    /// More regexes for the same kind of value, each an alternative to `pattern` with its own
+    /// optional `value` group (`password=...` and `scheme://user:...@host`).
+    #[serde(default)]
+    pub patterns: Vec<String>,
     /// Prefilter literals: when non-empty, a match counts only if one of them (ASCII
     /// case-insensitive) is on the same line near the match.
     #[serde(default)]
@@ -194,6 +205,11 @@ fn check_rule(file: &str, rule: &Rule) -> Result<(), RuleError> {
         }
     }
     if rule.pattern.is_empty() {
+        if !rule.patterns.is_empty() {
+            return Err(fail(
+                "`patterns` adds to `pattern`, which is missing".into(),
+            ));
+        }
         if rule.keys.is_empty() {
             return Err(fail(
                 "a rule needs a pattern, or keys to find it by in structured files".into(),
@@ -202,6 +218,10 @@ fn check_rule(file: &str, rule: &Rule) -> Result<(), RuleError> {
     } else {
         crate::scan::compile_rule_regex(&rule.pattern)
             .map_err(|e| fail(format!("pattern: {e}")))?;
+    }
+    for (i, pattern) in rule.patterns.iter().enumerate() {
+        crate::scan::compile_rule_regex(pattern)
+            .map_err(|e| fail(format!("patterns[{i}]: {e}")))?;
     }
     for (field, re) in [
         ("reject_if_preceded_by", &rule.reject_if_preceded_by),

@@ -7,16 +7,22 @@
 
 mod aadhaar;
 mod aba;
+mod date;
+mod device;
 mod email;
+mod geo;
 mod iban;
 mod imei;
 mod ip;
 mod luhn;
 mod mac;
 mod nino;
+mod passport;
+mod password;
 mod phone;
 mod sin;
 mod ssn;
+mod text;
 
 /// Outcome of checking a candidate match.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,6 +32,9 @@ pub enum Check {
     /// Structurally valid but weak evidence (reserved/private/documentation/test range, ...):
     /// reported with low confidence. The str says why, e.g. "private range (RFC 1918)".
     Weak(&'static str),
+    /// Valid, but less telling than the rule's usual match (coarse coordinates...): one
+    /// confidence level lower than context would make it. The str says why.
+    Lower(&'static str),
     /// Valid.
     Pass,
 }
@@ -37,27 +46,45 @@ pub type Validator = fn(&[u8]) -> Check;
 pub const NAMES: &[&str] = &[
     "aadhaar",
     "aba-routing",
+    "advertising-id",
+    "android-id",
     "ca-sin",
     "credit-card",
+    "date-of-birth",
     "email",
+    "free-text",
+    "geo-coordinates",
     "iban",
+    "identifier",
     "imei",
     "ipv4",
     "ipv6",
     "luhn",
     "mac-address",
+    "passport-number",
+    "password",
+    "person-name",
     "phone",
+    "place-name",
+    "postal-code",
+    "street-address",
     "uk-nino",
     "us-ssn",
+    "username",
 ];
 
 /// Whether a `Check::Weak` reason marks well-known test or documentation data (example
 /// domains, documentation address ranges, fictional phone numbers, published test cards),
 /// which the built-in allowlist suppresses.
 pub fn is_test_data(reason: &str) -> bool {
-    ["reserved example", "documentation range", "published test", "fictional"]
-        .iter()
-        .any(|p| reason.starts_with(p))
+    [
+        "reserved example",
+        "documentation range",
+        "published test",
+        "fictional",
+    ]
+    .iter()
+    .any(|p| reason.starts_with(p))
 }
 
 /// Look up a validator by the name used in rule files (`validator = "luhn"`).
@@ -65,18 +92,31 @@ pub fn lookup(name: &str) -> Option<Validator> {
     let v: Validator = match name {
         "aadhaar" => aadhaar::validate,
         "aba-routing" => aba::validate,
+        "advertising-id" => device::validate_advertising_id,
+        "android-id" => device::validate_android_id,
         "ca-sin" => sin::validate,
         "credit-card" => luhn::validate_credit_card,
+        "date-of-birth" => date::validate,
         "email" => email::validate,
+        "free-text" => text::validate_free_text,
+        "geo-coordinates" => geo::validate,
         "iban" => iban::validate,
+        "identifier" => text::validate_identifier,
         "imei" => imei::validate,
         "ipv4" => ip::validate_v4,
         "ipv6" => ip::validate_v6,
         "luhn" => luhn::validate_luhn,
         "mac-address" => mac::validate,
+        "passport-number" => passport::validate,
+        "password" => password::validate,
+        "person-name" => text::validate_person_name,
         "phone" => phone::validate,
+        "place-name" => text::validate_place_name,
+        "postal-code" => text::validate_postal_code,
+        "street-address" => text::validate_street_address,
         "uk-nino" => nino::validate,
         "us-ssn" => ssn::validate,
+        "username" => text::validate_username,
         _ => return None,
     };
     Some(v)
@@ -244,14 +284,24 @@ mod tests {
         let cases: &[(&str, &[u8], Check)] = &[
             ("aadhaar", b"2345 6789 0124", Check::Pass),
             ("aba-routing", b"021000021", Check::Pass),
+            (
+                "advertising-id",
+                b"38400000-8cf0-11bd-b23e-10b96e40000d",
+                Check::Pass,
+            ),
+            ("android-id", b"9774d56d682e549c", Check::Pass),
             ("ca-sin", b"130 692 544", Check::Pass),
             (
                 "credit-card",
                 b"4111 1111 1111 1111",
                 Check::Weak("published test card number"),
             ),
+            ("date-of-birth", b"1985-03-14", Check::Pass),
             ("email", b"jane.doe@gmail.com", Check::Pass),
+            ("free-text", b"Head of Procurement", Check::Pass),
+            ("geo-coordinates", b"52.520008, 13.404954", Check::Pass),
             ("iban", b"DE89 3704 0044 0532 0130 00", Check::Pass),
+            ("identifier", b"cus_8f3k2L9", Check::Pass),
             ("imei", b"490154203237518", Check::Pass),
             (
                 "ipv4",
@@ -265,9 +315,16 @@ mod tests {
             ),
             ("luhn", b"79927398713", Check::Pass),
             ("mac-address", b"00:1a:2b:3c:4d:5e", Check::Pass),
+            ("passport-number", b"C01X00T47", Check::Pass),
+            ("password", b"hunter2", Check::Pass),
+            ("person-name", "José Müller".as_bytes(), Check::Pass),
             ("phone", b"+1 (415) 555-2671", Check::Pass),
+            ("place-name", b"Frankfurt am Main", Check::Pass),
+            ("postal-code", b"SW1A 1AA", Check::Pass),
+            ("street-address", b"221B Baker Street", Check::Pass),
             ("uk-nino", b"AB 12 34 56 C", Check::Pass),
             ("us-ssn", b"536-90-4399", Check::Pass),
+            ("username", b"jdoe_84", Check::Pass),
         ];
         assert_eq!(cases.len(), NAMES.len());
         for (name, input, want) in cases {

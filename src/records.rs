@@ -1,0 +1,205 @@
+//! Record mode: piiscan as a worker under Apache Spark (`RDD.pipe`, SQL `TRANSFORM`) and
+//! Hadoop Streaming. Standard input is a stream of records, one per line; standard output gets
+//! one JSON line per finding, in input order, flushed after every batch.
+//!
+//! - `--input-format lines`: each line is a record; its path is `--stdin-name`.
+//! - `--input-format jsonl`: each line is a JSON object with a path field and a text field
+//!   (`--path-field`, `--text-field`; default `path` and `text`), so the file a record came
+//!   from travels with it.
+//!
+//! Each finding carries `record` (1-based, counting every input line) and offsets inside the
+//! record's text. The process exits 0 whatever it finds: a worker that exits non-zero kills
+//! the distributed job. Records that cannot be read are reported on stderr and skipped.
+
+use std::io::{self, BufRead, Write};
+
+use anyhow::Result;
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::report::{FindingJson, RunInfo};
+use crate::scan::Scanner;
+use crate::search::search_bytes;
+
+/// Records scanned together, then written and flushed.
+const BATCH_RECORDS: usize = 2048;
+const BATCH_BYTES: usize = 8 << 20;
+
+/// The largest record read; longer lines are skipped with a message (bounded memory).
+pub const MAX_RECORD: usize = 64 << 20;
+
+/// How standard input is cut into records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputFormat {
+    Lines,
+    Jsonl {
+        path_field: String,
+        text_field: String,
+    },
+}
+
+#[derive(Serialize)]
+struct RecordFinding<'a> {
+    record: u64,
+    #[serde(flatten)]
+    finding: FindingJson<'a>,
+}
+
+/// What record mode read and found.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct RecordTotals {
+    pub records: u64,
+    pub findings: u64,
+    pub bad_records: u64,
+}
+
+/// Run record mode over `input`, writing findings to `output`.
+pub fn run(
+    config: &Config,
+    format: &InputFormat,
+    input: &mut (dyn BufRead + '_),
+    output: &mut dyn Write,
+) -> Result<RecordTotals> {
+    let mut totals = RecordTotals::default();
+    let run = RunInfo::new(config);
+    let threads = config.threads.max(1);
+    let mut scanners: Vec<Scanner> = (0..threads).map(|_| Scanner::new(&config.rules)).collect();
+    let mut batch: Vec<(u64, String, Vec<u8>)> = Vec::new();
+    let mut batch_bytes = 0;
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        let n = io::Read::take(&mut *input, MAX_RECORD as u64 + 1).read_until(b'\n', &mut line)?;
+        if n == 0 {
+            break;
+        }
+        totals.records += 1;
+        let number = totals.records;
+        if line.len() > MAX_RECORD && line.last() != Some(&b'\n') {
+            // Skip the rest of an over-long record without holding it.
+            let mut rest = Vec::new();
+            while input.read_until(b'\n', &mut rest)? > 0 && rest.last() != Some(&b'\n') {
+                rest.clear();
+            }
+            eprintln!("piiscan: record {number}: longer than {MAX_RECORD} bytes, skipped");
+            totals.bad_records += 1;
+            continue;
+        }
+        while matches!(line.last(), Some(b'\n' | b'\r')) {
+            line.pop();
+        }
+        let record = match format {
+            InputFormat::Lines => Some((config.stdin_name.clone(), std::mem::take(&mut line))),
+            InputFormat::Jsonl {
+                path_field,
+                text_field,
+            } => parse_json_record(&line, path_field, text_field),
+        };
+        match record {
+            Some((path, text)) => {
+                batch_bytes += text.len();
+                batch.push((number, path, text));
+            }
+            None => {
+                eprintln!(
+                    "piiscan: record {number}: not a JSON object with string fields `{}` and `{}`, skipped",
+                    match format {
+                        InputFormat::Jsonl { path_field, .. } => path_field.as_str(),
+                        InputFormat::Lines => "path",
+                    },
+                    match format {
+                        InputFormat::Jsonl { text_field, .. } => text_field.as_str(),
+                        InputFormat::Lines => "text",
+                    }
+                );
+                totals.bad_records += 1;
+            }
+        }
+        if batch.len() >= BATCH_RECORDS || batch_bytes >= BATCH_BYTES {
+            totals.findings += flush(config, &run, &mut scanners, &mut batch, output)?;
+            batch_bytes = 0;
+        }
+    }
+    totals.findings += flush(config, &run, &mut scanners, &mut batch, output)?;
+    Ok(totals)
+}
+
+fn parse_json_record(line: &[u8], path_field: &str, text_field: &str) -> Option<(String, Vec<u8>)> {
+    let value: serde_json::Value = serde_json::from_slice(line).ok()?;
+    let obj = value.as_object()?;
+    let path = obj.get(path_field)?.as_str()?.to_string();
+    let text = obj.get(text_field)?.as_str()?.as_bytes().to_vec();
+    Some((path, text))
+}
+
+/// Scan a batch on the scanners' threads (contiguous slices, so order is kept), write its
+/// findings in record order, flush, and empty the batch.
+fn flush(
+    config: &Config,
+    run: &RunInfo,
+    scanners: &mut [Scanner],
+    batch: &mut Vec<(u64, String, Vec<u8>)>,
+    output: &mut dyn Write,
+) -> Result<u64> {
+    if batch.is_empty() {
+        return Ok(0);
+    }
+    let per = batch.len().div_ceil(scanners.len());
+    let results: Vec<Vec<(u64, Vec<crate::finding::Finding>)>> = std::thread::scope(|s| {
+        let handles: Vec<_> = batch
+            .chunks(per)
+            .zip(scanners.iter_mut())
+            .map(|(records, scanner)| {
+                s.spawn(move || {
+                    records
+                        .iter()
+                        .map(|(n, path, text)| {
+                            (*n, search_bytes(scanner, text, path, &config.options))
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("record scanner thread"))
+            .collect()
+    });
+    let mut count = 0;
+    for (record, findings) in results.iter().flatten() {
+        for f in findings {
+            serde_json::to_writer(
+                &mut *output,
+                &RecordFinding {
+                    record: *record,
+                    finding: FindingJson::new(run, f),
+                },
+            )?;
+            output.write_all(b"\n")?;
+            count += 1;
+        }
+    }
+    output.flush()?;
+    batch.clear();
+    Ok(count)
+}
+
+/// Record mode on the process's standard input and output.
+pub fn run_stdio(config: &Config, format: &InputFormat) -> Result<RecordTotals> {
+    let stdin = io::stdin();
+    let mut input = io::BufReader::with_capacity(1 << 20, stdin.lock());
+    let stdout = io::stdout();
+    let mut output = io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let totals = run(config, format, &mut input, &mut output)?;
+    eprintln!(
+        "piiscan: {} records, {} findings{}",
+        totals.records,
+        totals.findings,
+        if totals.bad_records > 0 {
+            format!(", {} records skipped", totals.bad_records)
+        } else {
+            String::new()
+        }
+    );
+    Ok(totals)
+}

@@ -1,0 +1,845 @@
+//! Structured context: where a value sits in a JSON line or a CSV/TSV row, and the values that
+//! only their field name identifies.
+//!
+//! Nothing here parses every line of every input. An input's *shape* is decided once, from its
+//! first bytes ([`sniff`]): JSON (it starts with an object or an array), CSV/TSV (its first row is
+//! a header naming at least one field some rule lists in `keys`), or plain. Then:
+//!
+//! - For a finding, its JSON pointer (`/user/email`) or CSV column name is computed on demand
+//!   from the bytes of its line ([`json_pointer`], [`column_at`]).
+//! - Rules that are *detected by key* (person names, cities, user ids... which no pattern can
+//!   find) get their values from [`key_values`]: in JSON, one Aho-Corasick pass over the chunk
+//!   finds only the keys such rules list (in every common spelling); in CSV, only the listed
+//!   columns of each row are visited.
+//!
+//! Key names are rule data (`keys = [...]`). They are compared ignoring ASCII case and the
+//! separators `_`, `-`, `.`, `/` and space, so `first_name`, `firstName` and `FIRST-NAME` are
+//! one key. A dotted or nested key (`user.email`, `/customer/name`) matches when the whole key,
+//! its last segment, or its last two segments together are listed.
+
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use crate::rules::Rule;
+
+/// Longest key compared, in bytes after normalisation.
+pub const MAX_KEY: usize = 64;
+
+/// Longest value the structured pass reports, and the decode buffer's size.
+pub const MAX_VALUE: usize = 256;
+
+/// A header row is looked for in this many first bytes.
+const MAX_HEADER: usize = 8192;
+
+fn is_separator(b: u8) -> bool {
+    matches!(b, b'_' | b'-' | b'.' | b'/' | b' ')
+}
+
+/// `key` lowercased with separators removed, in `out`; `None` when empty or too long.
+pub fn normalize<'o>(key: &[u8], out: &'o mut [u8; MAX_KEY]) -> Option<&'o [u8]> {
+    let mut n = 0;
+    for &b in key {
+        if is_separator(b) {
+            continue;
+        }
+        if n == MAX_KEY {
+            return None;
+        }
+        out[n] = b.to_ascii_lowercase();
+        n += 1;
+    }
+    (n > 0).then_some(&out[..n])
+}
+
+/// The words of a key as written in a rule: `emailAddress` and `email_address` are
+/// `["email", "address"]`.
+fn key_words(spelling: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut prev_lower = false;
+    for c in spelling.chars() {
+        if c.is_ascii() && is_separator(c as u8) {
+            if !word.is_empty() {
+                words.push(std::mem::take(&mut word));
+            }
+            prev_lower = false;
+            continue;
+        }
+        if c.is_ascii_uppercase() && prev_lower && !word.is_empty() {
+            words.push(std::mem::take(&mut word));
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        word.push(c.to_ascii_lowercase());
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
+
+/// The field names of every rule.
+#[derive(Debug, Default)]
+pub struct KeyTable {
+    /// Normalised key -> the rules listing it, in load order.
+    map: HashMap<Box<[u8]>, Vec<usize>>,
+    /// Every spelling (`first_name`, `first-name`, `firstname`...; ASCII case-insensitive) of
+    /// the keys of rules detected by key: the JSON prefilter.
+    detect: Option<AhoCorasick>,
+    /// Per rule: whether it is detected by key.
+    detected: Vec<bool>,
+}
+
+impl KeyTable {
+    pub fn new(rules: &[Rule]) -> Result<KeyTable, String> {
+        let mut map: HashMap<Box<[u8]>, Vec<usize>> = HashMap::new();
+        let mut spellings: Vec<String> = Vec::new();
+        let mut buf = [0u8; MAX_KEY];
+        for (index, rule) in rules.iter().enumerate() {
+            for key in &rule.keys {
+                let Some(norm) = normalize(key.as_bytes(), &mut buf) else {
+                    return Err(format!(
+                        "rule `{}`: key {key:?} is empty or longer than {MAX_KEY} bytes",
+                        rule.id
+                    ));
+                };
+                let rules = map.entry(norm.into()).or_default();
+                if !rules.contains(&index) {
+                    rules.push(index);
+                }
+                if rule.detected_by_key() {
+                    let words = key_words(key);
+                    for sep in ["", "_", "-", ".", " "] {
+                        let spelled = words.join(sep);
+                        if !spellings.contains(&spelled) {
+                            spellings.push(spelled);
+                        }
+                    }
+                }
+            }
+        }
+        let detect = if spellings.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .build(&spellings)
+                    .map_err(|e| format!("keys do not compile: {e}"))?,
+            )
+        };
+        Ok(KeyTable {
+            map,
+            detect,
+            detected: rules.iter().map(Rule::detected_by_key).collect(),
+        })
+    }
+
+    /// The rules that list `key`: the whole key, else its last segment, else its last two
+    /// segments (segments split at `.` and `/`).
+    pub fn rules_for(&self, key: &[u8]) -> &[usize] {
+        if self.map.is_empty() {
+            return &[];
+        }
+        let mut buf = [0u8; MAX_KEY];
+        let lookup = |k: &[u8], buf: &mut [u8; MAX_KEY]| -> Option<&[usize]> {
+            normalize(k, buf)
+                .and_then(|n| self.map.get(n))
+                .map(Vec::as_slice)
+        };
+        if let Some(r) = lookup(key, &mut buf) {
+            return r;
+        }
+        let trimmed = key
+            .iter()
+            .rposition(|&b| !matches!(b, b'.' | b'/'))
+            .map_or(&key[..0], |e| &key[..=e]);
+        let Some(last) = trimmed.iter().rposition(|&b| matches!(b, b'.' | b'/')) else {
+            return &[];
+        };
+        if let Some(r) = lookup(&trimmed[last + 1..], &mut buf) {
+            return r;
+        }
+        let parent = trimmed[..last]
+            .iter()
+            .rposition(|&b| matches!(b, b'.' | b'/'))
+            .map_or(0, |p| p + 1);
+        lookup(&trimmed[parent..], &mut buf).unwrap_or(&[])
+    }
+
+    /// Whether `rule` lists `key`.
+    pub fn lists(&self, rule: usize, key: &[u8]) -> bool {
+        self.rules_for(key).contains(&rule)
+    }
+
+    /// The rule that reports values under `key` by itself: the last rule loaded that lists the
+    /// key, when that rule is detected by key.
+    pub fn detecting_rule(&self, key: &[u8]) -> Option<usize> {
+        let &rule = self.rules_for(key).last()?;
+        self.detected[rule].then_some(rule)
+    }
+
+    fn any(&self) -> bool {
+        !self.map.is_empty()
+    }
+}
+
+/// A CSV/TSV header row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    pub delimiter: u8,
+    /// Column names, trimmed of quotes and spaces.
+    pub names: Vec<Box<[u8]>>,
+    /// (column, rule) for the columns whose values a rule detects by key, by column.
+    pub detect: Vec<(usize, usize)>,
+}
+
+/// How an input is laid out, decided once from its first bytes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Shape {
+    /// Not decided yet (no bytes seen).
+    #[default]
+    Unknown,
+    Plain,
+    /// JSON: NDJSON lines or a JSON document.
+    Json,
+    Csv(Box<Header>),
+}
+
+impl Shape {
+    pub fn is_structured(&self) -> bool {
+        matches!(self, Shape::Json | Shape::Csv(_))
+    }
+}
+
+/// Decide the shape of an input from its first bytes (`eof`: they are all of it).
+pub fn sniff(table: &KeyTable, first: &[u8], eof: bool, path: &str) -> Shape {
+    let body = first.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(first);
+    let mut rest = body.iter().copied().skip_while(u8::is_ascii_whitespace);
+    match rest.next() {
+        Some(b'{') => return Shape::Json,
+        Some(b'[') => {
+            if matches!(
+                rest.find(|b| !b.is_ascii_whitespace()),
+                Some(b'{' | b'[' | b'"' | b']')
+            ) {
+                return Shape::Json;
+            }
+            return Shape::Plain;
+        }
+        _ => {}
+    }
+    if !table.any() {
+        return Shape::Plain;
+    }
+    let window = &body[..body.len().min(MAX_HEADER)];
+    let line = match memchr::memchr(b'\n', window) {
+        Some(n) => &window[..n],
+        None if eof && body.len() <= MAX_HEADER => window,
+        None => return Shape::Plain,
+    };
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    match header(table, line, path) {
+        Some(h) => Shape::Csv(Box::new(h)),
+        None => Shape::Plain,
+    }
+}
+
+fn header(table: &KeyTable, line: &[u8], path: &str) -> Option<Header> {
+    let count = |d: u8| memchr::memchr_iter(d, line).count();
+    let tsv = path.ends_with(".tsv") || path.ends_with(".tab");
+    let delimiter = if tsv && count(b'\t') > 0 {
+        b'\t'
+    } else {
+        *[b',', b'\t', b';', b'|']
+            .iter()
+            .max_by_key(|&&d| (count(d), d == b','))
+            .filter(|&&d| count(d) > 0)?
+    };
+    let mut names = Vec::new();
+    for (s, e) in fields(line, delimiter) {
+        let name = &line[s..e];
+        let ok = !name.is_empty()
+            && name.len() <= MAX_KEY
+            && (name[0].is_ascii_alphabetic() || name[0] == b'_' || name[0] >= 0x80)
+            && name
+                .iter()
+                .all(|&b| b.is_ascii_alphanumeric() || b >= 0x80 || b"_ .-/()#".contains(&b));
+        if !ok {
+            return None;
+        }
+        names.push(Box::<[u8]>::from(name));
+    }
+    if names.len() < 2 || !names.iter().any(|n| !table.rules_for(n).is_empty()) {
+        return None;
+    }
+    let detect = names
+        .iter()
+        .enumerate()
+        .filter_map(|(col, n)| table.detecting_rule(n).map(|rule| (col, rule)))
+        .collect();
+    Some(Header {
+        delimiter,
+        names,
+        detect,
+    })
+}
+
+/// The fields of a CSV/TSV line as byte ranges of their content: surrounding spaces and
+/// quotes are trimmed, delimiters inside quotes do not split.
+pub fn fields(line: &[u8], delimiter: u8) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut at = 0usize;
+    let mut done = line.is_empty();
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        let start = at;
+        let mut quoted = false;
+        let mut i = start;
+        let end = loop {
+            match memchr::memchr2(delimiter, b'"', &line[i..]) {
+                None => break line.len(),
+                Some(p) => {
+                    let b = line[i + p];
+                    i += p + 1;
+                    if b == b'"' {
+                        quoted = !quoted;
+                    } else if !quoted {
+                        break i - 1;
+                    }
+                }
+            }
+        };
+        if end >= line.len() {
+            done = true;
+        }
+        at = end + 1;
+        Some(trim_field(line, start, end))
+    })
+}
+
+fn trim_field(line: &[u8], mut s: usize, mut e: usize) -> (usize, usize) {
+    while s < e && matches!(line[s], b' ' | b'\t' | b'\r') {
+        s += 1;
+    }
+    while e > s && matches!(line[e - 1], b' ' | b'\t' | b'\r') {
+        e -= 1;
+    }
+    if e - s >= 2 && line[s] == b'"' && line[e - 1] == b'"' {
+        s += 1;
+        e -= 1;
+    }
+    (s, e)
+}
+
+/// The index of the CSV/TSV column that byte `at` of `line` lies in.
+pub fn column_at(line: &[u8], at: usize, delimiter: u8) -> usize {
+    let mut quoted = false;
+    let mut column = 0;
+    for &b in &line[..at.min(line.len())] {
+        if b == b'"' {
+            quoted = !quoted;
+        } else if b == delimiter && !quoted {
+            column += 1;
+        }
+    }
+    column
+}
+
+/// The JSON pointer (RFC 6901) of the value that byte `at` of `line` lies in, when `line` is a
+/// JSON object or array (one NDJSON record). A value inside a string (an address in a log
+/// message) gets the pointer of that string.
+pub fn json_pointer(line: &[u8], at: usize) -> Option<String> {
+    enum Frame {
+        Object { key: Option<(usize, usize)> },
+        Array { index: usize },
+    }
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut expect_key = false;
+    let mut i = line.iter().position(|b| !b.is_ascii_whitespace())?;
+    if !matches!(line[i], b'{' | b'[') {
+        return None;
+    }
+    let pointer = |stack: &[Frame]| {
+        let mut p = String::new();
+        for frame in stack {
+            p.push('/');
+            match frame {
+                Frame::Object { key: Some((s, e)) } => {
+                    for c in String::from_utf8_lossy(&line[*s..*e]).chars() {
+                        match c {
+                            '~' => p.push_str("~0"),
+                            '/' => p.push_str("~1"),
+                            c => p.push(c),
+                        }
+                    }
+                }
+                Frame::Object { key: None } => {}
+                Frame::Array { index } => p.push_str(&index.to_string()),
+            }
+        }
+        p
+    };
+    while i < line.len() {
+        if i > at {
+            // `at` is in a key or between tokens, not in a value.
+            return None;
+        }
+        let b = line[i];
+        match b {
+            b'{' => {
+                stack.push(Frame::Object { key: None });
+                expect_key = true;
+                i += 1;
+            }
+            b'[' => {
+                stack.push(Frame::Array { index: 0 });
+                expect_key = false;
+                i += 1;
+            }
+            b'}' | b']' => {
+                stack.pop();
+                if stack.is_empty() {
+                    return None;
+                }
+                i += 1;
+            }
+            b',' => {
+                match stack.last_mut() {
+                    Some(Frame::Array { index }) => *index += 1,
+                    Some(Frame::Object { .. }) => expect_key = true,
+                    None => return None,
+                }
+                i += 1;
+            }
+            b':' => {
+                expect_key = false;
+                i += 1;
+            }
+            b'"' => {
+                let end = string_end(line, i + 1)?;
+                if expect_key {
+                    if let Some(Frame::Object { key }) = stack.last_mut() {
+                        *key = Some((i + 1, end));
+                    }
+                    expect_key = false;
+                } else if at >= i && at <= end {
+                    return Some(pointer(&stack));
+                }
+                i = end + 1;
+            }
+            b' ' | b'\t' | b'\r' | b'\n' => i += 1,
+            _ => {
+                let end = line[i..]
+                    .iter()
+                    .position(|b| matches!(b, b',' | b'}' | b']' | b' ' | b'\t' | b'\r'))
+                    .map_or(line.len(), |p| i + p);
+                if at >= i && at < end {
+                    return Some(pointer(&stack));
+                }
+                i = end.max(i + 1);
+            }
+        }
+    }
+    None
+}
+
+/// The index of the quote that closes a JSON string whose content starts at `from`.
+fn string_end(line: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
+    loop {
+        let p = memchr::memchr2(b'"', b'\\', &line[i..])?;
+        if line[i + p] == b'\\' {
+            i += p + 2;
+            if i > line.len() {
+                return None;
+            }
+        } else {
+            return Some(i + p);
+        }
+    }
+}
+
+/// Values in `hay[..limit]` (whole lines) under the keys or columns of rules detected by key,
+/// as (rule, start, end), in offset order. `skip_first_line`: `hay` starts with the header row.
+pub fn key_values(
+    table: &KeyTable,
+    shape: &Shape,
+    hay: &[u8],
+    limit: usize,
+    skip_first_line: bool,
+    out: &mut Vec<(usize, usize, usize)>,
+) {
+    match shape {
+        Shape::Json => json_key_values(table, hay, limit, out),
+        Shape::Csv(header) if !header.detect.is_empty() => {
+            csv_key_values(header, hay, limit, skip_first_line, out)
+        }
+        _ => {}
+    }
+}
+
+fn json_key_values(
+    table: &KeyTable,
+    hay: &[u8],
+    limit: usize,
+    out: &mut Vec<(usize, usize, usize)>,
+) {
+    let Some(ac) = &table.detect else { return };
+    let mut resume = 0;
+    for m in ac.find_iter(&hay[..limit]) {
+        let (s, e) = (m.start(), m.end());
+        if s < resume || s == 0 || e >= hay.len() || hay[e] != b'"' {
+            continue;
+        }
+        // The hit is the whole key, or the last segment of a dotted key.
+        let key_start = match hay[s - 1] {
+            b'"' => s,
+            b'.' => {
+                let from = s.saturating_sub(MAX_KEY);
+                match memchr::memrchr(b'"', &hay[from..s]) {
+                    Some(q)
+                        if hay[from + q + 1..s]
+                            .iter()
+                            .all(|&b| b.is_ascii_alphanumeric() || is_separator(b)) =>
+                    {
+                        from + q + 1
+                    }
+                    _ => continue,
+                }
+            }
+            _ => continue,
+        };
+        if key_start >= 2 && hay[key_start - 2] == b'\\' {
+            continue;
+        }
+        let Some(rule) = table.detecting_rule(&hay[key_start..e]) else {
+            continue;
+        };
+        let mut i = e + 1;
+        while i < hay.len() && matches!(hay[i], b' ' | b'\t') {
+            i += 1;
+        }
+        if i >= hay.len() || hay[i] != b':' {
+            continue;
+        }
+        i += 1;
+        while i < hay.len() && matches!(hay[i], b' ' | b'\t') {
+            i += 1;
+        }
+        if i >= hay.len() {
+            continue;
+        }
+        let (vs, ve) = if hay[i] == b'"' {
+            let line_end = memchr::memchr(b'\n', &hay[i..]).map_or(hay.len(), |p| i + p);
+            match string_end(&hay[..line_end], i + 1) {
+                Some(end) => trim_spaces(hay, i + 1, end),
+                None => continue,
+            }
+        } else if hay[i] == b'-' || hay[i].is_ascii_digit() {
+            let end = hay[i..]
+                .iter()
+                .position(|b| !(b.is_ascii_digit() || b"+-.eE".contains(b)))
+                .map_or(hay.len(), |p| i + p);
+            (i, end)
+        } else {
+            continue;
+        };
+        resume = ve;
+        if plausible(&hay[vs..ve]) {
+            out.push((rule, vs, ve));
+        }
+    }
+}
+
+fn trim_spaces(hay: &[u8], mut s: usize, mut e: usize) -> (usize, usize) {
+    while s < e && hay[s] == b' ' {
+        s += 1;
+    }
+    while e > s && hay[e - 1] == b' ' {
+        e -= 1;
+    }
+    (s, e)
+}
+
+fn csv_key_values(
+    header: &Header,
+    hay: &[u8],
+    limit: usize,
+    skip_first_line: bool,
+    out: &mut Vec<(usize, usize, usize)>,
+) {
+    let last = header.detect.last().map_or(0, |&(c, _)| c);
+    let mut start = 0;
+    if skip_first_line {
+        match memchr::memchr(b'\n', &hay[..limit]) {
+            Some(p) => start = p + 1,
+            None => return,
+        }
+    }
+    while start < limit {
+        let end = memchr::memchr(b'\n', &hay[start..limit]).map_or(limit, |p| start + p);
+        let line = &hay[start..end];
+        let mut want = header.detect.iter().peekable();
+        for (col, (s, e)) in fields(line, header.delimiter).enumerate() {
+            if col > last {
+                break;
+            }
+            while want.peek().is_some_and(|&&(c, _)| c < col) {
+                want.next();
+            }
+            if let Some(&&(c, rule)) = want.peek() {
+                if c == col && plausible(&line[s..e]) {
+                    out.push((rule, start + s, start + e));
+                }
+            }
+        }
+        start = end + 1;
+    }
+}
+
+/// Whether a field value can be personal data at all: not empty, not a placeholder.
+pub fn plausible(value: &[u8]) -> bool {
+    const PLACEHOLDERS: &[&[u8]] = &[
+        b"null",
+        b"none",
+        b"nil",
+        b"n/a",
+        b"na",
+        b"-",
+        b"--",
+        b"?",
+        b"unknown",
+        b"undefined",
+        b"redacted",
+        b"[redacted]",
+        b"<redacted>",
+        b"true",
+        b"false",
+        b"tbd",
+        b"todo",
+    ];
+    if value.is_empty() || value.len() > MAX_VALUE {
+        return false;
+    }
+    if PLACEHOLDERS.iter().any(|p| value.eq_ignore_ascii_case(p)) {
+        return false;
+    }
+    if value.starts_with(b"${") || value.starts_with(b"{{") || value.starts_with(b"%(") {
+        return false;
+    }
+    let masked = value
+        .iter()
+        .all(|&b| matches!(b, b'*' | b'x' | b'X' | b'#' | b'.' | b' ' | b'-'));
+    !masked
+        && value
+            .iter()
+            .any(|&b| b.is_ascii_alphanumeric() || b >= 0x80)
+}
+
+/// The value a validator should judge: URL escapes (`%40`), JSON escapes (`\u0040`, `\/`) and
+/// a `+` between digits (a URL-encoded space) decoded into `buf`. Returns `raw` itself when it
+/// holds none of them, or when it is too long to decode.
+pub fn unescape<'a>(raw: &'a [u8], buf: &'a mut [u8; MAX_VALUE]) -> &'a [u8] {
+    let needs = raw
+        .iter()
+        .enumerate()
+        .any(|(i, &b)| b == b'%' || b == b'\\' || (b == b'+' && digit_plus(raw, i)));
+    if !needs || raw.len() > MAX_VALUE {
+        return raw;
+    }
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let mut n = 0;
+    let mut i = 0;
+    while i < raw.len() {
+        let b = raw[i];
+        let mut out = [b, 0, 0];
+        let mut len = 1;
+        let mut used = 1;
+        if b == b'%' && i + 2 < raw.len() {
+            if let (Some(h), Some(l)) = (hex(raw[i + 1]), hex(raw[i + 2])) {
+                out[0] = h << 4 | l;
+                used = 3;
+            }
+        } else if b == b'\\' && i + 1 < raw.len() {
+            match raw[i + 1] {
+                b'u' if i + 5 < raw.len() => {
+                    let digits = raw[i + 2..i + 6]
+                        .iter()
+                        .try_fold(0u32, |acc, &d| hex(d).map(|d| acc << 4 | u32::from(d)));
+                    if let Some(c) = digits.and_then(char::from_u32) {
+                        let mut tmp = [0u8; 4];
+                        let s = c.encode_utf8(&mut tmp);
+                        len = s.len().min(3);
+                        out[..len].copy_from_slice(&s.as_bytes()[..len]);
+                        used = 6;
+                    }
+                }
+                c @ (b'"' | b'\\' | b'/') => {
+                    out[0] = c;
+                    used = 2;
+                }
+                _ => {}
+            }
+        } else if b == b'+' && digit_plus(raw, i) {
+            out[0] = b' ';
+        }
+        buf[n..n + len].copy_from_slice(&out[..len]);
+        n += len;
+        i += used;
+    }
+    &buf[..n]
+}
+
+fn digit_plus(raw: &[u8], i: usize) -> bool {
+    i > 0 && i + 1 < raw.len() && raw[i - 1].is_ascii_digit() && raw[i + 1].is_ascii_digit()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> KeyTable {
+        let rules = crate::rules::load_rules(&[] as &[&std::path::Path]).unwrap();
+        KeyTable::new(&rules).unwrap()
+    }
+
+    #[test]
+    fn keys_are_compared_without_case_and_separators() {
+        let mut buf = [0u8; MAX_KEY];
+        assert_eq!(normalize(b"First_Name", &mut buf).unwrap(), b"firstname");
+        assert_eq!(normalize(b"e-mail", &mut buf).unwrap(), b"email");
+        assert!(normalize(b"__", &mut buf).is_none());
+        assert_eq!(key_words("emailAddress"), ["email", "address"]);
+        assert_eq!(key_words("postal_code"), ["postal", "code"]);
+        assert_eq!(key_words("IMEI"), ["imei"]);
+    }
+
+    #[test]
+    fn dotted_and_nested_keys_match_by_their_last_segments() {
+        let t = table();
+        let name = |k: &str| t.detecting_rule(k.as_bytes());
+        assert!(name("first_name").is_some());
+        assert!(name("firstName").is_some());
+        assert!(name("user.first_name").is_some());
+        assert!(name("/customer/first_name").is_some());
+        assert!(name("service_name").is_none());
+        assert!(name("name").is_none());
+        assert!(!t.rules_for(b"user.email").is_empty());
+    }
+
+    #[test]
+    fn shapes() {
+        let t = table();
+        assert_eq!(sniff(&t, b"{\"a\":1}\n", true, "x"), Shape::Json);
+        assert_eq!(sniff(&t, b"  [{\"a\":1}]", true, "x"), Shape::Json);
+        assert_eq!(sniff(&t, b"[section]\nk=v\n", true, "x.ini"), Shape::Plain);
+        assert_eq!(sniff(&t, b"hello world\n", true, "x"), Shape::Plain);
+        assert_eq!(sniff(&t, b"a,b,c\n1,2,3\n", true, "x"), Shape::Plain);
+        match sniff(&t, b"id,first_name,email\n1,Ana,a@b.co\n", true, "x.csv") {
+            Shape::Csv(h) => {
+                assert_eq!(h.delimiter, b',');
+                assert_eq!(h.names.len(), 3);
+                assert_eq!(h.detect.len(), 1);
+                assert_eq!(h.detect[0].0, 1);
+            }
+            other => panic!("{other:?}"),
+        }
+        match sniff(&t, b"id\tcity\tcountry\n", true, "x.tsv") {
+            Shape::Csv(h) => assert_eq!(h.delimiter, b'\t'),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn csv_fields_and_columns() {
+        let line = br#"1, "Souza, Ana" ,x,"""#;
+        let f: Vec<_> = fields(line, b',').map(|(s, e)| &line[s..e]).collect();
+        assert_eq!(f, [&b"1"[..], b"Souza, Ana", b"x", b""]);
+        assert_eq!(column_at(line, 6, b','), 1);
+        assert_eq!(column_at(line, 17, b','), 2);
+        assert_eq!(fields(b"", b',').count(), 0);
+    }
+
+    #[test]
+    fn pointers() {
+        let line = br#"{"ts":"2024","user":{"email":"a@b.co","tags":["x","c@d.io"]},"n":5}"#;
+        let at = |needle: &str| {
+            let p = line
+                .windows(needle.len())
+                .position(|w| w == needle.as_bytes())
+                .unwrap();
+            json_pointer(line, p)
+        };
+        assert_eq!(at("a@b").as_deref(), Some("/user/email"));
+        assert_eq!(at("c@d").as_deref(), Some("/user/tags/1"));
+        assert_eq!(at("2024").as_deref(), Some("/ts"));
+        assert_eq!(at("5}").as_deref(), Some("/n"));
+        assert_eq!(json_pointer(b"not json a@b.co", 9), None);
+        let esc = br#"{"a/b":"x\"y","m~":"v@w.io"}"#;
+        assert_eq!(json_pointer(esc, 20).as_deref(), Some("/m~0"));
+        assert_eq!(json_pointer(esc, 8).as_deref(), Some("/a~1b"));
+    }
+
+    #[test]
+    fn json_key_values_visit_listed_keys_only() {
+        let t = table();
+        let hay = br#"{"first_name":"Ana","service":"api","user.last_name": "Souza","msg":"\"city\": x","city":null,"job_title":"CTO"}
+"#;
+        let mut out = Vec::new();
+        key_values(&t, &Shape::Json, hay, hay.len(), false, &mut out);
+        let got: Vec<&[u8]> = out.iter().map(|&(_, s, e)| &hay[s..e]).collect();
+        assert_eq!(got, [&b"Ana"[..], b"Souza", b"CTO"]);
+    }
+
+    #[test]
+    fn csv_key_values_visit_listed_columns_only() {
+        let t = table();
+        let hay = b"id,first_name,email,city\n1,Ana,a@b.co,Berlin\n2,\"O'Brien, Jr\",x@y.io,n/a\n";
+        let shape = sniff(&t, hay, true, "x.csv");
+        let mut out = Vec::new();
+        key_values(&t, &shape, hay, hay.len(), true, &mut out);
+        let got: Vec<&[u8]> = out.iter().map(|&(_, s, e)| &hay[s..e]).collect();
+        assert_eq!(got, [&b"Ana"[..], b"Berlin", b"O'Brien, Jr"]);
+    }
+
+    #[test]
+    fn unescaping() {
+        let mut buf = [0u8; MAX_VALUE];
+        assert_eq!(unescape(b"jane%40mail.com", &mut buf), b"jane@mail.com");
+        let mut buf = [0u8; MAX_VALUE];
+        assert_eq!(unescape(br"jane\u0040mail.com", &mut buf), b"jane@mail.com");
+        let mut buf = [0u8; MAX_VALUE];
+        assert_eq!(
+            unescape(b"%2B44+20+3123+4567", &mut buf),
+            b"+44 20 3123 4567"
+        );
+        let mut buf = [0u8; MAX_VALUE];
+        assert_eq!(unescape(b"a+b@c.io", &mut buf), b"a+b@c.io");
+        let mut buf = [0u8; MAX_VALUE];
+        assert_eq!(unescape(b"100%", &mut buf), b"100%");
+        let mut buf = [0u8; MAX_VALUE];
+        assert_eq!(unescape(br"x\/y\u00e9", &mut buf), "x/yé".as_bytes());
+    }
+
+    #[test]
+    fn placeholders_are_not_values() {
+        for v in [
+            "",
+            "null",
+            "N/A",
+            "-",
+            "***",
+            "xxxx",
+            "${NAME}",
+            "[REDACTED]",
+        ] {
+            assert!(!plausible(v.as_bytes()), "{v}");
+        }
+        for v in ["Ana", "José", "北京", "12 Main St"] {
+            assert!(plausible(v.as_bytes()), "{v}");
+        }
+    }
+}

@@ -1,0 +1,236 @@
+//! Scale-out: deterministic shards and record mode (Spark / Hadoop Streaming workers).
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use common::*;
+use serde_json::Value;
+
+/// Every finding of a JSONL scan as a comparable line (paths included).
+fn scan_lines(dir: &std::path::Path, extra: &[&str]) -> Vec<String> {
+    let (out, err, code) = stdout_of(
+        piiscan(dir)
+            .args(["scan", ".", "--format", "jsonl", "--fail-on", "never"])
+            .args(extra),
+    );
+    assert_eq!(code, 0, "{err}");
+    out.lines().map(str::to_string).collect()
+}
+
+fn tree_with_many_files() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..60 {
+        let sub = dir.path().join(format!("part{}", i % 7));
+        std::fs::create_dir_all(&sub).unwrap();
+        std::fs::write(
+            sub.join(format!("f{i}.log")),
+            format!(
+                "client 81.2.{}.{} user{i}@fabrikam-mail.com\n",
+                i % 200,
+                7 + i % 100
+            ),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+#[test]
+fn the_union_of_all_shards_is_the_unsharded_scan() {
+    let dir = tree_with_many_files();
+    let all = scan_lines(dir.path(), &[]);
+    assert_eq!(all.len(), 120);
+    for n in [1, 2, 3, 5, 8] {
+        let mut union: Vec<String> = Vec::new();
+        let mut sizes = Vec::new();
+        for k in 1..=n {
+            let part = scan_lines(dir.path(), &["--shard", &format!("{k}/{n}")]);
+            sizes.push(part.len());
+            union.extend(part);
+        }
+        union.sort();
+        let mut expected = all.clone();
+        expected.sort();
+        assert_eq!(union, expected, "{n} shards");
+        if n > 1 {
+            assert!(
+                sizes.iter().all(|&s| s < all.len()),
+                "{n} shards: {sizes:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn shard_index_and_kubernetes_job_index_agree_with_shard() {
+    let dir = tree_with_many_files();
+    let a = scan_lines(dir.path(), &["--shard", "2/3"]);
+    let b = scan_lines(dir.path(), &["--shard-index", "1", "--shard-count", "3"]);
+    assert_eq!(a, b);
+    let (out, _, _) = stdout_of(
+        piiscan(dir.path())
+            .args([
+                "scan",
+                ".",
+                "--format",
+                "jsonl",
+                "--fail-on",
+                "never",
+                "--shard-count",
+                "3",
+            ])
+            .env("JOB_COMPLETION_INDEX", "1"),
+    );
+    assert_eq!(out.lines().map(str::to_string).collect::<Vec<_>>(), a);
+    // Shards are taken relative to the scan root: naming the root differently changes nothing.
+    let parent = dir.path().parent().unwrap();
+    let name = dir.path().file_name().unwrap().to_str().unwrap();
+    let (out, _, _) = stdout_of(piiscan(parent).args([
+        "scan",
+        name,
+        "--format",
+        "jsonl",
+        "--fail-on",
+        "never",
+        "--shard",
+        "2/3",
+    ]));
+    let rel: BTreeSet<String> = out
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["path"]
+                .as_str()
+                .unwrap()
+                .trim_start_matches(&format!("{name}/"))
+                .to_string()
+        })
+        .collect();
+    let direct: BTreeSet<String> = a
+        .iter()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["path"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(rel, direct);
+    let (_, err, code) = stdout_of(piiscan(dir.path()).args(["scan", ".", "--shard", "4/3"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("`4/3` is not a shard"), "{err}");
+}
+
+fn record_mode(input: &str, args: &[&str]) -> (Vec<Value>, String, i32) {
+    let bin = assert_cmd::cargo::cargo_bin("piiscan");
+    // Spark starts piped children with an almost empty environment, from its own directory.
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(bin)
+        .args(["scan", "-"])
+        .args(args)
+        .env_clear()
+        .current_dir(dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Feed stdin from another thread: piiscan writes while it reads, and a full stdout pipe
+    // would otherwise block both sides.
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_string();
+    let feeder = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let out = child.wait_with_output().unwrap();
+    feeder.join().unwrap().unwrap();
+    let rows = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    (
+        rows,
+        String::from_utf8(out.stderr).unwrap(),
+        out.status.code().unwrap(),
+    )
+}
+
+#[test]
+fn record_mode_jsonl_keeps_paths_order_and_offsets() {
+    let input = [
+        r#"{"path": "logs/a.log", "text": "client 81.2.69.142 mail bob.new@fabrikam-mail.com"}"#,
+        "this line is not JSON",
+        r#"{"path": "exports/b.csv", "text": "Zoë,+44 20 3123 4567"}"#,
+        r#"{"path": "logs/c.log", "text": "nothing here"}"#,
+    ]
+    .join("\n");
+    let (rows, err, code) = record_mode(&input, &["--input-format", "jsonl"]);
+    assert_eq!(code, 0, "a worker exits 0 even with findings: {err}");
+    let got: Vec<(u64, &str, &str, u64, u64)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["record"].as_u64().unwrap(),
+                r["path"].as_str().unwrap(),
+                r["rule"].as_str().unwrap(),
+                r["byte_offset"].as_u64().unwrap(),
+                r["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (1, "logs/a.log", "ipv4", 7, 8),
+            (1, "logs/a.log", "email", 24, 25),
+            (3, "exports/b.csv", "phone", 5, 5),
+        ]
+    );
+    assert!(err.contains("record 2: not a JSON object"), "{err}");
+    assert!(!err.contains("bob.new"), "no value on stderr");
+}
+
+#[test]
+fn record_mode_lines_and_custom_fields() {
+    let (rows, _, code) = record_mode(
+        "a 81.2.69.142\n\nc bob.new@fabrikam-mail.com\n",
+        &["--input-format", "lines", "--stdin-name", "part-00001"],
+    );
+    assert_eq!(code, 0);
+    let got: Vec<(u64, &str)> = rows
+        .iter()
+        .map(|r| (r["record"].as_u64().unwrap(), r["path"].as_str().unwrap()))
+        .collect();
+    assert_eq!(got, [(1, "part-00001"), (3, "part-00001")]);
+
+    let (rows, _, _) = record_mode(
+        r#"{"file": "x.log", "line": "ip 81.2.69.142"}"#,
+        &[
+            "--input-format",
+            "jsonl",
+            "--path-field",
+            "file",
+            "--text-field",
+            "line",
+        ],
+    );
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["path"], "x.log");
+
+    // Many records: output order follows input order across batches and threads.
+    let many: String = (0..5000)
+        .map(|i| format!("{{\"path\": \"p{i}\", \"text\": \"u{i}@fabrikam-mail.com\"}}\n"))
+        .collect();
+    let (rows, _, _) = record_mode(&many, &["--input-format", "jsonl", "--threads", "2"]);
+    let records: Vec<u64> = rows.iter().map(|r| r["record"].as_u64().unwrap()).collect();
+    assert_eq!(records, (1..=5000).collect::<Vec<u64>>());
+}
+
+#[test]
+fn record_mode_needs_stdin() {
+    let (_, err, code) =
+        stdout_of(piiscan(&root()).args(["scan", "src", "--input-format", "lines"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("reads records from standard input"), "{err}");
+}
