@@ -289,6 +289,8 @@ fn zip_archive(
         };
         let compressed = Compressed::Known(member.compressed_size());
         let reader = Guarded::new(member, "zip", compressed, limits, budget);
+        // Earlier members' findings go out before this member's batches (see `spill`).
+        crate::spill::flush(&mut out.findings);
         let result = search_stream(ctx, Box::new(reader), &member_path, inside(level));
         absorb(&mut out, &member_path, result);
     }
@@ -336,6 +338,8 @@ fn tar_archive(
             inner: &mut entry,
             left: size,
         };
+        // Earlier members' findings go out before this member's batches (see `spill`).
+        crate::spill::flush(&mut out.findings);
         let result = search_stream(ctx, Box::new(reader), &member_path, inside(level));
         absorb(&mut out, &member_path, result);
         if ctx.budget.exhausted() {

@@ -21,7 +21,7 @@ pub struct Cli {
 pub enum Command {
     /// Scan files and directories for personal data
     #[command(
-        after_help = "Examples:\n  piiscan scan src/ logs/\n  piiscan scan . --format jsonl --min-confidence low\n  piiscan scan . --fail-on high --format sarif -o piiscan.sarif\n  piiscan scan --staged                  only what the next commit adds (pre-commit)\n  piiscan scan --diff origin/main        only what this branch adds (pull requests)\n\nExit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage, config or fatal error."
+        after_help = "Examples:\n  piiscan scan src/ logs/\n  piiscan scan . --format jsonl --min-confidence low\n  piiscan scan . --fail-on high --format sarif -o piiscan.sarif\n  piiscan scan --staged                  only what the next commit adds (pre-commit)\n  piiscan scan --diff origin/main        only what this branch adds (pull requests)\n\nExit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage, config or fatal error, or with --strict an input not scanned completely."
     )]
     Scan(ScanArgs),
     /// List, describe or test detection rules
@@ -181,6 +181,9 @@ pub struct ScanArgs {
     /// Add to each finding why it got its confidence (validator, context words)
     #[arg(long)]
     pub explain: bool,
+    /// Exit 2 when any input was skipped or not scanned to the end (binary, too large, unreadable, special, truncated, stopped by a limit), even without findings
+    #[arg(long)]
+    pub strict: bool,
     /// Number of scanning threads (default: the number of CPUs)
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,

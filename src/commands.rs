@@ -32,6 +32,14 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Command::Scan(args) => {
             let config = Config::from_args(&args)?;
             let result = crate::run::scan(&config)?;
+            let gaps = result.totals.skipped.len();
+            if args.strict && gaps > 0 {
+                // Never a silent gap: a scan that missed something is not a clean result.
+                eprintln!(
+                    "piiscan: --strict: {gaps} input(s) not scanned completely (listed above); exit 2"
+                );
+                return Ok(2);
+            }
             Ok(u8::from(result.failed))
         }
         Command::Baseline(args) => {

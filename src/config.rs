@@ -23,6 +23,9 @@ pub struct ScanOptions {
     pub chunk_size: usize,
     /// When decompression and unpacking stop (`--max-decompressed`, nesting).
     pub limits: crate::decompress::Limits,
+    /// Compute fingerprints (SHA-256 per finding). Reports that show none and runs without a
+    /// baseline skip them.
+    pub fingerprints: bool,
 }
 
 impl Default for ScanOptions {
@@ -33,6 +36,7 @@ impl Default for ScanOptions {
             explain: false,
             chunk_size: crate::read::CHUNK_SIZE,
             limits: crate::decompress::Limits::default(),
+            fingerprints: true,
         }
     }
 }
@@ -142,6 +146,9 @@ impl Config {
                 chunk_size: args
                     .chunk_size
                     .map_or(crate::read::CHUNK_SIZE, |n| n.max(256)),
+                // The data map and the HTML report show no fingerprints; a baseline needs them.
+                fingerprints: !matches!(args.format, Format::Summary | Format::Html)
+                    || baseline.is_some(),
                 limits: crate::decompress::Limits {
                     max_decompressed: args
                         .max_decompressed

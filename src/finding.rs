@@ -215,6 +215,47 @@ pub fn fingerprint(
     hex(&digest[..16])
 }
 
+/// Numbers repeated identical masked lines within one input, for fingerprints. Exact for up
+/// to `EXACT` distinct lines; beyond that (a huge export), new lines share a fixed table of
+/// counters, so memory stays bounded and numbering stays deterministic.
+#[derive(Debug)]
+pub struct Occurrences {
+    exact: std::collections::HashMap<u64, u32>,
+    shared: Vec<u32>,
+}
+
+impl Occurrences {
+    const EXACT: usize = 1 << 17;
+    const SHARED: usize = 1 << 16;
+
+    /// The occurrence number of this masked line (0 for its first).
+    pub fn next(&mut self, key: u64) -> u32 {
+        if let Some(n) = self.exact.get_mut(&key) {
+            *n += 1;
+            return *n - 1;
+        }
+        if self.exact.len() < Self::EXACT {
+            self.exact.insert(key, 1);
+            return 0;
+        }
+        if self.shared.is_empty() {
+            self.shared = vec![0; Self::SHARED];
+        }
+        let slot = &mut self.shared[(key as usize) % Self::SHARED];
+        *slot += 1;
+        *slot - 1
+    }
+}
+
+impl Default for Occurrences {
+    fn default() -> Self {
+        Occurrences {
+            exact: std::collections::HashMap::new(),
+            shared: Vec::new(),
+        }
+    }
+}
+
 /// A fast in-memory key for the masked line alone, to number repeated identical lines
 /// within a file. Never output.
 pub fn masked_line_key(rule: usize, line_before: &[u8], line_after: &[u8]) -> u64 {

@@ -18,7 +18,11 @@ fn main() -> ExitCode {
             }) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("piiscan: error: {err:#}");
+            // Errors quote the files they are about, which may hold personal data.
+            eprintln!(
+                "piiscan: error: {}",
+                piiscan::scrub::message(&format!("{err:#}"))
+            );
             ExitCode::from(2)
         }
     }

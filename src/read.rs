@@ -75,7 +75,10 @@ fn is_plain(file: &mut File) -> io::Result<bool> {
         .take(crate::decompress::PEEK as u64)
         .read_to_end(&mut head)?;
     file.seek(SeekFrom::Start(0))?;
-    Ok(crate::decompress::detect(&head) == crate::decompress::Kind::Plain)
+    Ok(
+        crate::decompress::detect(&head) == crate::decompress::Kind::Plain
+            && utf16_bom(&head).is_none(),
+    )
 }
 
 /// Tell the kernel the scanned part of a mapping is no longer needed, to keep RSS bounded.
@@ -121,9 +124,130 @@ pub fn overlap_for(chunk_size: usize) -> usize {
     OVERLAP.min(chunk_size / 2)
 }
 
+/// Most bytes of a line kept before a cut that falls inside the line: the next chunk starts
+/// with them as context only (word boundaries, the judge's window, the 512 bytes before a value
+/// that its fingerprint covers), so a long line cut in two is judged as if it were whole.
+pub const LOOKBEHIND: usize = 512;
+
+/// How many bytes before `cut` the next chunk keeps as context (see [`LOOKBEHIND`]): none when
+/// the cut is at a line start, else the part of the cut line before it, at most `LOOKBEHIND`
+/// and half the overlap (so every chunk still moves on).
+pub fn keep_before(hay: &[u8], cut: usize, overlap: usize) -> usize {
+    if cut == 0 || hay[cut - 1] == b'\n' {
+        return 0;
+    }
+    let lo = cut - cut.min(LOOKBEHIND).min(overlap / 2);
+    match memchr::memrchr(b'\n', &hay[lo..cut]) {
+        Some(p) => cut - (lo + p + 1),
+        None => cut - lo,
+    }
+}
+
 /// Does this look like a binary file (a NUL byte near the start)?
 pub fn looks_binary(head: &[u8]) -> bool {
     memchr::memchr(0, &head[..head.len().min(8192)]).is_some()
+}
+
+/// Whether `head` starts with a UTF-16 byte order mark: `Some(true)` for big-endian (FE FF),
+/// `Some(false)` for little-endian (FF FE). (A UTF-32LE mark, FF FE 00 00, is not UTF-16.)
+pub fn utf16_bom(head: &[u8]) -> Option<bool> {
+    match head {
+        [0xFF, 0xFE, 0, 0, ..] => None,
+        [0xFE, 0xFF, ..] => Some(true),
+        [0xFF, 0xFE, ..] => Some(false),
+        _ => None,
+    }
+}
+
+/// UTF-16 text transcoded to UTF-8 as a stream, in bounded memory: `head` (bytes already read,
+/// after the byte order mark) first, then the rest of `inner`. Unpaired surrogates and an odd
+/// final byte become U+FFFD. Offsets in what it yields are offsets in the UTF-8 text.
+pub struct Utf16Decoder<R> {
+    inner: R,
+    big_endian: bool,
+    /// Undecoded input (at most one block plus a held-back unit).
+    pending: Vec<u8>,
+    out: Vec<u8>,
+    pos: usize,
+    eof: bool,
+}
+
+impl<R: Read> Utf16Decoder<R> {
+    const BLOCK: usize = 64 << 10;
+
+    pub fn new(head: Vec<u8>, inner: R, big_endian: bool) -> Utf16Decoder<R> {
+        Utf16Decoder {
+            inner,
+            big_endian,
+            pending: head,
+            out: Vec::new(),
+            pos: 0,
+            eof: false,
+        }
+    }
+
+    /// Decode what is pending, holding back a final odd byte or high surrogate until more
+    /// input (or the end) says what it belongs to.
+    fn decode(&mut self) {
+        let unit = |p: &[u8]| {
+            let b = [p[0], p[1]];
+            if self.big_endian {
+                u16::from_be_bytes(b)
+            } else {
+                u16::from_le_bytes(b)
+            }
+        };
+        let mut n = self.pending.len() / 2 * 2;
+        if !self.eof && n >= 2 && (0xD800..0xDC00).contains(&unit(&self.pending[n - 2..n])) {
+            n -= 2;
+        }
+        let units = self.pending[..n].chunks_exact(2).map(unit);
+        self.out.clear();
+        self.pos = 0;
+        for c in char::decode_utf16(units) {
+            let c = c.unwrap_or(char::REPLACEMENT_CHARACTER);
+            let mut tmp = [0u8; 4];
+            self.out
+                .extend_from_slice(c.encode_utf8(&mut tmp).as_bytes());
+        }
+        self.pending.drain(..n);
+        if self.eof && !self.pending.is_empty() {
+            self.pending.clear();
+            self.out.extend_from_slice(
+                char::REPLACEMENT_CHARACTER
+                    .encode_utf8(&mut [0; 4])
+                    .as_bytes(),
+            );
+        }
+    }
+}
+
+impl<R: Read> Read for Utf16Decoder<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.pos == self.out.len() {
+            if self.eof && self.pending.is_empty() {
+                return Ok(0);
+            }
+            if !self.eof && self.pending.len() < Self::BLOCK {
+                let have = self.pending.len();
+                self.pending.resize(have + Self::BLOCK, 0);
+                let got = match self.inner.read(&mut self.pending[have..]) {
+                    Ok(n) => n,
+                    Err(e) => {
+                        self.pending.truncate(have);
+                        return Err(e);
+                    }
+                };
+                self.pending.truncate(have + got);
+                self.eof = got == 0;
+            }
+            self.decode();
+        }
+        let n = buf.len().min(self.out.len() - self.pos);
+        buf[..n].copy_from_slice(&self.out[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
 }
 
 #[cfg(test)]
@@ -175,6 +299,42 @@ mod tests {
                 assert_eq!(head, [0x1f, 0x8b, 0x08], "read from the start again");
             }
         }
+    }
+
+    #[test]
+    fn utf16_is_transcoded_in_any_block_split() {
+        let text = "mail zoë@kontakt.de 😀 end\n".repeat(5000);
+        for big_endian in [false, true] {
+            let mut bytes = Vec::new();
+            for u in text.encode_utf16() {
+                bytes.extend(if big_endian {
+                    u.to_be_bytes()
+                } else {
+                    u.to_le_bytes()
+                });
+            }
+            let bom: &[u8] = if big_endian {
+                &[0xFE, 0xFF]
+            } else {
+                &[0xFF, 0xFE]
+            };
+            let mut file = bom.to_vec();
+            file.extend(&bytes);
+            assert_eq!(utf16_bom(&file), Some(big_endian));
+            // Heads of every parity, so a surrogate pair and a unit are split everywhere.
+            for split in [0, 1, 2, 3, 7, 20] {
+                let mut d = Utf16Decoder::new(bytes[..split].to_vec(), &bytes[split..], big_endian);
+                let mut out = String::new();
+                d.read_to_string(&mut out).unwrap();
+                assert!(out == text, "split {split}");
+            }
+        }
+        let mut d = Utf16Decoder::new(vec![b'a', 0, 0x00, 0xD8, b'b'], &b""[..], false);
+        let mut out = String::new();
+        d.read_to_string(&mut out).unwrap();
+        assert_eq!(out, "a\u{FFFD}\u{FFFD}");
+        assert_eq!(utf16_bom(&[0xFF, 0xFE, 0, 0]), None);
+        assert_eq!(utf16_bom(b"plain"), None);
     }
 
     #[test]

@@ -17,12 +17,20 @@ use anyhow::{Context as _, Result};
 
 use crate::config::Config;
 use crate::discover::{self, InputFile, Skipped};
+use crate::finding::Finding;
 use crate::read;
 use crate::report::{self, RunInfo, Totals};
 use crate::scan::Scanner;
 use crate::search::{self, Gap, Outcome};
 
 const AHEAD_PER_THREAD: usize = 64;
+
+/// What a worker sends the writer: a batch of a large input's findings while it is being
+/// scanned, then the input's outcome (with its remaining findings).
+enum Message {
+    Part(usize, Vec<Finding>),
+    Done(usize, Outcome),
+}
 
 /// What a finished run reports back to `main`.
 #[derive(Debug)]
@@ -61,7 +69,7 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
     let next = AtomicUsize::new(0);
     let written = Arc::new((Mutex::new(0usize), Condvar::new()));
     let window = AHEAD_PER_THREAD * config.threads.max(1);
-    let (tx, rx) = mpsc::sync_channel::<(usize, Outcome)>(window);
+    let (tx, rx) = mpsc::sync_channel::<Message>(window);
 
     let write_result: io::Result<()> = std::thread::scope(|s| {
         for _ in 0..config.threads.max(1).min(files.len().max(1)) {
@@ -83,8 +91,24 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
                             w = cv.wait(w).expect("progress lock");
                         }
                     }
-                    let outcome = search_file(&mut scanner, &files[i], config, &mut buf, progress);
-                    if tx.send((i, outcome)).is_err() {
+                    // Batches of a large input go out while it is scanned, once it is the
+                    // next input to be written (see `spill`).
+                    let sink = {
+                        let (tx, written) = (tx.clone(), written.clone());
+                        move |batch: Vec<Finding>| {
+                            let (lock, cv) = &*written;
+                            let mut w = lock.lock().expect("progress lock");
+                            while *w < i {
+                                w = cv.wait(w).expect("progress lock");
+                            }
+                            drop(w);
+                            let _ = tx.send(Message::Part(i, batch));
+                        }
+                    };
+                    let outcome = crate::spill::with_sink(sink, || {
+                        search_file(&mut scanner, &files[i], config, &mut buf, progress)
+                    });
+                    if tx.send(Message::Done(i, outcome)).is_err() {
                         break;
                     }
                 }
@@ -95,7 +119,26 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
         let mut pending: BTreeMap<usize, Outcome> = BTreeMap::new();
         let mut next_out = 0;
         let mut result = Ok(());
-        for (i, outcome) in rx {
+        for message in rx {
+            let (i, outcome) = match message {
+                Message::Part(i, batch) => {
+                    // Only the input being written sends parts, so it is `next_out`.
+                    debug_assert_eq!(i, next_out);
+                    if result.is_ok() {
+                        result = emit(
+                            &mut *reporter,
+                            &run,
+                            config,
+                            &files[i],
+                            batch,
+                            &mut totals,
+                            &mut failed,
+                        );
+                    }
+                    continue;
+                }
+                Message::Done(i, outcome) => (i, outcome),
+            };
             pending.insert(i, outcome);
             while let Some(outcome) = pending.remove(&next_out) {
                 if result.is_ok() {
@@ -235,7 +278,27 @@ fn record(
     totals.files_scanned += 1;
     totals.bytes_scanned += outcome.bytes;
     totals.suppressed += outcome.suppressed;
-    let mut findings = outcome.findings;
+    emit(
+        reporter,
+        run,
+        config,
+        file,
+        outcome.findings,
+        totals,
+        failed,
+    )
+}
+
+/// Filter one input's findings (added lines, baseline), count them and report them.
+fn emit(
+    reporter: &mut dyn report::Reporter,
+    run: &RunInfo,
+    config: &Config,
+    file: &InputFile,
+    mut findings: Vec<Finding>,
+    totals: &mut Totals,
+    failed: &mut bool,
+) -> io::Result<()> {
     if let Some(change) = &file.added_lines {
         // Scored with the whole file as context, reported only where the change adds lines.
         findings.retain(|f| change.adds_line(f.line));

@@ -23,6 +23,25 @@ pub const MAX_MATCH_LEN: usize = 1024;
 /// Regex size limit per rule, so a hostile user rule cannot exhaust memory.
 const RULE_REGEX_SIZE_LIMIT: usize = 4 << 20;
 
+/// Check one rule's regex syntax as the engine interprets it (bytes, ASCII classes) without
+/// compiling it: loading stays fast, and the rule set's compilation catches the rest.
+pub fn check_rule_regex(pattern: &str) -> Result<(), String> {
+    regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(pattern)
+        .map(drop)
+        .map_err(|e| {
+            e.to_string()
+                .lines()
+                .last()
+                .unwrap_or_default()
+                .trim()
+                .to_string()
+        })
+}
+
 /// Compile one rule's pattern as the engine interprets it (bytes, ASCII classes).
 pub fn compile_rule_regex(pattern: &str) -> Result<regex::bytes::Regex, String> {
     regex::bytes::RegexBuilder::new(pattern)
@@ -75,6 +94,11 @@ pub struct RuleSet {
     /// For each pattern with a `value` group, the pattern alone, used only to find the group
     /// inside a candidate.
     pattern_value: Vec<Option<regex::bytes::Regex>>,
+    /// For each pattern, the bytes a match can start with (a superset), so that a rejected
+    /// candidate is offered only to the patterns that could match where it starts.
+    pattern_first: Vec<[bool; 256]>,
+    /// For each rule, whether it has any keyword or context word.
+    rule_has_words: Vec<bool>,
     /// Field names of every rule, for structured context (JSON keys, CSV columns).
     pub keys: crate::structured::KeyTable,
     /// Every keyword/context word of every rule, ASCII case-insensitive.
@@ -101,6 +125,13 @@ impl RuleSet {
         let mut patterns: Vec<&str> = Vec::new();
         let mut pattern_rule = Vec::new();
         let mut pattern_value = Vec::new();
+        let mut pattern_first = Vec::new();
+        let rule_has_words = rules
+            .iter()
+            .map(|r| {
+                !(r.keywords.is_empty() && r.context.is_empty() && r.negative_context.is_empty())
+            })
+            .collect();
         for (index, rule) in rules.iter().enumerate() {
             let own = (!rule.pattern.is_empty()).then_some(&rule.pattern);
             for pattern in own.into_iter().chain(&rule.patterns) {
@@ -118,6 +149,7 @@ impl RuleSet {
                 patterns.push(pattern.as_str());
                 pattern_rule.push(index);
                 pattern_value.push(value);
+                pattern_first.push(first_bytes(pattern));
             }
         }
         let keys = crate::structured::KeyTable::new(&rules).map_err(|message| RuleError::File {
@@ -130,6 +162,7 @@ impl RuleSet {
                 meta::Config::new()
                     .which_captures(regex_automata::nfa::thompson::WhichCaptures::Implicit)
                     .utf8_empty(false)
+                    .auto_prefilter(false)
                     .hybrid_cache_capacity(16 << 20)
                     .nfa_size_limit(Some(64 << 20)),
             )
@@ -207,6 +240,8 @@ impl RuleSet {
             multi,
             pattern_rule,
             pattern_value,
+            pattern_first,
+            rule_has_words,
             keys,
             words,
             word_uses,
@@ -230,6 +265,9 @@ impl RuleSet {
         mut found: impl FnMut(WordRole, &'s str, usize),
     ) {
         let Some(ac) = &self.words else { return };
+        if !self.rule_has_words[rule] {
+            return;
+        }
         let mut seen: u64 = 0;
         for m in ac.find_overlapping_iter(aho_corasick::Input::new(hay).span(range)) {
             let id = m.pattern().as_usize();
@@ -251,6 +289,58 @@ impl RuleSet {
     /// Whether the rule has any keyword (a prefilter requirement).
     pub fn has_keywords(&self, rule: usize) -> bool {
         !self.rules[rule].rule.keywords.is_empty()
+    }
+}
+
+/// The bytes a match of `pattern` can start with: a superset (every byte when unsure).
+fn first_bytes(pattern: &str) -> [bool; 256] {
+    use regex_syntax::hir::{Class, Hir, HirKind};
+    fn walk(hir: &Hir, set: &mut [bool; 256]) -> bool {
+        // Returns whether `hir` can match the empty string (so what follows it can start).
+        match hir.kind() {
+            HirKind::Empty | HirKind::Look(_) => true,
+            HirKind::Literal(lit) => match lit.0.first() {
+                Some(&b) => {
+                    set[b as usize] = true;
+                    false
+                }
+                None => true,
+            },
+            HirKind::Class(Class::Bytes(c)) => {
+                for r in c.ranges() {
+                    for b in r.start()..=r.end() {
+                        set[b as usize] = true;
+                    }
+                }
+                c.ranges().is_empty()
+            }
+            HirKind::Class(Class::Unicode(c)) => {
+                for r in c.ranges() {
+                    let (lo, hi) = (r.start() as u32, r.end() as u32);
+                    for b in lo.min(0x80)..=hi.min(0x7f) {
+                        set[b as usize] = true;
+                    }
+                    if hi >= 0x80 {
+                        set[0x80..].iter_mut().for_each(|x| *x = true);
+                    }
+                }
+                c.ranges().is_empty()
+            }
+            HirKind::Repetition(r) => walk(&r.sub, set) || r.min == 0,
+            HirKind::Capture(c) => walk(&c.sub, set),
+            HirKind::Concat(parts) => parts.iter().all(|h| walk(h, set)),
+            HirKind::Alternation(alts) => alts.iter().fold(false, |e, h| walk(h, set) | e),
+        }
+    }
+    let mut set = [false; 256];
+    let parsed = regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(pattern);
+    match parsed {
+        Ok(hir) if !walk(&hir, &mut set) => set,
+        _ => [true; 256],
     }
 }
 
@@ -294,43 +384,51 @@ impl<'s> Scanner<'s> {
         hay: &[u8],
         limit: usize,
         eof: bool,
-        mut judge: impl FnMut(&[u8], Candidate) -> bool,
+        judge: impl FnMut(&[u8], Candidate) -> bool,
     ) {
-        let mut at = 0;
+        self.scan_from(hay, 0, limit, eof, judge);
+    }
+
+    /// [`Scanner::scan`] starting at `from`: the bytes before it are only context (word
+    /// boundaries, look-behind, the judge's window), already searched with the previous chunk.
+    /// Returns where the search stopped, past the end of a candidate accepted across `limit`:
+    /// the next chunk resumes there, as a whole-buffer search would.
+    pub fn scan_from(
+        &mut self,
+        hay: &[u8],
+        from: usize,
+        limit: usize,
+        eof: bool,
+        mut judge: impl FnMut(&[u8], Candidate) -> bool,
+    ) -> usize {
+        let mut at = from;
         while at < limit {
             let input = Input::new(hay).span(at..hay.len());
             let Some(m) = self.set.multi.search_with(&mut self.cache, &input) else {
-                return;
+                return at;
             };
             if m.start() >= limit {
-                return;
+                return at;
             }
             if m.is_empty() {
                 at = m.start() + 1;
                 continue;
             }
             if !eof && m.end() == hay.len() {
-                return;
+                return at;
             }
             let first = m.pattern().as_usize();
-            if std::env::var_os("CANDS").is_some() {
-                eprintln!(
-                    "CAND {}",
-                    self.set.rules[self.set.pattern_rule[first]].rule.id
-                );
-            }
             if self.offer(hay, first, m.start(), m.end(), &mut judge) {
                 at = m.end();
                 continue;
             }
             // Rejected: give every other pattern a chance at this start before moving on.
             let mut accepted_end = None;
-            for pattern in 0..(if std::env::var_os("NORETRY").is_some() {
-                0
-            } else {
-                self.set.pattern_rule.len()
-            }) {
-                if pattern == first {
+            // Leftmost-first: a pattern listed before `first` that matched here would have been
+            // reported instead, so only those after it can.
+            let byte = hay[m.start()] as usize;
+            for pattern in first + 1..self.set.pattern_rule.len() {
+                if !self.set.pattern_first[pattern][byte] {
                     continue;
                 }
                 let input = Input::new(hay)
@@ -348,6 +446,7 @@ impl<'s> Scanner<'s> {
             }
             at = accepted_end.unwrap_or(m.start() + 1);
         }
+        at
     }
 
     fn offer(
@@ -424,6 +523,18 @@ mod tests {
             true
         });
         assert_eq!(n, 1);
+    }
+
+    #[test]
+    fn first_bytes_are_a_superset() {
+        let f = first_bytes(r"\b(?:ab|[0-9]c)x");
+        assert!(f[b'a' as usize] && f[b'5' as usize]);
+        assert!(!f[b'b' as usize] && !f[b'x' as usize]);
+        let f = first_bytes(r"(?i)\bpassport");
+        assert!(f[b'p' as usize] && f[b'P' as usize] && !f[b'a' as usize]);
+        assert!(first_bytes(r"a?b*").iter().all(|&x| x));
+        let f = first_bytes(r"(?:\+|%2[Bb])[1-9]");
+        assert!(f[b'+' as usize] && f[b'%' as usize] && !f[b'1' as usize]);
     }
 
     #[test]

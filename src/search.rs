@@ -1,7 +1,6 @@
 //! Searching one input: its chunks go through the scanner and the judge, and what the judge
 //! keeps becomes a located, redacted, fingerprinted finding.
 
-use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::io::Read;
 use std::sync::Arc;
@@ -50,9 +49,12 @@ struct Cursor {
     carry_chars: u64,
     carry_utf16: u64,
     /// Occurrences of each (rule, masked line), for fingerprints.
-    occurrences: HashMap<u64, u32>,
+    occurrences: finding::Occurrences,
     /// JSON, CSV/TSV (with its header row) or plain text: decided from the first chunk.
     shape: Shape,
+    /// Bytes at the start of the current chunk that are only context: the end of a line cut
+    /// by the previous chunk (`read::keep_before`), and a candidate accepted across its cut.
+    from: usize,
 }
 
 /// Search `opened` (already opened from `path`) and return its findings in offset order.
@@ -85,7 +87,7 @@ pub fn search(
     loop {
         let end = (start + options.chunk_size).min(data.len());
         let eof = end == data.len();
-        let cut = search_chunk(
+        let consumed = search_chunk(
             scanner,
             &data[start..end],
             eof,
@@ -94,7 +96,7 @@ pub fn search(
             options,
             &mut out,
         );
-        start += cut;
+        start += consumed;
         read::release_mapped(&map, start);
         if eof {
             break;
@@ -145,17 +147,23 @@ pub(crate) fn search_plain(
         };
         if first {
             first = false;
+            // UTF-16 with a byte order mark: scanned as UTF-8, transcoded as a stream.
+            if let Some(big_endian) = read::utf16_bom(buf) {
+                let head = buf.split_off(2);
+                let mut utf8 = read::Utf16Decoder::new(head, reader, big_endian);
+                return search_plain(scanner, &mut utf8, path, options, buf);
+            }
             if read::looks_binary(buf) {
                 out.gap = Some(Gap::Skipped("binary file".into()));
                 return out;
             }
         }
-        let cut = search_chunk(scanner, buf, eof, &mut cursor, path, options, &mut out);
+        let consumed = search_chunk(scanner, buf, eof, &mut cursor, path, options, &mut out);
         if eof {
             out.bytes = cursor.base;
             break;
         }
-        buf.drain(..cut);
+        buf.drain(..consumed);
     }
     out
 }
@@ -167,8 +175,9 @@ impl Cursor {
             line: 1,
             carry_chars: 0,
             carry_utf16: 0,
-            occurrences: HashMap::new(),
+            occurrences: finding::Occurrences::default(),
             shape: Shape::Unknown,
+            from: 0,
         }
     }
 }
@@ -192,8 +201,9 @@ pub fn search_bytes(
     .findings
 }
 
-/// Scan one chunk, report the findings that start before its cut, advance the cursor past the
-/// cut, and return the cut.
+/// Scan one chunk, report the findings that start before its cut, advance the cursor to the
+/// next chunk's first byte (the cut, less the context kept before it: `read::keep_before`),
+/// and return how many bytes of this chunk the next one no longer needs.
 ///
 /// Two sources of findings are merged in offset order: the scanner's candidates, and (in JSON
 /// and CSV/TSV inputs) the values that rules detected by key find under their keys and columns
@@ -208,7 +218,9 @@ fn search_chunk(
     options: &ScanOptions,
     out: &mut Outcome,
 ) -> usize {
-    let cut = read::chunk_cut(hay, eof, read::overlap_for(options.chunk_size));
+    let overlap = read::overlap_for(options.chunk_size);
+    let cut = read::chunk_cut(hay, eof, overlap);
+    let from = std::mem::take(&mut cursor.from);
     let set = scanner.rule_set();
     if cursor.shape == Shape::Unknown {
         cursor.shape = structured::sniff(&set.keys, hay, eof, path);
@@ -223,6 +235,7 @@ fn search_chunk(
     let mut keyed = Vec::new();
     if shape.is_structured() {
         structured::key_values(&set.keys, &shape, hay, cut, cursor.base == 0, &mut keyed);
+        keyed.retain(|&(_, s, _)| s >= from);
     }
     let mut keyed = keyed.into_iter().peekable();
     let mut emit = Emit {
@@ -236,8 +249,9 @@ fn search_chunk(
         line: cursor.line,
         counted_to: 0,
         occurrences: &mut cursor.occurrences,
+        has_ignores: memchr::memmem::find(hay, suppress::DIRECTIVE).is_some(),
     };
-    scanner.scan(hay, cut, eof, |hay, cand| {
+    let resume = scanner.scan_from(hay, from, cut, eof, |hay, cand| {
         let verdict = judge::judge_at(set, hay, cand, options.explain, site);
         if verdict == Verdict::Reject {
             return false;
@@ -247,17 +261,20 @@ fn search_chunk(
         while let Some(&(rule, s, e)) = keyed.peek() {
             if e <= vs {
                 emit.keyed(hay, rule, s, e, out);
+                crate::spill::maybe(&mut out.findings);
             } else if s >= ve {
                 break;
             }
             keyed.next();
         }
         emit.verdict(hay, cand, verdict, out);
+        crate::spill::maybe(&mut out.findings);
         true
     });
     for (rule, s, e) in keyed {
         if s < cut {
             emit.keyed(hay, rule, s, e, out);
+            crate::spill::maybe(&mut out.findings);
         }
     }
     // Move the cursor to the cut.
@@ -277,7 +294,20 @@ fn search_chunk(
     }
     cursor.base += cut as u64;
     cursor.shape = shape;
-    cut
+    // The next chunk starts with the end of a line cut here, as context only.
+    let keep = if eof {
+        0
+    } else {
+        read::keep_before(hay, cut, overlap)
+    };
+    let (c, u) = columns(&hay[cut - keep..cut]);
+    cursor.carry_chars -= c;
+    cursor.carry_utf16 -= u;
+    cursor.base -= keep as u64;
+    cursor.from = keep + resume.saturating_sub(cut);
+    // A large input's findings go out as it is scanned, not all at its end.
+    crate::spill::maybe(&mut out.findings);
+    cut - keep
 }
 
 /// Turns kept candidates of one chunk into located, redacted, fingerprinted findings.
@@ -292,7 +322,10 @@ struct Emit<'a, 's> {
     /// Line number at `counted_to`: newlines are counted once, forward, between findings.
     line: u64,
     counted_to: usize,
-    occurrences: &'a mut HashMap<u64, u32>,
+    occurrences: &'a mut finding::Occurrences,
+    /// Whether the chunk holds an inline `piiscan:ignore` at all (most do not: one search per
+    /// chunk instead of one per finding).
+    has_ignores: bool,
 }
 
 impl Emit<'_, '_> {
@@ -348,19 +381,24 @@ impl Emit<'_, '_> {
             let start = memchr::memrchr(b'\n', &hay[..end]).map_or(0, |p| p + 1);
             &hay[start..end]
         });
-        if suppress::inline_ignored(
-            &hay[whole_line_start..line_end],
-            previous_line,
-            &compiled.rule.id,
-        ) {
+        if self.has_ignores
+            && suppress::inline_ignored(
+                &hay[whole_line_start..line_end],
+                previous_line,
+                &compiled.rule.id,
+            )
+        {
             out.suppressed += 1;
             return;
         }
         let (before, after) = (&hay[line_start..vs], &hay[ve..line_end]);
-        let line_key = finding::masked_line_key(cand.rule, before, after);
-        let occurrence = self.occurrences.entry(line_key).or_insert(0);
-        let fingerprint = finding::fingerprint(&compiled.rule.id, path, before, after, *occurrence);
-        *occurrence += 1;
+        let fingerprint = if self.options.fingerprints {
+            let line_key = finding::masked_line_key(cand.rule, before, after);
+            let occurrence = self.occurrences.next(line_key);
+            finding::fingerprint(&compiled.rule.id, path, before, after, occurrence)
+        } else {
+            String::new()
+        };
         let value = &hay[vs..ve];
         let mut hasher = std::hash::DefaultHasher::new();
         value.hash(&mut hasher);
@@ -385,6 +423,10 @@ impl Emit<'_, '_> {
                 _ => {}
             }
         }
+        // A key, pointer segment or column that is itself a value is not printed (`scrub`).
+        context.key = context.key.map(crate::scrub::key);
+        context.column = context.column.map(crate::scrub::key);
+        context.json_pointer = context.json_pointer.map(crate::scrub::pointer);
         out.findings.push(Finding {
             rule: cand.rule,
             path: path.clone(),

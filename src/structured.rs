@@ -108,11 +108,15 @@ impl KeyTable {
                     rules.push(index);
                 }
                 if rule.detected_by_key() {
+                    // Quoted as a whole key (`"first_name"`), or the last segment of a dotted
+                    // one (`"user.first_name"`).
                     let words = key_words(key);
                     for sep in ["", "_", "-", ".", " "] {
                         let spelled = words.join(sep);
-                        if !spellings.contains(&spelled) {
-                            spellings.push(spelled);
+                        for quoted in [format!("\"{spelled}\""), format!(".{spelled}\"")] {
+                            if !spellings.contains(&quoted) {
+                                spellings.push(quoted);
+                            }
                         }
                     }
                 }
@@ -490,11 +494,11 @@ fn json_key_values(
     let Some(ac) = &table.detect else { return };
     let mut resume = 0;
     for m in ac.find_iter(&hay[..limit]) {
-        let (s, e) = (m.start(), m.end());
-        if s < resume || s == 0 || e >= hay.len() || hay[e] != b'"' {
+        // The hit is `"key"` (the whole key) or `.key"` (the last segment of a dotted key).
+        let (s, e) = (m.start() + 1, m.end() - 1);
+        if s < resume || e >= hay.len() {
             continue;
         }
-        // The hit is the whole key, or the last segment of a dotted key.
         let key_start = match hay[s - 1] {
             b'"' => s,
             b'.' => {

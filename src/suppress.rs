@@ -54,7 +54,8 @@ impl Allowlist {
     }
 }
 
-const DIRECTIVE: &[u8] = b"piiscan:ignore";
+/// The inline suppression marker.
+pub const DIRECTIVE: &[u8] = b"piiscan:ignore";
 
 /// Does an inline comment suppress a finding of `rule` on `line` (the finding's line, without
 /// its newline), given the line before it (`previous`, if any)?

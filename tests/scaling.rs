@@ -234,3 +234,33 @@ fn record_mode_needs_stdin() {
     assert_eq!(code, 2);
     assert!(err.contains("reads records from standard input"), "{err}");
 }
+
+#[test]
+fn large_inputs_stream_their_findings_in_order_whatever_the_threads() {
+    // One input with far more findings than a batch (see `spill`), between small ones.
+    let dir = tempfile::tempdir().unwrap();
+    let big: String = (0..20_000)
+        .map(|i| format!("client 81.2.{}.{} ok\n", i % 250, 7 + i % 200))
+        .collect();
+    std::fs::write(dir.path().join("b.log"), big).unwrap();
+    for name in ["a.log", "c.log", "d.log"] {
+        std::fs::write(dir.path().join(name), "mail bob.new@fabrikam-mail.com\n").unwrap();
+    }
+    let one = scan_lines(dir.path(), &["-j", "1"]);
+    let four = scan_lines(dir.path(), &["-j", "4"]);
+    assert_eq!(one.len(), 20_003);
+    assert!(one == four, "output differs between 1 and 4 threads");
+    let keys: Vec<(String, u64)> = one
+        .iter()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            (
+                v["path"].as_str().unwrap().to_string(),
+                v["byte_offset"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted);
+}

@@ -69,13 +69,17 @@ pub fn reporter(format: Format, out: Box<dyn Write + Send>) -> Box<dyn Reporter>
 pub struct CategoryTotals {
     pub findings: u64,
     pub distinct_values: u64,
+    /// The distinct count is an estimate (HyperLogLog, about 1.6% error): more values than
+    /// are counted exactly.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub distinct_estimated: bool,
     pub low: u64,
     pub medium: u64,
     pub high: u64,
     /// Where the findings are, most first (directories, at most ten).
     pub top_paths: Vec<(String, u64)>,
     #[serde(skip)]
-    values: HashSet<u64>,
+    values: Distinct,
     #[serde(skip)]
     dirs: BTreeMap<String, u64>,
 }
@@ -115,7 +119,6 @@ impl Totals {
                 Confidence::High => t.high += 1,
             }
             t.values.insert(f.value_hash);
-            t.distinct_values = t.values.len() as u64;
             match t.dirs.get_mut(dir) {
                 Some(n) => *n += 1,
                 None => {
@@ -128,6 +131,8 @@ impl Totals {
     /// Settle derived fields (top paths) before reporting.
     pub fn finalize(&mut self) {
         for t in self.by_category.values_mut() {
+            t.distinct_values = t.values.count();
+            t.distinct_estimated = t.values.is_estimate();
             let mut dirs: Vec<(String, u64)> =
                 t.dirs.iter().map(|(d, n)| (d.clone(), *n)).collect();
             dirs.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
@@ -154,5 +159,90 @@ impl Totals {
             }
         }
         out
+    }
+}
+
+/// Distinct values of one category, counted by their hashes: exactly up to `EXACT` values,
+/// then estimated with a HyperLogLog sketch of 4096 registers, so memory stays bounded.
+#[derive(Debug, Default, Clone)]
+struct Distinct {
+    exact: HashSet<u64>,
+    registers: Vec<u8>,
+}
+
+impl Distinct {
+    const EXACT: usize = 1 << 17;
+    const BITS: u32 = 12;
+
+    fn insert(&mut self, hash: u64) {
+        if self.registers.is_empty() {
+            self.exact.insert(hash);
+            if self.exact.len() > Self::EXACT {
+                self.registers = vec![0; 1 << Self::BITS];
+                for h in std::mem::take(&mut self.exact) {
+                    self.sketch(h);
+                }
+            }
+        } else {
+            self.sketch(hash);
+        }
+    }
+
+    fn sketch(&mut self, hash: u64) {
+        // Spread the bits first: the value hashes are good, but cheap to make better.
+        let h = hash.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let index = (h >> (64 - Self::BITS)) as usize;
+        let rank = ((h << Self::BITS) | (1 << (Self::BITS - 1))).leading_zeros() as u8 + 1;
+        let r = &mut self.registers[index];
+        *r = (*r).max(rank);
+    }
+
+    fn is_estimate(&self) -> bool {
+        !self.registers.is_empty()
+    }
+
+    fn count(&self) -> u64 {
+        if self.registers.is_empty() {
+            return self.exact.len() as u64;
+        }
+        let m = self.registers.len() as f64;
+        let sum: f64 = self
+            .registers
+            .iter()
+            .map(|&r| 2f64.powi(-i32::from(r)))
+            .sum();
+        let alpha = 0.7213 / (1.0 + 1.079 / m);
+        let estimate = alpha * m * m / sum;
+        let zeros = self.registers.iter().filter(|&&r| r == 0).count();
+        if estimate <= 2.5 * m && zeros > 0 {
+            (m * (m / zeros as f64).ln()).round() as u64
+        } else {
+            estimate.round() as u64
+        }
+    }
+}
+
+#[cfg(test)]
+mod distinct_tests {
+    use super::Distinct;
+
+    #[test]
+    fn exact_then_estimated_within_a_few_percent() {
+        let mut d = Distinct::default();
+        for i in 0..1000u64 {
+            d.insert(i.wrapping_mul(0xDEAD_BEEF_1234_5677));
+            d.insert(i.wrapping_mul(0xDEAD_BEEF_1234_5677));
+        }
+        assert_eq!(d.count(), 1000);
+        assert!(!d.is_estimate());
+        let n = 1_000_000u64;
+        for i in 0..n {
+            let mut h = std::hash::DefaultHasher::new();
+            std::hash::Hash::hash(&i, &mut h);
+            d.insert(std::hash::Hasher::finish(&h));
+        }
+        assert!(d.is_estimate());
+        let got = d.count() as f64;
+        assert!((got - n as f64).abs() / (n as f64) < 0.05, "{got}");
     }
 }

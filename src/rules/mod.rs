@@ -196,6 +196,15 @@ fn check_rule(file: &str, rule: &Rule) -> Result<(), RuleError> {
             "every rule needs at least one example and one counterexample".into(),
         ));
     }
+    for key in &rule.keys {
+        let mut buf = [0u8; crate::structured::MAX_KEY];
+        if crate::structured::normalize(key.as_bytes(), &mut buf).is_none() {
+            return Err(fail(format!(
+                "key {key:?} is empty or longer than {} bytes",
+                crate::structured::MAX_KEY
+            )));
+        }
+    }
     if let Some(name) = &rule.validator {
         if crate::validate::lookup(name).is_none() {
             return Err(fail(format!(
@@ -204,6 +213,16 @@ fn check_rule(file: &str, rule: &Rule) -> Result<(), RuleError> {
             )));
         }
     }
+    // Built-in patterns are only parsed here (the rule set compiles them); a user's are also
+    // compiled alone, under the size limit, so a hostile one (`a{1000}{1000}`) stops the run
+    // with its file and rule named.
+    let check_regex = |re: &str| {
+        if file.starts_with("<builtin>/") {
+            crate::scan::check_rule_regex(re)
+        } else {
+            crate::scan::compile_rule_regex(re).map(drop)
+        }
+    };
     if rule.pattern.is_empty() {
         if !rule.patterns.is_empty() {
             return Err(fail(
@@ -216,19 +235,17 @@ fn check_rule(file: &str, rule: &Rule) -> Result<(), RuleError> {
             ));
         }
     } else {
-        crate::scan::compile_rule_regex(&rule.pattern)
-            .map_err(|e| fail(format!("pattern: {e}")))?;
+        check_regex(&rule.pattern).map_err(|e| fail(format!("pattern: {e}")))?;
     }
     for (i, pattern) in rule.patterns.iter().enumerate() {
-        crate::scan::compile_rule_regex(pattern)
-            .map_err(|e| fail(format!("patterns[{i}]: {e}")))?;
+        check_regex(pattern).map_err(|e| fail(format!("patterns[{i}]: {e}")))?;
     }
     for (field, re) in [
         ("reject_if_preceded_by", &rule.reject_if_preceded_by),
         ("reject_if_followed_by", &rule.reject_if_followed_by),
     ] {
         if let Some(re) = re {
-            crate::scan::compile_rule_regex(re).map_err(|e| fail(format!("{field}: {e}")))?;
+            check_regex(re).map_err(|e| fail(format!("{field}: {e}")))?;
         }
     }
     Ok(())

@@ -1,0 +1,74 @@
+//! The candidate scanner and the judge over arbitrary bytes, with the built-in rules: the
+//! first two bytes pick a chunk size (at least 2 KiB, so the overlap holds any match), and
+//! the findings of the chunked search must be exactly those of a whole-buffer search.
+#![no_main]
+
+use std::sync::OnceLock;
+
+use libfuzzer_sys::fuzz_target;
+use piiscan::config::ScanOptions;
+use piiscan::finding::{Confidence, Finding, Redaction};
+use piiscan::rules::{load_rules, Policy};
+use piiscan::scan::{RuleSet, Scanner};
+use piiscan::search::search_bytes;
+
+fn rule_set() -> &'static RuleSet {
+    static SET: OnceLock<RuleSet> = OnceLock::new();
+    SET.get_or_init(|| {
+        let rules = load_rules(&[] as &[&std::path::Path]).expect("built-in rules load");
+        RuleSet::new(rules, Policy::builtin()).expect("built-in rules compile")
+    })
+}
+
+type Key = (usize, u64, u64, u64, u64, u64, String, Confidence, String);
+
+fn key(f: &Finding) -> Key {
+    (
+        f.rule,
+        f.byte_offset,
+        f.length,
+        f.line,
+        f.column,
+        f.column_utf16,
+        f.fingerprint.clone(),
+        f.confidence,
+        f.redacted.clone(),
+    )
+}
+
+fuzz_target!(|data: &[u8]| {
+    if data.len() < 3 {
+        return;
+    }
+    let (head, text) = data.split_at(3);
+    let chunk_size = 2048 + (u16::from_le_bytes([head[0], head[1]]) as usize % 8192);
+    let path = match head[2] % 4 {
+        0 => "input.txt",
+        1 => "input.json",
+        2 => "input.csv",
+        _ => "input.tsv",
+    };
+    let set = rule_set();
+    let mut scanner = Scanner::new(set);
+    let whole = ScanOptions {
+        min_confidence: Confidence::Low,
+        redaction: Redaction::Full,
+        ..ScanOptions::default()
+    };
+    let expected: Vec<Key> = search_bytes(&mut scanner, text, path, &whole)
+        .iter()
+        .map(key)
+        .collect();
+    for f in &expected {
+        assert!(f.1 + f.2 <= text.len() as u64, "a finding past the end");
+    }
+    let chunked = ScanOptions {
+        chunk_size,
+        ..whole
+    };
+    let got: Vec<Key> = search_bytes(&mut scanner, text, path, &chunked)
+        .iter()
+        .map(key)
+        .collect();
+    assert_eq!(got, expected, "chunk size {chunk_size}");
+});

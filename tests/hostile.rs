@@ -1,0 +1,536 @@
+//! Hostile inputs: every one must give a clear message naming the input, let the scan go on
+//! (another file's finding is still reported), and be disclosed in the output (the JSON
+//! summary's `skipped`) when it was not scanned, or not to the end. `--strict` turns any such
+//! gap into exit 2. Nothing may hang, block, or use memory that grows with the input.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use common::*;
+use serde_json::Value;
+
+/// A file whose finding must be reported whatever else is in the tree.
+const GOOD: &str = "good.txt";
+const GOOD_TEXT: &str = "contact: jane.roe@fabrikam-mail.com\n";
+
+fn write(dir: &Path, name: &str, data: &[u8]) {
+    let path = dir.join(name);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).unwrap();
+    }
+    std::fs::write(path, data).unwrap();
+}
+
+/// `piiscan scan ARGS --format json` in `dir`: the document, stderr and the exit code.
+fn scan_json(dir: &Path, args: &[&str]) -> (Value, String, i32) {
+    let (out, err, code) =
+        stdout_of(
+            piiscan(dir)
+                .arg("scan")
+                .args(args)
+                .args(["--format", "json", "--no-config"]),
+        );
+    let doc = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}\n{err}"));
+    (doc, err, code)
+}
+
+/// path -> reason, from the JSON summary.
+fn skipped(doc: &Value) -> BTreeMap<String, String> {
+    doc["summary"]["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["path"].as_str().unwrap().to_string(),
+                s["reason"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn found_in(doc: &Value, path: &str) -> usize {
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["path"] == path)
+        .count()
+}
+
+/// The three promises: named on stderr, disclosed in `skipped`, and the scan went on.
+#[track_caller]
+fn assert_disclosed(doc: &Value, err: &str, path: &str, reason_part: &str) {
+    let gaps = skipped(doc);
+    let reason = gaps
+        .get(path)
+        .unwrap_or_else(|| panic!("{path} not in skipped: {gaps:?}\n{err}"));
+    assert!(
+        reason.contains(reason_part),
+        "{path}: {reason:?} lacks {reason_part:?}"
+    );
+    assert!(
+        err.contains(&format!("piiscan: skipped {path}: {reason}")),
+        "stderr does not name {path}: {err}"
+    );
+    assert!(found_in(doc, GOOD) >= 1, "the scan did not go on: {doc}");
+}
+
+fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() == 0 }
+}
+
+#[test]
+fn invalid_utf8_and_mixed_encodings_are_scanned() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), GOOD, GOOD_TEXT.as_bytes());
+    // Latin-1, a stray continuation byte, an overlong sequence, a lone surrogate in UTF-8.
+    let mut mixed = b"Jos\xe9 M\xfcller \x80\xc0\xaf \xed\xa0\x80 ".to_vec();
+    mixed.extend_from_slice(b"mail zoe.li@kontakt.de ok\n");
+    write(dir.path(), "latin1.txt", &mixed);
+    let (doc, err, _) = scan_json(dir.path(), &["."]);
+    assert!(skipped(&doc).is_empty(), "{err}");
+    assert_eq!(found_in(&doc, "latin1.txt"), 1, "{doc}");
+    let f = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "latin1.txt")
+        .unwrap();
+    let at = mixed.windows(3).position(|w| w == b"zoe").unwrap();
+    assert_eq!(f["byte_offset"], at);
+    // Columns count every byte that does not continue a UTF-8 sequence.
+    let column = 1 + mixed[..at].iter().filter(|&&b| b & 0xC0 != 0x80).count();
+    assert_eq!(f["column"], column);
+}
+
+#[test]
+fn utf16_with_a_byte_order_mark_is_decoded_and_scanned() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "héllo 😀\ncontact: jane.roe@fabrikam-mail.com, ssn 536-22-1849\n";
+    let mut le = vec![0xFF, 0xFE];
+    let mut be = vec![0xFE, 0xFF];
+    for u in text.encode_utf16() {
+        le.extend(u.to_le_bytes());
+        be.extend(u.to_be_bytes());
+    }
+    write(dir.path(), "le.txt", &le);
+    write(dir.path(), "be.txt", &be);
+    write(dir.path(), "utf8.txt", text.as_bytes());
+    // Without a byte order mark, UTF-16 is indistinguishable from binary: skipped, visibly.
+    write(dir.path(), "nobom.txt", &le[2..]);
+    let (doc, err, _) = scan_json(dir.path(), &["."]);
+    let rows = |path: &str| -> Vec<(String, u64, u64, u64)> {
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["path"] == path)
+            .map(|f| {
+                (
+                    f["rule"].as_str().unwrap().to_string(),
+                    f["line"].as_u64().unwrap(),
+                    f["column"].as_u64().unwrap(),
+                    f["byte_offset"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let utf8 = rows("utf8.txt");
+    assert_eq!(utf8.len(), 2, "{doc}");
+    // Offsets, lines and columns refer to the decoded (UTF-8) text, without the mark.
+    assert_eq!(rows("le.txt"), utf8, "{err}");
+    assert_eq!(rows("be.txt"), utf8, "{err}");
+    assert_eq!(skipped(&doc)["nobom.txt"], "binary file");
+}
+
+#[test]
+fn nul_bytes_make_a_binary_file_that_is_skipped_visibly() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), GOOD, GOOD_TEXT.as_bytes());
+    write(
+        dir.path(),
+        "data.bin",
+        b"jane.roe@fabrikam-mail.com\0\0\x01\x02 536-22-1849",
+    );
+    let (doc, err, code) = scan_json(dir.path(), &["."]);
+    assert_eq!(code, 1);
+    assert_disclosed(&doc, &err, "data.bin", "binary file");
+    let (_, err, code) = scan_json(dir.path(), &[".", "--strict"]);
+    assert_eq!(code, 2, "--strict: a skipped input is exit 2");
+    assert!(
+        err.contains("--strict: 1 input(s) not scanned completely"),
+        "{err}"
+    );
+}
+
+#[test]
+fn strict_exits_0_or_1_on_a_complete_scan_and_2_on_any_gap_even_without_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "clean.txt", b"nothing personal here\n");
+    let (_, _, code) = scan_json(dir.path(), &[".", "--strict"]);
+    assert_eq!(code, 0);
+    write(dir.path(), GOOD, GOOD_TEXT.as_bytes());
+    let (_, _, code) = scan_json(dir.path(), &[".", "--strict"]);
+    assert_eq!(code, 1);
+    std::fs::remove_file(dir.path().join(GOOD)).unwrap();
+    write(dir.path(), "blob.bin", b"\0\0\0");
+    let (doc, _, code) = scan_json(dir.path(), &[".", "--strict"]);
+    assert_eq!(doc["summary"]["findings"], 0);
+    assert_eq!(code, 2, "no findings, but an input was not scanned");
+    let (_, _, code) = scan_json(dir.path(), &["."]);
+    assert_eq!(
+        code, 0,
+        "without --strict a gap does not change the exit code"
+    );
+}
+
+#[test]
+fn a_100_mb_single_line_is_scanned_in_bounded_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("one-line.log");
+    let value = b"jane.roe@fabrikam-mail.com";
+    let filler = b"lorem ipsum dolor sit amet ".repeat(4096);
+    let size = 100 << 20;
+    // Values at the start, across the cut of the first 8 MiB chunk (no newline: the cut falls
+    // 4 KiB before its end), every 8 MiB after, and at the very end.
+    let mut line = Vec::with_capacity(size + 64);
+    let mut planted = Vec::new();
+    let plant = |line: &mut Vec<u8>, planted: &mut Vec<usize>| {
+        line.push(b' ');
+        planted.push(line.len());
+        line.extend_from_slice(value);
+        line.push(b' ');
+    };
+    plant(&mut line, &mut planted);
+    let mut next = (8 << 20) - 4096 - 10;
+    while line.len() < size {
+        let room = next - line.len();
+        if room <= filler.len() {
+            line.extend_from_slice(&filler[..room]);
+            plant(&mut line, &mut planted);
+            next += 8 << 20;
+        } else {
+            line.extend_from_slice(&filler);
+        }
+    }
+    plant(&mut line, &mut planted);
+    std::fs::write(&path, &line).unwrap();
+    drop(line);
+
+    let started = Instant::now();
+    let (out, err, code) = stdout_of(
+        piiscan(dir.path())
+            .args(["scan", "one-line.log", "--format", "jsonl", "--no-mmap"])
+            .arg("--no-config"),
+    );
+    let took = started.elapsed();
+    assert_eq!(code, 1, "{err}");
+    let offsets: Vec<usize> = out
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|f| f["rule"] == "email")
+        .map(|f| f["byte_offset"].as_u64().unwrap() as usize)
+        .collect();
+    assert_eq!(offsets, planted, "each value found once, where it is");
+    assert!(took < Duration::from_secs(120), "took {took:?}");
+    let peak = children_peak_rss_kib();
+    assert!(peak < 256 << 10, "peak RSS {peak} KiB for a 100 MB line");
+}
+
+/// The largest peak resident set of any child process waited for so far, in KiB.
+fn children_peak_rss_kib() -> i64 {
+    // SAFETY: getrusage only writes into the struct it is given.
+    unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        assert_eq!(libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage), 0);
+        usage.ru_maxrss
+    }
+}
+
+#[test]
+fn a_10_gb_sparse_file_is_skipped_quickly_and_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), GOOD, GOOD_TEXT.as_bytes());
+    let sparse = std::fs::File::create(dir.path().join("sparse.img")).unwrap();
+    if sparse.set_len(10 << 30).is_err() {
+        eprintln!("notice: this file system has no sparse files; skipping");
+        return;
+    }
+    drop(sparse);
+    let started = Instant::now();
+    let (doc, err, _) = scan_json(dir.path(), &["."]);
+    assert!(started.elapsed() < Duration::from_secs(30), "took too long");
+    // Zeros are binary: the first chunk says so, nothing else is read.
+    assert_disclosed(&doc, &err, "sparse.img", "binary file");
+    let (doc, err, _) = scan_json(dir.path(), &[".", "--max-filesize", "1G"]);
+    assert_disclosed(&doc, &err, "sparse.img", "larger than --max-filesize");
+}
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    e.write_all(data).unwrap();
+    e.finish().unwrap()
+}
+
+fn zip(members: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, data) in members {
+        w.start_file(*name, options).unwrap();
+        w.write_all(data).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+#[test]
+fn a_truncated_gzip_keeps_what_came_before_and_is_incomplete() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), GOOD, GOOD_TEXT.as_bytes());
+    let mut text = Vec::new();
+    for i in 0..20_000 {
+        text.extend(format!("{i} user{i}@fabrikam-mail.com signed in\n").bytes());
+    }
+    let full = gzip(&text);
+    write(dir.path(), "app.log.gz", &full[..full.len() / 2]);
+    let (doc, err, code) = scan_json(dir.path(), &["."]);
+    assert_eq!(code, 1);
+    assert_disclosed(
+        &doc,
+        &err,
+        "app.log.gz",
+        "incomplete: gzip stream truncated after",
+    );
+    assert!(
+        found_in(&doc, "app.log.gz") > 100,
+        "findings before the cut"
+    );
+    let (_, _, code) = scan_json(dir.path(), &[".", "--strict"]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn a_zip_bomb_stops_at_the_limit_and_the_scan_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), GOOD, GOOD_TEXT.as_bytes());
+    // 64 MiB of text that compresses about 1000:1.
+    let block = vec![b'a'; 1 << 20];
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .large_file(true);
+    w.start_file("bomb.txt", options).unwrap();
+    for _ in 0..64 {
+        w.write_all(&block).unwrap();
+    }
+    let bomb = w.finish().unwrap().into_inner();
+    assert!(bomb.len() < 1 << 20);
+    write(dir.path(), "bomb.zip", &bomb);
+    let started = Instant::now();
+    let (doc, err, _) = scan_json(dir.path(), &[".", "--max-decompressed", "4M"]);
+    assert!(started.elapsed() < Duration::from_secs(60));
+    assert_disclosed(
+        &doc,
+        &err,
+        "bomb.zip!bomb.txt",
+        "incomplete: stopped after 4194304 bytes: more than --max-decompressed (4M)",
+    );
+}
+
+#[test]
+fn a_deeply_nested_archive_stops_at_three_levels_visibly() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), GOOD, GOOD_TEXT.as_bytes());
+    let mut nested = zip(&[("deepest.txt", GOOD_TEXT.as_bytes())]);
+    for level in (1..=6).rev() {
+        nested = zip(&[(&format!("l{level}.zip"), &nested)]);
+    }
+    write(dir.path(), "nested.zip", &nested);
+    let (doc, err, _) = scan_json(dir.path(), &["."]);
+    assert_disclosed(
+        &doc,
+        &err,
+        "nested.zip!l1.zip!l2.zip!l3.zip",
+        "nested more than 3 archives deep",
+    );
+}
+
+#[test]
+fn an_unreadable_file_and_directory_are_reported() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), GOOD, GOOD_TEXT.as_bytes());
+    write(dir.path(), "secret.txt", GOOD_TEXT.as_bytes());
+    write(dir.path(), "locked/inside.txt", GOOD_TEXT.as_bytes());
+    let perm = |p: &str, mode| {
+        std::fs::set_permissions(dir.path().join(p), std::fs::Permissions::from_mode(mode)).unwrap()
+    };
+    perm("secret.txt", 0o000);
+    perm("locked", 0o000);
+    let readable_anyway = std::fs::read(dir.path().join("secret.txt")).is_ok();
+    let (doc, err, _) = scan_json(dir.path(), &["."]);
+    perm("locked", 0o755);
+    perm("secret.txt", 0o644);
+    if readable_anyway || is_root() {
+        eprintln!("notice: running as root, which reads files without permission; only checking that the scan completes");
+        assert!(found_in(&doc, GOOD) == 1);
+        return;
+    }
+    assert_disclosed(&doc, &err, "secret.txt", "cannot read: Permission denied");
+    assert_disclosed(&doc, &err, "locked", "Permission denied");
+}
+
+#[test]
+fn a_symlink_loop_is_reported_with_follow() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), GOOD, GOOD_TEXT.as_bytes());
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    std::os::unix::fs::symlink("..", dir.path().join("sub/up")).unwrap();
+    std::os::unix::fs::symlink("self", dir.path().join("self")).unwrap();
+    let started = Instant::now();
+    let (doc, err, _) = scan_json(dir.path(), &[".", "-L"]);
+    assert!(started.elapsed() < Duration::from_secs(30));
+    assert_disclosed(&doc, &err, "sub/up", "symbolic link loop");
+    assert_disclosed(&doc, &err, "self", "Too many levels of symbolic links");
+    assert_eq!(found_in(&doc, GOOD), 1, "found once, not once per loop");
+}
+
+#[test]
+fn a_fifo_and_a_device_never_block_and_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), GOOD, GOOD_TEXT.as_bytes());
+    let fifo = dir.path().join("pipe");
+    let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+    let started = Instant::now();
+    // In a walked directory, and named explicitly, with /dev/zero beside it.
+    let (doc, err, _) = scan_json(dir.path(), &["."]);
+    assert_disclosed(&doc, &err, "pipe", "not a regular file");
+    let (doc, err, _) = scan_json(dir.path(), &["pipe", "/dev/zero", GOOD]);
+    assert_disclosed(&doc, &err, "pipe", "not a regular file");
+    assert_disclosed(&doc, &err, "/dev/zero", "not a regular file");
+    assert!(started.elapsed() < Duration::from_secs(30), "blocked");
+}
+
+#[test]
+fn a_file_gone_before_it_is_read_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), GOOD, GOOD_TEXT.as_bytes());
+    let (doc, err, code) = scan_json(dir.path(), &["vanished.log", GOOD]);
+    assert_eq!(code, 1);
+    assert_disclosed(&doc, &err, "vanished.log", "No such file");
+    let (_, _, code) = scan_json(dir.path(), &["vanished.log", GOOD, "--strict"]);
+    assert_eq!(code, 2);
+}
+
+/// `piiscan scan .` in `dir`: exit code and stderr, for configuration errors.
+fn scan_err(dir: &Path, args: &[&str]) -> (i32, String) {
+    let started = Instant::now();
+    let (out, err, code) = stdout_of(piiscan(dir).arg("scan").arg(".").args(args));
+    assert!(started.elapsed() < Duration::from_secs(30), "{err}");
+    assert!(out.is_empty(), "nothing is scanned: {out}");
+    (code, err)
+}
+
+#[test]
+fn a_malformed_config_rule_file_or_baseline_exits_2_naming_file_and_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), GOOD, GOOD_TEXT.as_bytes());
+
+    write(dir.path(), ".piiscan.toml", b"fail-on = \"sometimes\"\n");
+    let (code, err) = scan_err(dir.path(), &[]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(".piiscan.toml:1: unknown variant `sometimes`"),
+        "{err}"
+    );
+    write(dir.path(), ".piiscan.toml", b"\xff\xfe not text");
+    let (code, err) = scan_err(dir.path(), &[]);
+    assert_eq!(code, 2);
+    assert!(err.contains(".piiscan.toml: cannot read"), "{err}");
+    std::fs::remove_file(dir.path().join(".piiscan.toml")).unwrap();
+
+    write(dir.path(), "rules/bad.toml", b"[[rule]\nid = ");
+    let (code, err) = scan_err(dir.path(), &["--rules", "rules"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("bad.toml: invalid TOML"), "{err}");
+    assert_eq!(err.lines().count(), 1, "one line: {err}");
+
+    write(
+        dir.path(),
+        "baseline.json",
+        b"{\"piiscan-baseline\": 1, \"findings\": [{}]}",
+    );
+    let (code, err) = scan_err(dir.path(), &["--baseline", "baseline.json"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("baseline.json:1: not a piiscan baseline: missing field"),
+        "{err}"
+    );
+    write(dir.path(), "baseline.json", b"");
+    let (code, err) = scan_err(dir.path(), &["--baseline", "baseline.json"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("baseline.json:1: not a piiscan baseline"),
+        "{err}"
+    );
+    let (code, err) = scan_err(dir.path(), &["--baseline", "missing.json"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("missing.json: cannot read baseline"), "{err}");
+}
+
+/// A user rule with `pattern` (and the fields every rule needs).
+fn rule(pattern: &str) -> String {
+    format!(
+        r#"[[rule]]
+id = "huge"
+name = "Huge"
+description = "A hostile rule"
+categories = ["contact-information"]
+pattern = '{pattern}'
+confidence = "high"
+examples = ["aaaa"]
+counterexamples = ["bbbb"]
+"#
+    )
+}
+
+#[test]
+fn a_user_rule_whose_regex_is_too_large_exits_2_quickly() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), GOOD, GOOD_TEXT.as_bytes());
+    for pattern in ["a{1000}{1000}", "[a-z]{65535}", "(?:(?:a{100}){100}){100}"] {
+        write(dir.path(), "rules/huge.toml", rule(pattern).as_bytes());
+        let (code, err) = scan_err(dir.path(), &["--rules", "rules"]);
+        assert_eq!(code, 2, "{pattern}: {err}");
+        assert!(err.contains("huge"), "{pattern}: the rule is named: {err}");
+        assert!(
+            err.contains("too big") || err.contains("size limit") || err.contains("exceeds"),
+            "{pattern}: {err}"
+        );
+        assert_eq!(err.lines().count(), 1, "one line: {err}");
+    }
+}
+
+#[test]
+fn a_catastrophic_looking_rule_does_not_hang_the_scan() {
+    // The engine is a DFA: nested repetition cannot backtrack exponentially.
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "rules/nested.toml", rule("(a+)+b").as_bytes());
+    write(dir.path(), "input.txt", "a".repeat(200_000).as_bytes());
+    let started = Instant::now();
+    let (_, err, code) = stdout_of(
+        piiscan(dir.path())
+            .args(["scan", "input.txt", "--rules", "rules"])
+            .arg("--no-config"),
+    );
+    assert!(code == 0 || code == 1, "{err}");
+    assert!(started.elapsed() < Duration::from_secs(60));
+}
