@@ -21,18 +21,26 @@ for f in sorted(glob.glob("rules/*.toml")):
     if f.endswith("policy.toml"):
         continue
     for r in tomllib.load(open(f, "rb"))["rule"]:
-        pats.append("(?:" + r["pattern"] + ")")
+        # Rules found only through structured keys have no pattern.
+        for p in ([r["pattern"]] if r.get("pattern") else []) + r.get("patterns", []):
+            # One alternation may hold each group name once: the value groups become plain.
+            p = p.replace("(?P<value>", "(?:").replace("(?<value>", "(?:")
+            pats.append("(?:" + p + ")")
 print("|".join(pats))
 PY
 )
+patterns=$(mktemp -d)
+trap 'rm -rf "$patterns"' EXIT
+printf '(?-u)%s\n' "$alt" > "$patterns/ascii"
+printf '%s\n' "$alt" > "$patterns/unicode"
 bytes=$(du -sb "$dir" | cut -f1)
 echo "corpus: $dir, $bytes bytes, $(nproc) cores"
 hyperfine --warmup 1 --runs "$runs" --export-json /tmp/piiscan-compare.json \
   -n "piiscan summary" "$bin scan $dir --format summary -o /dev/null --fail-on never" \
   -n "piiscan jsonl" "$bin scan $dir --format jsonl -o /dev/null --fail-on never" \
-  -n "rg --count-matches (?-u)" "rg --no-ignore -c --count-matches -e '(?-u)$alt' $dir >/dev/null || true" \
-  -n "rg --json (?-u)" "rg --no-ignore --json -e '(?-u)$alt' $dir >/dev/null || true" \
-  -n "rg --count-matches unicode" "rg --no-ignore --count-matches -e '$alt' $dir >/dev/null || true" \
+  -n "rg --count-matches (?-u)" "rg --no-ignore --count-matches -f $patterns/ascii $dir >/dev/null || true" \
+  -n "rg --json (?-u)" "rg --no-ignore --json -f $patterns/ascii $dir >/dev/null || true" \
+  -n "rg --count-matches unicode" "rg --no-ignore --count-matches -f $patterns/unicode $dir >/dev/null || true" \
   -n "cat" "find $dir -type f -exec cat {} + >/dev/null" >/dev/null
 python3 - "$bytes" <<'PY'
 import json, sys

@@ -56,6 +56,13 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
                 result.totals.findings,
                 output.display()
             );
+            let gaps = result.totals.skipped.len();
+            if args.strict && gaps > 0 {
+                eprintln!(
+                    "piiscan: --strict: {gaps} input(s) not scanned completely (listed above); exit 2"
+                );
+                return Ok(2);
+            }
             Ok(0)
         }
         Command::Config { command } => match command {

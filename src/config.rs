@@ -85,12 +85,22 @@ impl Config {
         let loaded = find_config(args.config.as_deref(), args.no_config)?;
         let file = loaded.as_ref().map(|l| &l.file);
         let rules = Arc::new(build_rule_set(&args.sources, loaded.as_ref())?);
-        let baseline_path = args.baseline.clone().or_else(|| {
-            loaded
-                .as_ref()
-                .and_then(|l| l.file.baseline.as_ref().map(|b| l.resolve(b)))
-        });
-        let baseline = match baseline_path {
+        // A baseline named in .piiscan.toml may not be recorded yet (a team sets the key, then
+        // runs `piiscan baseline`); one named with --baseline must exist.
+        let configured = loaded
+            .as_ref()
+            .and_then(|l| l.file.baseline.as_ref().map(|b| l.resolve(b)))
+            .filter(|p| {
+                let exists = p.exists();
+                if !exists && args.baseline.is_none() {
+                    eprintln!(
+                        "piiscan: the baseline {} named in the configuration does not exist yet (record it with `piiscan baseline`)",
+                        p.display()
+                    );
+                }
+                exists
+            });
+        let baseline = match args.baseline.clone().or(configured) {
             Some(p) => Some(Arc::new(Baseline::load(&p).map_err(|e| anyhow!(e))?)),
             None => None,
         };

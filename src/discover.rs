@@ -296,6 +296,7 @@ fn walk_error(err: &ignore::Error) -> Skipped {
             ignore::Error::Loop { child, .. } => {
                 (Some(display_path(child)), "symbolic link loop".to_string())
             }
+            ignore::Error::Io(e) => (None, format!("cannot read: {e}")),
             other => (None, other.to_string()),
         }
     }

@@ -171,8 +171,9 @@ pub fn judge_at(set: &RuleSet, hay: &[u8], cand: Candidate, explain: bool, site:
                         .any(|b| matches!(b, b',' | b';' | b'|' | b'\t'))
                 };
                 match role {
-                    // Under a key, a keyword elsewhere on the line belongs to another field.
-                    WordRole::Keyword if keyed => {}
+                    // Under a key, a keyword elsewhere on the line belongs to another field;
+                    // so does a keyword that is itself the key of another value.
+                    WordRole::Keyword if keyed || assigns(hay, end, hi) => {}
                     WordRole::Negative if !(negatives && same_field()) => {}
                     _ => ev.note(role, word),
                 }
@@ -180,8 +181,8 @@ pub fn judge_at(set: &RuleSet, hay: &[u8], cand: Candidate, explain: bool, site:
         }
     } else if set.has_keywords(cand.rule) && !ev.keyword_seen && key.is_none() {
         for part in [lo..cand.start, cand.end..hi] {
-            set.words_near(cand.rule, hay, part, |role, _, _| {
-                ev.keyword_seen |= role == WordRole::Keyword;
+            set.words_near(cand.rule, hay, part, |role, _, end| {
+                ev.keyword_seen |= role == WordRole::Keyword && !assigns(hay, end, hi);
             });
         }
     }
@@ -252,6 +253,31 @@ impl Evidence {
             }
         }
     }
+}
+
+/// Whether the word ending at `end` is a key with its own value (`"routing": `, `aba=`).
+fn assigns(hay: &[u8], end: usize, hi: usize) -> bool {
+    let rest = &hay[end..hi.max(end)];
+    let skip = rest
+        .iter()
+        .position(|b| !matches!(b, b'"' | b'\'' | b' ' | b'_' | b'-'))
+        .unwrap_or(rest.len());
+    // `routing_number":` is a key too: skip a trailing key word.
+    let rest = &rest[skip..];
+    let word = rest
+        .iter()
+        .position(|b| !b.is_ascii_alphanumeric())
+        .unwrap_or(rest.len());
+    let rest = if skip > 0 && rest.first().is_some_and(u8::is_ascii_alphabetic) {
+        &rest[word..]
+    } else {
+        rest
+    };
+    let rest = &rest[rest
+        .iter()
+        .position(|b| !matches!(b, b'"' | b'\'' | b' '))
+        .unwrap_or(rest.len())..];
+    matches!(rest.first(), Some(b':' | b'='))
 }
 
 /// The start of the field that ends at `end`: after the last separator (`,`, `;`, `&`, `{`,
@@ -331,6 +357,24 @@ mod tests {
         );
         assert_eq!(k("<email>a@b.co", 7).as_deref(), Some("email"));
         assert_eq!(k("write to a@b.co", 9), None);
+    }
+
+    #[test]
+    fn words_that_are_keys_of_other_values() {
+        let hay = br#"for 104 "routing":"1", aba=2, routing_number: 3, routing 4"#;
+        let at = |w: &str| {
+            let p = hay
+                .windows(w.len())
+                .position(|x| x == w.as_bytes())
+                .unwrap();
+            assigns(hay, p + w.len(), hay.len())
+        };
+        assert!(at("\"routing"));
+        assert!(at("aba"));
+        assert!(at(" routing"));
+        assert!(!at("for"));
+        let hay = b"routing 4";
+        assert!(!assigns(hay, 7, hay.len()));
     }
 
     #[test]

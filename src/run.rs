@@ -49,7 +49,10 @@ pub fn scan(config: &Config) -> Result<RunResult> {
         )),
         None => Box::new(BufWriter::with_capacity(1 << 16, io::stdout())),
     };
-    scan_into(config, report::reporter(config.format, out))
+    scan_into(
+        config,
+        report::reporter(config.format, out, config.output.as_deref()),
+    )
 }
 
 /// Run a scan into a given reporter (`piiscan baseline` brings its own).

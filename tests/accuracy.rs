@@ -1,8 +1,15 @@
 //! Precision and recall per detector on a labelled corpus written by fixtures/gen/corpus.py.
 //!
 //! A finding counts as a true positive when its rule is the label's kind and its byte span
-//! overlaps the label's. `PIISCAN_ACCURACY_SIZE=50MB cargo test --release --test accuracy --
-//! --nocapture` runs a larger corpus and prints the table.
+//! overlaps the label's; a label counts as found when such a finding overlaps it. Every kind
+//! with a pattern must reach `THRESHOLD` precision and recall at default settings. Kinds found
+//! only through structured context (a JSON key or CSV column: names, cities, user ids...) have
+//! the lower floor `STRUCTURED_FLOOR`: on this synthetic corpus they measure 1.0, but their
+//! accuracy on real data depends on how its fields are named (docs/ACCURACY.md).
+//!
+//! `PIISCAN_ACCURACY_SIZE=50MB cargo test --release --test accuracy -- --nocapture` runs a
+//! larger corpus and prints the table. Failure messages show locations and redacted values
+//! only: the corpus is synthetic, but the harness is written as if it were not.
 
 mod common;
 
@@ -13,17 +20,50 @@ use std::process::Command;
 use common::*;
 use serde_json::Value;
 
-const KINDS: &[&str] = &[
+/// Kinds with a pattern of their own (validated, or anchored on a key word).
+const PATTERN_KINDS: &[&str] = &[
     "email",
     "phone",
     "ipv4",
     "ipv6",
     "credit-card",
     "iban",
+    "us-bank-routing",
     "us-ssn",
+    "uk-nino",
+    "ca-sin",
+    "in-aadhaar",
+    "passport-number",
     "mac-address",
+    "imei",
+    "advertising-id",
+    "android-id",
+    "device-id",
+    "user-agent",
+    "geo-coordinates",
+    "password",
+    "password-hash",
+    "analytics-client-id",
+    "date-of-birth",
+    "street-address",
 ];
-const THRESHOLD: f64 = 0.95;
+
+/// Kinds found only under a JSON key or CSV/TSV column that names them.
+const STRUCTURED_KINDS: &[&str] = &[
+    "person-name",
+    "username",
+    "user-id",
+    "customer-id",
+    "postal-code",
+    "city",
+    "state",
+    "country",
+    "job-title",
+    "company",
+];
+
+const THRESHOLD: f64 = 0.98;
+const STRUCTURED_FLOOR: f64 = 0.95;
 
 #[derive(Default, Debug)]
 struct Score {
@@ -31,6 +71,30 @@ struct Score {
     found_labels: usize,
     findings: usize,
     true_findings: usize,
+}
+
+impl Score {
+    fn precision(&self) -> f64 {
+        if self.findings == 0 {
+            1.0
+        } else {
+            self.true_findings as f64 / self.findings as f64
+        }
+    }
+    fn recall(&self) -> f64 {
+        if self.labels == 0 {
+            1.0
+        } else {
+            self.found_labels as f64 / self.labels as f64
+        }
+    }
+}
+
+struct Label {
+    start: u64,
+    end: u64,
+    kind: String,
+    found: bool,
 }
 
 fn generate(dir: &Path, size: &str, density: &str) -> Option<Vec<Value>> {
@@ -76,48 +140,53 @@ fn evaluate(density: &str) {
         .output()
         .unwrap();
     assert!(out.status.success());
-    let findings: Vec<Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let stdout = String::from_utf8(out.stdout).unwrap();
 
-    // Labels per path, for overlap look-ups.
-    let mut by_path: HashMap<String, Vec<(u64, u64, String, bool)>> = HashMap::new();
+    // Labels per path, sorted by offset, for overlap look-ups by binary search.
+    let mut by_path: HashMap<String, Vec<Label>> = HashMap::new();
+    let mut scores: BTreeMap<String, Score> = BTreeMap::new();
     for l in &labels {
+        let kind = l["kind"].as_str().unwrap().to_string();
+        let start = l["byte_offset"].as_u64().unwrap();
+        scores.entry(kind.clone()).or_default().labels += 1;
         by_path
             .entry(l["path"].as_str().unwrap().to_string())
             .or_default()
-            .push((
-                l["byte_offset"].as_u64().unwrap(),
-                l["length"].as_u64().unwrap(),
-                l["kind"].as_str().unwrap().to_string(),
-                false,
-            ));
+            .push(Label {
+                start,
+                end: start + l["length"].as_u64().unwrap(),
+                kind,
+                found: false,
+            });
     }
-    let mut scores: BTreeMap<String, Score> = BTreeMap::new();
-    for l in &labels {
-        scores
-            .entry(l["kind"].as_str().unwrap().to_string())
-            .or_default()
-            .labels += 1;
+    for ls in by_path.values_mut() {
+        ls.sort_by_key(|l| l.start);
     }
+    let longest = labels
+        .iter()
+        .map(|l| l["length"].as_u64().unwrap())
+        .max()
+        .unwrap_or(0);
+
     let mut false_positives: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for f in &findings {
-        let rule = f["rule"].as_str().unwrap().to_string();
-        let (start, len) = (
-            f["byte_offset"].as_u64().unwrap(),
-            f["length"].as_u64().unwrap(),
-        );
-        let score = scores.entry(rule.clone()).or_default();
+    for line in stdout.lines() {
+        let f: Value = serde_json::from_str(line).unwrap();
+        let rule = f["rule"].as_str().unwrap();
+        let start = f["byte_offset"].as_u64().unwrap();
+        let end = start + f["length"].as_u64().unwrap();
+        let score = scores.entry(rule.to_string()).or_default();
         score.findings += 1;
         let path = f["path"].as_str().unwrap();
         let mut hit = false;
         if let Some(ls) = by_path.get_mut(path) {
-            for l in ls.iter_mut() {
-                if l.2 == rule && start < l.0 + l.1 && l.0 < start + len {
+            // Labels starting before the finding's end and less than the longest label before
+            // its start are the only ones that can overlap it.
+            let hi = ls.partition_point(|l| l.start < end);
+            let lo = ls.partition_point(|l| l.start + longest <= start);
+            for l in &mut ls[lo..hi] {
+                if l.kind == rule && start < l.end && l.start < end {
                     hit = true;
-                    l.3 = true;
+                    l.found = true;
                 }
             }
         }
@@ -125,59 +194,72 @@ fn evaluate(density: &str) {
             score.true_findings += 1;
         } else {
             // Locations only: the values stay redacted even in a failure message.
-            false_positives.entry(rule).or_default().push(format!(
-                "{}:{}:{} {}",
-                path,
-                f["line"],
-                f["column"],
-                f["redacted"].as_str().unwrap()
-            ));
+            false_positives
+                .entry(rule.to_string())
+                .or_default()
+                .push(format!(
+                    "{}:{}:{} {}",
+                    path,
+                    f["line"],
+                    f["column"],
+                    f["redacted"].as_str().unwrap()
+                ));
         }
     }
-    for ls in by_path.values() {
+    let mut missed: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (path, ls) in &by_path {
         for l in ls {
-            if l.3 {
-                scores.get_mut(&l.2).unwrap().found_labels += 1;
+            if l.found {
+                scores.get_mut(&l.kind).unwrap().found_labels += 1;
+            } else {
+                missed
+                    .entry(l.kind.clone())
+                    .or_default()
+                    .push(format!("{path}@{}", l.start));
             }
         }
     }
 
     let mut failures = Vec::new();
-    eprintln!("{density} density, {size}: kind / labels / findings / precision / recall");
-    for kind in KINDS {
-        let s = scores
-            .get(*kind)
-            .unwrap_or_else(|| panic!("no {kind} labels in the corpus"));
-        let precision = if s.findings == 0 {
-            1.0
-        } else {
-            s.true_findings as f64 / s.findings as f64
-        };
-        let recall = if s.labels == 0 {
-            1.0
-        } else {
-            s.found_labels as f64 / s.labels as f64
-        };
+    eprintln!("{density} density, {size}:");
+    eprintln!(
+        "{:<20} {:>8} {:>8} {:>9} {:>7}",
+        "kind", "labels", "findings", "precision", "recall"
+    );
+    let kinds = PATTERN_KINDS
+        .iter()
+        .map(|k| (*k, THRESHOLD))
+        .chain(STRUCTURED_KINDS.iter().map(|k| (*k, STRUCTURED_FLOOR)));
+    for (kind, floor) in kinds {
+        let s = scores.remove(kind).unwrap_or_default();
+        if density == "normal" {
+            assert!(s.labels > 0, "no {kind} labels in the corpus");
+        }
+        let (precision, recall) = (s.precision(), s.recall());
         eprintln!(
-            "{kind:<12} {:>7} {:>8} {precision:>9.4} {recall:>7.4}",
+            "{kind:<20} {:>8} {:>8} {precision:>9.4} {recall:>7.4}",
             s.labels, s.findings
         );
-        if precision < THRESHOLD || recall < THRESHOLD {
-            let examples: Vec<&String> = false_positives
-                .get(*kind)
+        if precision < floor || recall < floor {
+            let fp: Vec<&String> = false_positives
+                .get(kind)
                 .into_iter()
                 .flatten()
                 .take(5)
                 .collect();
-            failures.push(format!("{kind}: precision {precision:.4}, recall {recall:.4}; false positives e.g. {examples:?}"));
+            let miss: Vec<&String> = missed.get(kind).into_iter().flatten().take(5).collect();
+            failures.push(format!(
+                "{kind}: precision {precision:.4}, recall {recall:.4} (floor {floor}); \
+                 false positives e.g. {fp:?}; missed labels e.g. {miss:?}"
+            ));
         }
     }
     for (rule, s) in &scores {
-        if !KINDS.contains(&rule.as_str()) && s.findings > 0 {
-            eprintln!(
-                "(rule {rule} reported {} findings not scored here)",
-                s.findings
-            );
+        if s.findings > 0 || s.labels > 0 {
+            failures.push(format!(
+                "rule {rule} has {} labels and {} findings but no threshold here",
+                s.labels, s.findings
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

@@ -391,3 +391,22 @@ fn custom_policy_declares_a_category() {
         .expect("email found");
     assert_eq!(email["categories"][0], "undeclared:contact-information");
 }
+
+#[test]
+fn summary_written_to_a_json_file_is_the_json_data_map() {
+    let dir = tempfile::tempdir().unwrap();
+    let map = dir.path().join("map.json");
+    let (_, _, code) = scan(&[
+        ".",
+        "--format",
+        "summary",
+        "--output",
+        map.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(&map).unwrap()).unwrap();
+    let (json, _, _) = scan(&[".", "--format", "json"]);
+    let full: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(doc["by_category"], full["summary"]["by_category"]);
+    assert_eq!(doc["findings"], full["summary"]["findings"]);
+}

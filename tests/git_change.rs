@@ -291,3 +291,27 @@ fn configuration_file() {
     assert_eq!(code, 2);
     assert!(err.contains("disabled-rules names `nope`"), "{err}");
 }
+
+#[test]
+fn a_configured_baseline_can_be_recorded_after_the_key_is_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q"]);
+    write(d, "a.txt", OLD);
+    write(
+        d,
+        ".piiscan.toml",
+        "baseline = \".piiscan-baseline.json\"\n",
+    );
+    let (_, err, code) =
+        stdout_of(piiscan(d).args(["baseline", ".", "--output", ".piiscan-baseline.json"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("does not exist yet"), "{err}");
+    let (rows, code, _) = findings(d, &["."]);
+    assert!(rows.is_empty());
+    assert_eq!(code, 0);
+    // Named on the command line, a missing baseline is an error.
+    let (_, err, code) = stdout_of(piiscan(d).args(["scan", ".", "--baseline", "nope.json"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("nope.json: cannot read baseline"), "{err}");
+}

@@ -425,7 +425,7 @@ fn a_file_gone_before_it_is_read_is_reported() {
     write(dir.path(), GOOD, GOOD_TEXT.as_bytes());
     let (doc, err, code) = scan_json(dir.path(), &["vanished.log", GOOD]);
     assert_eq!(code, 1);
-    assert_disclosed(&doc, &err, "vanished.log", "No such file");
+    assert_disclosed(&doc, &err, "vanished.log", "cannot read: No such file");
     let (_, _, code) = scan_json(dir.path(), &["vanished.log", GOOD, "--strict"]);
     assert_eq!(code, 2);
 }

@@ -53,8 +53,19 @@ pub trait Reporter {
     fn finish(&mut self, run: &RunInfo, totals: &Totals) -> io::Result<()>;
 }
 
-pub fn reporter(format: Format, out: Box<dyn Write + Send>) -> Box<dyn Reporter> {
+/// The reporter for `format`. `--format summary` writes the data map as JSON when the output
+/// file's name ends in `.json`.
+pub fn reporter(
+    format: Format,
+    out: Box<dyn Write + Send>,
+    output: Option<&std::path::Path>,
+) -> Box<dyn Reporter> {
+    let json_file = output.is_some_and(|p| {
+        p.extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+    });
     match format {
+        Format::Summary if json_file => Box::new(summary::Summary::json(out)),
         Format::Text => Box::new(text::Text::new(out)),
         Format::Json => Box::new(json::Json::document(out)),
         Format::Jsonl => Box::new(json::Json::lines(out)),

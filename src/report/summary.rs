@@ -8,11 +8,18 @@ use crate::finding::Finding;
 
 pub struct Summary {
     out: Box<dyn Write + Send>,
+    json: bool,
 }
 
 impl Summary {
+    /// The data map as a table.
     pub fn new(out: Box<dyn Write + Send>) -> Summary {
-        Summary { out }
+        Summary { out, json: false }
+    }
+
+    /// The data map as JSON: the `summary` object of `--format json`, without the findings.
+    pub fn json(out: Box<dyn Write + Send>) -> Summary {
+        Summary { out, json: true }
     }
 }
 
@@ -22,6 +29,11 @@ impl Reporter for Summary {
     }
 
     fn finish(&mut self, run: &RunInfo, totals: &Totals) -> io::Result<()> {
+        if self.json {
+            serde_json::to_writer_pretty(&mut self.out, &super::json::SummaryJson::new(totals))?;
+            self.out.write_all(b"\n")?;
+            return self.out.flush();
+        }
         let o = &mut self.out;
         writeln!(
             o,

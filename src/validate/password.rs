@@ -76,6 +76,18 @@ pub(crate) fn validate(input: &[u8]) -> Check {
     if dotted {
         return Check::Reject;
     }
+    // A variable holding the password (`new_password`, `db_pwd`), not the password.
+    let identifier = input.contains(&b'_')
+        && input
+            .iter()
+            .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if identifier
+        && [&b"pass"[..], b"pwd", b"secret"]
+            .iter()
+            .any(|w| input.windows(w.len()).any(|x| x == *w))
+    {
+        return Check::Reject;
+    }
     Check::Pass
 }
 
@@ -115,6 +127,8 @@ mod tests {
             "==",
             "changeme",
             "two words",
+            "new_password",
+            "db_pwd",
         ] {
             assert_eq!(validate(s.as_bytes()), Check::Reject, "{s}");
         }
