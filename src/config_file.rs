@@ -204,7 +204,7 @@ patterns = ['@acme-corp\.io$']
         let p = dir.path().join(".piiscan.toml");
         std::fs::write(&p, "include = [\"a\"]\n\nfail-on = \"sometimes\"\n").unwrap();
         let err = load(&p).unwrap_err();
-        assert!(err.ends_with(&format!(".piiscan.toml:3: unknown variant `sometimes`, expected one of `low`, `medium`, `high`, `never`")), "{err}");
+        assert!(err.ends_with(".piiscan.toml:3: unknown variant `sometimes`, expected one of `low`, `medium`, `high`, `never`"), "{err}");
         std::fs::write(&p, "colour = 1\n").unwrap();
         let err = load(&p).unwrap_err();
         assert!(

@@ -218,7 +218,7 @@ pub fn fingerprint(
 /// Numbers repeated identical masked lines within one input, for fingerprints. Exact for up
 /// to `EXACT` distinct lines; beyond that (a huge export), new lines share a fixed table of
 /// counters, so memory stays bounded and numbering stays deterministic.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Occurrences {
     exact: std::collections::HashMap<u64, u32>,
     shared: Vec<u32>,
@@ -244,15 +244,6 @@ impl Occurrences {
         let slot = &mut self.shared[(key as usize) % Self::SHARED];
         *slot += 1;
         *slot - 1
-    }
-}
-
-impl Default for Occurrences {
-    fn default() -> Self {
-        Occurrences {
-            exact: std::collections::HashMap::new(),
-            shared: Vec::new(),
-        }
     }
 }
 

@@ -173,7 +173,7 @@ pub fn judge_at(set: &RuleSet, hay: &[u8], cand: Candidate, explain: bool, site:
                 match role {
                     // Under a key, a keyword elsewhere on the line belongs to another field;
                     // so does a keyword that is itself the key of another value.
-                    WordRole::Keyword if keyed || assigns(hay, end, hi) => {}
+                    WordRole::Keyword if keyed || assigns(hay, end) => {}
                     WordRole::Negative if !(negatives && same_field()) => {}
                     _ => ev.note(role, word),
                 }
@@ -182,7 +182,7 @@ pub fn judge_at(set: &RuleSet, hay: &[u8], cand: Candidate, explain: bool, site:
     } else if set.has_keywords(cand.rule) && !ev.keyword_seen && key.is_none() {
         for part in [lo..cand.start, cand.end..hi] {
             set.words_near(cand.rule, hay, part, |role, _, end| {
-                ev.keyword_seen |= role == WordRole::Keyword && !assigns(hay, end, hi);
+                ev.keyword_seen |= role == WordRole::Keyword && !assigns(hay, end);
             });
         }
     }
@@ -256,8 +256,9 @@ impl Evidence {
 }
 
 /// Whether the word ending at `end` is a key with its own value (`"routing": `, `aba=`).
-fn assigns(hay: &[u8], end: usize, hi: usize) -> bool {
-    let rest = &hay[end..hi.max(end)];
+fn assigns(hay: &[u8], end: usize) -> bool {
+    // Look past the context window's end: the key's `":` may lie just beyond it.
+    let rest = &hay[end..(end + 40).min(hay.len())];
     let skip = rest
         .iter()
         .position(|b| !matches!(b, b'"' | b'\'' | b' ' | b'_' | b'-'))
@@ -289,26 +290,26 @@ fn field_start(hay: &[u8], from: usize, end: usize) -> usize {
         .map_or(from, |p| from + p + 1)
 }
 
-/// The name of the CSV/TSV column whose whole content `cand`'s value is.
+/// The name of the field (CSV/TSV column, access-log field) whose whole content `cand`'s value
+/// is.
 fn column_key<'s>(hay: &[u8], cand: Candidate, site: &Site<'s>) -> Option<&'s [u8]> {
-    let Shape::Csv(header) = site.shape else {
+    let Shape::Fields(header) = site.shape else {
         return None;
     };
     let line_start = match memchr::memrchr(b'\n', &hay[..cand.value_start]) {
         Some(p) => p + 1,
-        None if site.at_line_start && !site.at_input_start => 0,
+        None if site.at_line_start && !(site.at_input_start && header.header_row()) => 0,
         None => return None,
     };
     let line_end =
         memchr::memchr(b'\n', &hay[cand.value_end..]).map_or(hay.len(), |p| cand.value_end + p);
     let line = &hay[line_start..line_end];
     let at = cand.value_start - line_start;
-    let column = structured::column_at(line, at, header.delimiter);
-    let (s, e) = structured::fields(line, header.delimiter).nth(column)?;
+    let (column, (s, e)) = header.field_at(line, at)?;
     if s != at || e != cand.value_end - line_start {
         return None;
     }
-    header.names.get(column).map(|n| &n[..])
+    header.name(column)
 }
 
 /// The part of the match's line within `CONTEXT_WINDOW` bytes of it.
@@ -367,14 +368,14 @@ mod tests {
                 .windows(w.len())
                 .position(|x| x == w.as_bytes())
                 .unwrap();
-            assigns(hay, p + w.len(), hay.len())
+            assigns(hay, p + w.len())
         };
         assert!(at("\"routing"));
         assert!(at("aba"));
         assert!(at(" routing"));
         assert!(!at("for"));
         let hay = b"routing 4";
-        assert!(!assigns(hay, 7, hay.len()));
+        assert!(!assigns(hay, 7));
     }
 
     #[test]

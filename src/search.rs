@@ -407,17 +407,20 @@ impl Emit<'_, '_> {
             ..Context::default()
         };
         // Structured context, computed for findings only, from their line's bytes.
-        let line_known = line_start_known(vs, whole_line_start, &self.site);
+        let line_known = line_start_known(whole_line_start, &self.site);
         if line_known {
             let line_bytes = &hay[whole_line_start..whole_line_end];
             let at = vs - whole_line_start;
             match self.site.shape {
                 Shape::Json => context.json_pointer = structured::json_pointer(line_bytes, at),
-                Shape::Csv(header) if !(self.site.at_input_start && whole_line_start == 0) => {
-                    let column = structured::column_at(line_bytes, at, header.delimiter);
+                Shape::Fields(header)
+                    if !(header.header_row()
+                        && self.site.at_input_start
+                        && whole_line_start == 0) =>
+                {
                     context.column = header
-                        .names
-                        .get(column)
+                        .field_at(line_bytes, at)
+                        .and_then(|(column, _)| header.name(column))
                         .map(|n| String::from_utf8_lossy(n).into_owned());
                 }
                 _ => {}
@@ -456,8 +459,8 @@ impl Emit<'_, '_> {
 }
 
 /// Whether the line holding `vs` starts inside this chunk (at `line_start`).
-fn line_start_known(vs: usize, line_start: usize, site: &judge::Site) -> bool {
-    line_start > 0 || site.at_line_start || vs == 0 && site.at_line_start
+fn line_start_known(line_start: usize, site: &judge::Site) -> bool {
+    line_start > 0 || site.at_line_start
 }
 
 /// Width of `bytes` in Unicode scalar values and in UTF-16 code units. Invalid UTF-8 counts

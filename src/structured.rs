@@ -18,6 +18,7 @@
 //! its last segment, or its last two segments together are listed.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
@@ -26,8 +27,11 @@ use crate::rules::Rule;
 /// Longest key compared, in bytes after normalisation.
 pub const MAX_KEY: usize = 64;
 
-/// Longest value the structured pass reports, and the decode buffer's size.
+/// The decode buffer's size: longer values are judged as written.
 pub const MAX_VALUE: usize = 256;
+
+/// Longest field value the structured pass reports (a long user agent fits).
+pub const MAX_FIELD: usize = 1024;
 
 /// A header row is looked for in this many first bytes.
 const MAX_HEADER: usize = 8192;
@@ -78,11 +82,33 @@ fn key_words(spelling: &str) -> Vec<String> {
     words
 }
 
+/// FNV-1a: keys are short and not attacker-chosen in a way that matters (they come from the
+/// rules), and SipHash showed up in profiles of CSV exports.
+#[derive(Debug)]
+pub struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
 /// The field names of every rule.
 #[derive(Debug, Default)]
 pub struct KeyTable {
     /// Normalised key -> the rules listing it, in load order.
-    map: HashMap<Box<[u8]>, Vec<usize>>,
+    map: HashMap<Box<[u8]>, Vec<usize>, BuildHasherDefault<Fnv>>,
     /// Every spelling (`first_name`, `first-name`, `firstname`...; ASCII case-insensitive) of
     /// the keys of rules detected by key: the JSON prefilter.
     detect: Option<AhoCorasick>,
@@ -92,14 +118,15 @@ pub struct KeyTable {
 
 impl KeyTable {
     pub fn new(rules: &[Rule]) -> Result<KeyTable, String> {
-        let mut map: HashMap<Box<[u8]>, Vec<usize>> = HashMap::new();
+        let mut map: HashMap<Box<[u8]>, Vec<usize>, BuildHasherDefault<Fnv>> = HashMap::default();
         let mut spellings: Vec<String> = Vec::new();
         let mut buf = [0u8; MAX_KEY];
         for (index, rule) in rules.iter().enumerate() {
             for key in &rule.keys {
                 let Some(norm) = normalize(key.as_bytes(), &mut buf) else {
+                    // The key itself is not echoed: error output must not carry data.
                     return Err(format!(
-                        "rule `{}`: key {key:?} is empty or longer than {MAX_KEY} bytes",
+                        "rule `{}`: a key is empty or longer than {MAX_KEY} bytes",
                         rule.id
                     ));
                 };
@@ -129,6 +156,9 @@ impl KeyTable {
                 AhoCorasickBuilder::new()
                     .ascii_case_insensitive(true)
                     .match_kind(MatchKind::LeftmostLongest)
+                    // Every spelling starts with `"` or `.`: a start-byte prefilter would stop
+                    // at every quote of a JSON line for nothing.
+                    .prefilter(false)
                     .build(&spellings)
                     .map_err(|e| format!("keys do not compile: {e}"))?,
             )
@@ -189,14 +219,122 @@ impl KeyTable {
     }
 }
 
-/// A CSV/TSV header row.
+/// How the fields of a line are found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// CSV/TSV: fields split at this delimiter (outside quotes); the first line names them.
+    Delimited(u8),
+    /// An Apache/nginx combined-format access log: the fields are fixed by the format.
+    AccessLog,
+}
+
+/// The names of the fields of each line: a CSV/TSV header row, or the fixed fields of an
+/// access log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Header {
-    pub delimiter: u8,
-    /// Column names, trimmed of quotes and spaces.
+    pub layout: Layout,
+    /// Field names, trimmed of quotes and spaces.
     pub names: Vec<Box<[u8]>>,
-    /// (column, rule) for the columns whose values a rule detects by key, by column.
+    /// (field, rule) for the fields whose values a rule detects by key, by field.
     pub detect: Vec<(usize, usize)>,
+}
+
+/// The fields of the combined log format, named as a rule's `keys` can list them.
+pub const ACCESS_LOG_FIELDS: [&str; 9] = [
+    "remote_host",
+    "ident",
+    "remote_user",
+    "time",
+    "request",
+    "status",
+    "bytes",
+    "referer",
+    "user_agent",
+];
+
+impl Header {
+    /// Whether the input's first line is the header rather than data.
+    pub fn header_row(&self) -> bool {
+        matches!(self.layout, Layout::Delimited(_))
+    }
+
+    /// The field of `line` that byte `at` lies in: its index and its content's span.
+    pub fn field_at(&self, line: &[u8], at: usize) -> Option<(usize, (usize, usize))> {
+        match self.layout {
+            Layout::Delimited(d) => {
+                let column = column_at(line, at, d);
+                fields(line, d).nth(column).map(|span| (column, span))
+            }
+            Layout::AccessLog => access_log_fields(line)?
+                .into_iter()
+                .enumerate()
+                .find(|&(_, (s, e))| s <= at && at <= e),
+        }
+    }
+
+    /// The name of field `index`.
+    pub fn name(&self, index: usize) -> Option<&[u8]> {
+        self.names.get(index).map(|n| &n[..])
+    }
+}
+
+/// The content spans of the nine fields of a combined-format access log line (`host ident
+/// user [time] "request" status bytes "referer" "user agent"`), or `None` for a line of
+/// another shape. An unterminated user agent runs to the end of the line.
+pub fn access_log_fields(line: &[u8]) -> Option<[(usize, usize); 9]> {
+    let mut out = [(0usize, 0usize); 9];
+    let mut i = 0;
+    let token = |i: &mut usize| -> Option<(usize, usize)> {
+        let s = *i;
+        while *i < line.len() && line[*i] != b' ' {
+            *i += 1;
+        }
+        (*i > s).then_some((s, *i))
+    };
+    let space = |i: &mut usize| -> Option<()> { (line.get(*i) == Some(&b' ')).then(|| *i += 1) };
+    let quoted = |i: &mut usize, open: u8, close: u8, last: bool| -> Option<(usize, usize)> {
+        if line.get(*i) != Some(&open) {
+            return None;
+        }
+        let s = *i + 1;
+        let mut j = s;
+        loop {
+            match line.get(j) {
+                Some(b'\\') => j += 2,
+                Some(&b) if b == close => break,
+                Some(_) => j += 1,
+                None if last => {
+                    *i = line.len();
+                    return Some((s, line.len()));
+                }
+                None => return None,
+            }
+        }
+        *i = j + 1;
+        Some((s, j))
+    };
+    for (n, slot) in out.iter_mut().enumerate().take(3) {
+        *slot = token(&mut i)?;
+        if n < 2 {
+            space(&mut i)?;
+        }
+    }
+    space(&mut i)?;
+    out[3] = quoted(&mut i, b'[', b']', false)?;
+    space(&mut i)?;
+    out[4] = quoted(&mut i, b'"', b'"', false)?;
+    space(&mut i)?;
+    out[5] = token(&mut i)?;
+    if out[5].1 - out[5].0 != 3 || !line[out[5].0..out[5].1].iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    space(&mut i)?;
+    out[6] = token(&mut i)?;
+    space(&mut i)?;
+    out[7] = quoted(&mut i, b'"', b'"', false)?;
+    space(&mut i)?;
+    out[8] = quoted(&mut i, b'"', b'"', true)?;
+    Some(out)
 }
 
 /// How an input is laid out, decided once from its first bytes.
@@ -208,12 +346,13 @@ pub enum Shape {
     Plain,
     /// JSON: NDJSON lines or a JSON document.
     Json,
-    Csv(Box<Header>),
+    /// Lines of named fields: CSV/TSV with a header row, or a combined-format access log.
+    Fields(Box<Header>),
 }
 
 impl Shape {
     pub fn is_structured(&self) -> bool {
-        matches!(self, Shape::Json | Shape::Csv(_))
+        matches!(self, Shape::Json | Shape::Fields(_))
     }
 }
 
@@ -244,10 +383,30 @@ pub fn sniff(table: &KeyTable, first: &[u8], eof: bool, path: &str) -> Shape {
         None => return Shape::Plain,
     };
     let line = line.strip_suffix(b"\r").unwrap_or(line);
+    if access_log_fields(line).is_some() {
+        let names: Vec<Box<[u8]>> = ACCESS_LOG_FIELDS
+            .iter()
+            .map(|n| n.as_bytes().into())
+            .collect();
+        let detect = detect_columns(table, &names);
+        return Shape::Fields(Box::new(Header {
+            layout: Layout::AccessLog,
+            names,
+            detect,
+        }));
+    }
     match header(table, line, path) {
-        Some(h) => Shape::Csv(Box::new(h)),
+        Some(h) => Shape::Fields(Box::new(h)),
         None => Shape::Plain,
     }
+}
+
+fn detect_columns(table: &KeyTable, names: &[Box<[u8]>]) -> Vec<(usize, usize)> {
+    names
+        .iter()
+        .enumerate()
+        .filter_map(|(col, n)| table.detecting_rule(n).map(|rule| (col, rule)))
+        .collect()
 }
 
 fn header(table: &KeyTable, line: &[u8], path: &str) -> Option<Header> {
@@ -278,13 +437,9 @@ fn header(table: &KeyTable, line: &[u8], path: &str) -> Option<Header> {
     if names.len() < 2 || !names.iter().any(|n| !table.rules_for(n).is_empty()) {
         return None;
     }
-    let detect = names
-        .iter()
-        .enumerate()
-        .filter_map(|(col, n)| table.detecting_rule(n).map(|rule| (col, rule)))
-        .collect();
+    let detect = detect_columns(table, &names);
     Some(Header {
-        delimiter,
+        layout: Layout::Delimited(delimiter),
         names,
         detect,
     })
@@ -302,19 +457,15 @@ pub fn fields(line: &[u8], delimiter: u8) -> impl Iterator<Item = (usize, usize)
         let start = at;
         let mut quoted = false;
         let mut i = start;
+        // Fields are short: a plain loop beats a vectorised search per field.
         let end = loop {
-            match memchr::memchr2(delimiter, b'"', &line[i..]) {
+            match line.get(i) {
                 None => break line.len(),
-                Some(p) => {
-                    let b = line[i + p];
-                    i += p + 1;
-                    if b == b'"' {
-                        quoted = !quoted;
-                    } else if !quoted {
-                        break i - 1;
-                    }
-                }
+                Some(b'"') => quoted = !quoted,
+                Some(&b) if b == delimiter && !quoted => break i,
+                Some(_) => {}
             }
+            i += 1;
         };
         if end >= line.len() {
             done = true;
@@ -478,9 +629,13 @@ pub fn key_values(
 ) {
     match shape {
         Shape::Json => json_key_values(table, hay, limit, out),
-        Shape::Csv(header) if !header.detect.is_empty() => {
-            csv_key_values(header, hay, limit, skip_first_line, out)
-        }
+        Shape::Fields(header) if !header.detect.is_empty() => field_key_values(
+            header,
+            hay,
+            limit,
+            skip_first_line && header.header_row(),
+            out,
+        ),
         _ => {}
     }
 }
@@ -568,7 +723,7 @@ fn trim_spaces(hay: &[u8], mut s: usize, mut e: usize) -> (usize, usize) {
     (s, e)
 }
 
-fn csv_key_values(
+fn field_key_values(
     header: &Header,
     hay: &[u8],
     limit: usize,
@@ -586,17 +741,25 @@ fn csv_key_values(
     while start < limit {
         let end = memchr::memchr(b'\n', &hay[start..limit]).map_or(limit, |p| start + p);
         let line = &hay[start..end];
-        let mut want = header.detect.iter().peekable();
-        for (col, (s, e)) in fields(line, header.delimiter).enumerate() {
-            if col > last {
-                break;
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let mut emit = |col: usize, (s, e): (usize, usize)| {
+            if let Ok(i) = header.detect.binary_search_by_key(&col, |&(c, _)| c) {
+                if plausible(&line[s..e]) {
+                    out.push((header.detect[i].1, start + s, start + e));
+                }
             }
-            while want.peek().is_some_and(|&&(c, _)| c < col) {
-                want.next();
+        };
+        match header.layout {
+            Layout::Delimited(d) => {
+                for (col, span) in fields(line, d).enumerate().take(last + 1) {
+                    emit(col, span);
+                }
             }
-            if let Some(&&(c, rule)) = want.peek() {
-                if c == col && plausible(&line[s..e]) {
-                    out.push((rule, start + s, start + e));
+            Layout::AccessLog => {
+                if let Some(spans) = access_log_fields(line) {
+                    for (col, span) in spans.into_iter().enumerate() {
+                        emit(col, span);
+                    }
                 }
             }
         }
@@ -625,7 +788,7 @@ pub fn plausible(value: &[u8]) -> bool {
         b"tbd",
         b"todo",
     ];
-    if value.is_empty() || value.len() > MAX_VALUE {
+    if value.is_empty() || value.len() > MAX_FIELD {
         return false;
     }
     if PLACEHOLDERS.iter().any(|p| value.eq_ignore_ascii_case(p)) {
@@ -743,8 +906,8 @@ mod tests {
         assert_eq!(sniff(&t, b"hello world\n", true, "x"), Shape::Plain);
         assert_eq!(sniff(&t, b"a,b,c\n1,2,3\n", true, "x"), Shape::Plain);
         match sniff(&t, b"id,first_name,email\n1,Ana,a@b.co\n", true, "x.csv") {
-            Shape::Csv(h) => {
-                assert_eq!(h.delimiter, b',');
+            Shape::Fields(h) => {
+                assert_eq!(h.layout, Layout::Delimited(b','));
                 assert_eq!(h.names.len(), 3);
                 assert_eq!(h.detect.len(), 1);
                 assert_eq!(h.detect[0].0, 1);
@@ -752,7 +915,35 @@ mod tests {
             other => panic!("{other:?}"),
         }
         match sniff(&t, b"id\tcity\tcountry\n", true, "x.tsv") {
-            Shape::Csv(h) => assert_eq!(h.delimiter, b'\t'),
+            Shape::Fields(h) => assert_eq!(h.layout, Layout::Delimited(b'\t')),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn access_log_lines() {
+        let line = br#"83.149.9.216 - frank [17/May/2015:10:05:03 +0000] "GET /a?b=\"c\" HTTP/1.1" 200 7 "-" "Mozilla/5.0 (X11)""#;
+        let f = access_log_fields(line).unwrap();
+        let text: Vec<&[u8]> = f.iter().map(|&(s, e)| &line[s..e]).collect();
+        assert_eq!(text[0], b"83.149.9.216");
+        assert_eq!(text[2], b"frank");
+        assert_eq!(text[5], b"200");
+        assert_eq!(text[8], b"Mozilla/5.0 (X11)");
+        let cut = br#"1.2.3.4 - - [x] "GET / HTTP/1.1" 200 5 "-" "Mozilla/5.0 (compat"#;
+        assert_eq!(
+            &cut[access_log_fields(cut).unwrap()[8].0..],
+            b"Mozilla/5.0 (compat"
+        );
+        assert!(access_log_fields(b"1.2.3.4 - - [x] \"GET /\" 200 5").is_none());
+        assert!(access_log_fields(b"hello world").is_none());
+        let t = table();
+        match sniff(&t, line, true, "access.log") {
+            Shape::Fields(h) => {
+                assert_eq!(h.layout, Layout::AccessLog);
+                let at = line.windows(5).position(|w| w == b"Mozil").unwrap();
+                let (i, _) = h.field_at(line, at).unwrap();
+                assert_eq!(h.name(i), Some(&b"user_agent"[..]));
+            }
             other => panic!("{other:?}"),
         }
     }

@@ -245,10 +245,8 @@ fn error_messages_about_files_holding_personal_data_do_not_repeat_it() {
         ),
         (
             "id".into(),
-            rule(&format!(
-                "examples = [\"zzz\"]\ncounterexamples = [\"x\"]\n"
-            ))
-            .replace("id = \"r\"", &format!("id = \"{card}\"")),
+            rule("examples = [\"zzz\"]\ncounterexamples = [\"x\"]\n")
+                .replace("id = \"r\"", &format!("id = \"{card}\"")),
         ),
         (
             "validator".into(),
@@ -258,15 +256,13 @@ fn error_messages_about_files_holding_personal_data_do_not_repeat_it() {
         ),
         (
             "pattern".into(),
-            rule(&format!("examples = [\"zzz\"]\ncounterexamples = [\"x\"]"))
+            rule("examples = [\"zzz\"]\ncounterexamples = [\"x\"]")
                 .replace("pattern = \"zzz\"", &format!("pattern = \"({phone}\"")),
         ),
         (
             "category".into(),
-            rule(&format!(
-                "examples = [\"zzz\"]\ncounterexamples = [\"x\"]\nkeys = [\"\"]"
-            ))
-            .replace("contact-information", mac),
+            rule("examples = [\"zzz\"]\ncounterexamples = [\"x\"]\nkeys = [\"\"]")
+                .replace("contact-information", mac),
         ),
     ];
     for (name, text) in &cases {

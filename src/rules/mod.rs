@@ -237,6 +237,17 @@ fn check_rule(file: &str, rule: &Rule) -> Result<(), RuleError> {
     } else {
         check_regex(&rule.pattern).map_err(|e| fail(format!("pattern: {e}")))?;
     }
+    let mut buf = [0u8; crate::structured::MAX_KEY];
+    if rule
+        .keys
+        .iter()
+        .any(|k| crate::structured::normalize(k.as_bytes(), &mut buf).is_none())
+    {
+        return Err(fail(format!(
+            "every key needs 1 to {} letters or digits",
+            crate::structured::MAX_KEY
+        )));
+    }
     for (i, pattern) in rule.patterns.iter().enumerate() {
         check_regex(pattern).map_err(|e| fail(format!("patterns[{i}]: {e}")))?;
     }
