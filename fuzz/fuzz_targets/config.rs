@@ -27,7 +27,10 @@ fuzz_target!(|data: &[u8]| {
         0 => {
             let (_dir, path) = temp_file(".piiscan.toml", rest);
             if let Err(e) = piiscan::config_file::load(&path) {
-                assert!(e.contains(".piiscan.toml"), "config error without the file: {e}");
+                assert!(
+                    e.contains(".piiscan.toml"),
+                    "config error without the file: {e}"
+                );
             }
         }
         1 => match rules::parse_rule_file("fuzz.toml", &text) {
@@ -47,7 +50,10 @@ fuzz_target!(|data: &[u8]| {
         _ => {
             let (_dir, path) = temp_file("baseline.json", rest);
             if let Err(e) = piiscan::baseline::Baseline::load(&path) {
-                assert!(e.contains("baseline.json"), "baseline error without the file: {e}");
+                assert!(
+                    e.contains("baseline.json"),
+                    "baseline error without the file: {e}"
+                );
             }
         }
     }

@@ -40,7 +40,10 @@ fuzz_target!(|data: &[u8]| {
     let budget = Budget::new(LIMITS.max_decompressed);
     if let Ok(mut d) = decompress::decoder(kind, rest, LIMITS, budget) {
         let mut out = Vec::new();
-        let result = d.by_ref().take(LIMITS.max_decompressed + 1).read_to_end(&mut out);
+        let result = d
+            .by_ref()
+            .take(LIMITS.max_decompressed + 1)
+            .read_to_end(&mut out);
         assert!(out.len() as u64 <= LIMITS.max_decompressed, "size limit");
         if let Err(e) = result {
             assert!(
@@ -61,7 +64,11 @@ fuzz_target!(|data: &[u8]| {
         if eof {
             assert_eq!(cut, rest.len());
         } else if rest.len() > overlap {
-            assert!(cut > 0 && cut >= rest.len() - overlap, "cut {cut} len {}", rest.len());
+            assert!(
+                cut > 0 && cut >= rest.len() - overlap,
+                "cut {cut} len {}",
+                rest.len()
+            );
         }
     }
 

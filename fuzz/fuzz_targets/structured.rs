@@ -36,7 +36,11 @@ fuzz_target!(|data: &[u8]| {
     for delimiter in [b',', b'\t', b';', b'|'] {
         let _ = structured::column_at(line, at - line_start, delimiter);
         for (s, e) in structured::fields(line, delimiter) {
-            assert!(s <= e && e <= line.len(), "field {s}..{e} of {}", line.len());
+            assert!(
+                s <= e && e <= line.len(),
+                "field {s}..{e} of {}",
+                line.len()
+            );
         }
     }
     let _ = structured::plausible(line);
