@@ -297,7 +297,7 @@ fn rules_and_policy_in_the_user_guide_load_and_pass() {
         code, 0,
         "the rules in docs/rules.md fail their own examples:\n{out}{err}"
     );
-    for id in ["employee-id", "customer-id", "badge-number"] {
+    for id in ["employee-id", "crm-customer-id", "badge-number"] {
         assert!(out.contains(&format!("ok   {id} ")), "{id} missing:\n{out}");
     }
 
