@@ -145,7 +145,6 @@ pub fn rules_show(set: &RuleSet, id: &str, out: &mut dyn Write) -> Result<()> {
         "validator:        {}",
         r.validator.as_deref().unwrap_or("-")
     )?;
-    writeln!(out, "pattern:          {}", r.pattern)?;
     let list = |v: &[String]| {
         if v.is_empty() {
             "-".to_string()
@@ -153,6 +152,19 @@ pub fn rules_show(set: &RuleSet, id: &str, out: &mut dyn Write) -> Result<()> {
             v.join(", ")
         }
     };
+    if r.pattern.is_empty() {
+        writeln!(out, "pattern:          - (found by key only)")?;
+    } else {
+        writeln!(out, "pattern:          {}", r.pattern)?;
+    }
+    for p in &r.patterns {
+        writeln!(out, "                  {p}")?;
+    }
+    if !r.keys.is_empty() {
+        writeln!(out, "keys:             {}", list(&r.keys))?;
+        let by_key = if r.detected_by_key() { "yes" } else { "no" };
+        writeln!(out, "found by key:     {by_key}")?;
+    }
     writeln!(out, "keywords:         {}", list(&r.keywords))?;
     writeln!(out, "context:          {}", list(&r.context))?;
     writeln!(out, "negative context: {}", list(&r.negative_context))?;

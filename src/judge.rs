@@ -1,4 +1,5 @@
-//! Judging a candidate: validate it, weigh the words around it, settle its confidence.
+//! Judging a candidate: validate it (as it reads before URL or JSON escaping), weigh the key or
+//! column it sits under and the words around it, settle its confidence.
 
 use crate::finding::{Confidence, Explain};
 use crate::scan::{Candidate, RuleSet, WordRole};
@@ -347,6 +348,90 @@ pub fn key_before(hay: &[u8], value_start: usize) -> Option<std::ops::Range<usiz
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::scan::Scanner;
+
+    /// The verdicts of `rule` on `text`, as (value, confidence) for those it keeps.
+    fn kept(rule: &str, text: &str) -> Vec<(String, Confidence)> {
+        let set = RuleSet::new(
+            crate::rules::load_rules(&[] as &[&std::path::Path]).unwrap(),
+            crate::rules::Policy::builtin(),
+        )
+        .unwrap();
+        let index = set.find_rule(rule).unwrap();
+        let mut scanner = Scanner::new(&set);
+        let mut out = Vec::new();
+        let hay = text.as_bytes();
+        scanner.scan(hay, hay.len(), true, |hay, cand| {
+            if cand.rule != index {
+                return false;
+            }
+            match judge(&set, hay, cand, false) {
+                Verdict::Keep { confidence, .. } => {
+                    out.push((
+                        String::from_utf8_lossy(&hay[cand.value_start..cand.value_end]).into(),
+                        confidence,
+                    ));
+                    true
+                }
+                _ => false,
+            }
+        });
+        out
+    }
+
+    #[test]
+    fn a_required_keyword_must_belong_to_the_values_field() {
+        // The keyword is the key of another value on the line.
+        assert!(kept("us-bank-routing", r#"{"id":"021000021","routing":"x"}"#).is_empty());
+        assert!(kept("us-bank-routing", "ref 021000021 aba=none").is_empty());
+        // It is the value's own key, or in the same field just before the key.
+        assert_eq!(
+            kept("us-bank-routing", r#"{"routing":"021000021"}"#).len(),
+            1
+        );
+        assert_eq!(
+            kept("us-bank-routing", "routing number: 021000021").len(),
+            1
+        );
+        assert_eq!(
+            kept("us-bank-routing", "ach payout routing 021000021 ok").len(),
+            1
+        );
+        assert!(kept("imei", r#"{"order":"490154203237518","imei":"n/a"}"#).is_empty());
+    }
+
+    #[test]
+    fn a_listed_key_raises_confidence() {
+        let plain = kept("phone", "call 212-736-3100 now");
+        let keyed = kept("phone", r#"{"mobile":"212-736-3100"}"#);
+        assert_eq!(plain[0].1, Confidence::High);
+        assert_eq!(keyed[0].1, Confidence::High);
+        let plain = kept("mac-address", "seen 3c:22:fb:9a:41:0e");
+        let keyed = kept("mac-address", "wifi_mac=3c:22:fb:9a:41:0e");
+        assert_eq!(plain[0].1, Confidence::Medium);
+        assert_eq!(keyed[0].1, Confidence::High);
+    }
+
+    #[test]
+    fn coarse_coordinates_are_one_level_lower() {
+        assert_eq!(
+            kept("geo-coordinates", "gps 52.520008, 13.404954")[0].1,
+            Confidence::High
+        );
+        assert_eq!(
+            kept("geo-coordinates", "gps 52.52, 13.40")[0].1,
+            Confidence::Medium
+        );
+    }
+
+    #[test]
+    fn escaped_values_are_validated_decoded() {
+        assert_eq!(kept("email", "to=jane%40posteo.de&x=1").len(), 1);
+        assert_eq!(kept("email", r"to jane\u0040posteo.de").len(), 1);
+        assert!(kept("email", "to=jane%40localhost&x=1").is_empty());
+        assert_eq!(kept("phone", "p=%2B44%2020%203123%204567&x").len(), 1);
+    }
 
     #[test]
     fn keys() {

@@ -126,17 +126,19 @@ pub fn overlap_for(chunk_size: usize) -> usize {
 
 /// Most bytes of a line kept before a cut that falls inside the line: the next chunk starts
 /// with them as context only (word boundaries, the judge's window, the 512 bytes before a value
-/// that its fingerprint covers), so a long line cut in two is judged as if it were whole.
-pub const LOOKBEHIND: usize = 512;
+/// that its fingerprint covers, for a keyed value of up to 256 bytes that starts before the cut
+/// and is reported with the next chunk), so a long line cut in two is judged as if it were
+/// whole. Chunks of 2 KiB or more keep all of it.
+pub const LOOKBEHIND: usize = 768;
 
 /// How many bytes before `cut` the next chunk keeps as context (see [`LOOKBEHIND`]): none when
 /// the cut is at a line start, else the part of the cut line before it, at most `LOOKBEHIND`
-/// and half the overlap (so every chunk still moves on).
+/// and the overlap less 256 bytes (so every chunk moves on by 256 bytes or more).
 pub fn keep_before(hay: &[u8], cut: usize, overlap: usize) -> usize {
     if cut == 0 || hay[cut - 1] == b'\n' {
         return 0;
     }
-    let lo = cut - cut.min(LOOKBEHIND).min(overlap / 2);
+    let lo = cut - cut.min(LOOKBEHIND).min(overlap.saturating_sub(256));
     match memchr::memrchr(b'\n', &hay[lo..cut]) {
         Some(p) => cut - (lo + p + 1),
         None => cut - lo,

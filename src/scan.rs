@@ -1,10 +1,12 @@
 //! The rule engine: one compiled rule set, shared by all threads, and a per-thread scanner
 //! that turns bytes into candidate matches in a single pass.
 //!
-//! Every rule's pattern goes into one multi-pattern regex (regex-automata's meta engine, lazy
-//! DFA, ASCII mode, no capture tracking). One forward pass over the bytes yields the leftmost
-//! candidate of any rule; the judge then validates it. When the judge rejects a candidate (a
-//! number failing Luhn, say), the other rules are tried anchored at the same start, and the
+//! Every rule's patterns (`pattern` and `patterns`) go into one multi-pattern regex
+//! (regex-automata's meta engine, lazy DFA, ASCII mode, no capture tracking, no prefilter);
+//! rules found only by key (`keys` without a pattern) take no part. One forward pass over the
+//! bytes yields the leftmost candidate of any pattern; the judge then validates it. When the
+//! judge rejects a candidate (a number failing Luhn, say), the patterns listed after it that
+//! can start with the candidate's first byte are tried anchored at the same start, and the
 //! search resumes one byte later: rejection never hides another rule's match. Captures (the
 //! optional `value` group) are computed only for candidates, never for the whole input. See
 //! docs/ARCHITECTURE.md.

@@ -55,6 +55,13 @@ struct Cursor {
     /// Bytes at the start of the current chunk that are only context: the end of a line cut
     /// by the previous chunk (`read::keep_before`), and a candidate accepted across its cut.
     from: usize,
+    /// Bytes at the start of the current chunk kept from the previous one (`from` without the
+    /// resumed candidate): keyed values ending before them were reported with that chunk.
+    kept: usize,
+    /// Value spans (in the input) of the matches the judge accepted in the part of the previous
+    /// chunk whose keyed values were left to this one: a keyed value that one of them overlaps
+    /// is dropped, as in one whole pass.
+    accepted: Vec<(u64, u64)>,
 }
 
 /// Search `opened` (already opened from `path`) and return its findings in offset order.
@@ -178,6 +185,8 @@ impl Cursor {
             occurrences: finding::Occurrences::default(),
             shape: Shape::Unknown,
             from: 0,
+            kept: 0,
+            accepted: Vec::new(),
         }
     }
 }
@@ -219,8 +228,33 @@ fn search_chunk(
     out: &mut Outcome,
 ) -> usize {
     let overlap = read::overlap_for(options.chunk_size);
-    let cut = read::chunk_cut(hay, eof, overlap);
+    let mut cut = read::chunk_cut(hay, eof, overlap);
+    // Bytes of a line cut here that the next chunk keeps as context. When they reach back to
+    // the line's start, the cut moves there instead: the next chunk has the whole line.
+    let mut keep = if eof {
+        0
+    } else {
+        read::keep_before(hay, cut, overlap)
+    };
+    if keep > 0 && keep < cut && hay[cut - keep - 1] == b'\n' {
+        cut -= keep;
+        keep = 0;
+    }
+    // Keyed values of a longer line cut here that run into the cut are left to the next chunk.
+    let keyed_limit = cut;
     let from = std::mem::take(&mut cursor.from);
+    let kept = std::mem::take(&mut cursor.kept);
+    let base = cursor.base;
+    let accepted: Vec<(usize, usize)> = std::mem::take(&mut cursor.accepted)
+        .into_iter()
+        .map(|(a, b)| {
+            (
+                a.saturating_sub(base) as usize,
+                b.saturating_sub(base) as usize,
+            )
+        })
+        .collect();
+    let mut accepted_late = Vec::new();
     let set = scanner.rule_set();
     if cursor.shape == Shape::Unknown {
         cursor.shape = structured::sniff(&set.keys, hay, eof, path);
@@ -234,8 +268,18 @@ fn search_chunk(
     };
     let mut keyed = Vec::new();
     if shape.is_structured() {
-        structured::key_values(&set.keys, &shape, hay, cut, cursor.base == 0, &mut keyed);
-        keyed.retain(|&(_, s, _)| s >= from);
+        structured::key_values(
+            &set.keys,
+            &shape,
+            hay,
+            keyed_limit,
+            cursor.base == 0,
+            &mut keyed,
+        );
+        // Those of the previous chunk's lines were reported with it; one that ran into its cut
+        // (inside a line) was left for this chunk, which has the line's start, unless a match
+        // accepted there overlaps it (then it is dropped, as in one whole pass).
+        keyed.retain(|&(_, s, e)| e >= kept && !accepted.iter().any(|&(a, b)| s < b && a < e));
     }
     let mut keyed = keyed.into_iter().peekable();
     let mut emit = Emit {
@@ -268,11 +312,16 @@ fn search_chunk(
             keyed.next();
         }
         emit.verdict(hay, cand, verdict, out);
+        // Near the cut: a keyed value left to the next chunk may overlap it.
+        if ve + crate::scan::MAX_MATCH_LEN > keyed_limit {
+            accepted_late.push((base + vs as u64, base + ve as u64));
+        }
         crate::spill::maybe(&mut out.findings);
         true
     });
     for (rule, s, e) in keyed {
-        if s < cut {
+        // A value running into a cut inside a line may be cut short: the next chunk has it.
+        if s < keyed_limit && (eof || e < keyed_limit) {
             emit.keyed(hay, rule, s, e, out);
             crate::spill::maybe(&mut out.findings);
         }
@@ -295,16 +344,13 @@ fn search_chunk(
     cursor.base += cut as u64;
     cursor.shape = shape;
     // The next chunk starts with the end of a line cut here, as context only.
-    let keep = if eof {
-        0
-    } else {
-        read::keep_before(hay, cut, overlap)
-    };
     let (c, u) = columns(&hay[cut - keep..cut]);
     cursor.carry_chars -= c;
     cursor.carry_utf16 -= u;
     cursor.base -= keep as u64;
     cursor.from = keep + resume.saturating_sub(cut);
+    cursor.kept = keyed_limit - (cut - keep);
+    cursor.accepted = accepted_late;
     // A large input's findings go out as it is scanned, not all at its end.
     crate::spill::maybe(&mut out.findings);
     cut - keep
@@ -582,5 +628,101 @@ mod tests {
     fn columns_count_chars_and_utf16() {
         assert_eq!(columns("abc".as_bytes()), (3, 3));
         assert_eq!(columns("é😀".as_bytes()), (2, 3));
+    }
+
+    fn rules_of(set: &RuleSet, found: &[Finding]) -> Vec<String> {
+        found
+            .iter()
+            .map(|f| set.rules[f.rule].rule.id.clone())
+            .collect()
+    }
+
+    #[test]
+    fn keyed_values_merge_with_pattern_findings_in_offset_order() {
+        let set = rule_set();
+        let mut scanner = Scanner::new(&set);
+        // `username` holds an address: the email pattern's finding wins over the column.
+        let csv = "id,first_name,username,city\n7,Zoë,zoe.li@kontakt.de,Köln\n";
+        let found = search_bytes(
+            &mut scanner,
+            csv.as_bytes(),
+            "x.csv",
+            &ScanOptions::default(),
+        );
+        assert_eq!(rules_of(&set, &found), ["person-name", "email", "city"]);
+        let offsets: Vec<u64> = found.iter().map(|f| f.byte_offset).collect();
+        assert!(offsets.windows(2).all(|w| w[0] < w[1]), "{offsets:?}");
+        assert_eq!(found[0].column, 3);
+        assert_eq!(found[1].context.column.as_deref(), Some("username"));
+        assert_eq!(found[2].context.column.as_deref(), Some("city"));
+        assert_eq!(found[0].line, 2);
+    }
+
+    #[test]
+    fn json_findings_carry_their_pointer() {
+        let set = rule_set();
+        let mut scanner = Scanner::new(&set);
+        let json = r#"{"ts":"2024-01-01T00:00:00Z","user":{"first_name":"Ana","email":"ana.souza@mail.com.br"},"tags":["x"]}
+{"msg":"no keys here"}
+"#;
+        let found = search_bytes(
+            &mut scanner,
+            json.as_bytes(),
+            "a.jsonl",
+            &ScanOptions::default(),
+        );
+        assert_eq!(rules_of(&set, &found), ["person-name", "email"]);
+        assert_eq!(
+            found[0].context.json_pointer.as_deref(),
+            Some("/user/first_name")
+        );
+        assert_eq!(
+            found[1].context.json_pointer.as_deref(),
+            Some("/user/email")
+        );
+        assert_eq!(found[1].context.key.as_deref(), Some("email"));
+    }
+
+    #[test]
+    fn plain_text_has_no_structured_findings() {
+        let set = rule_set();
+        let mut scanner = Scanner::new(&set);
+        let text = "first_name,city\nthe first_name column holds Ana\n{\"city\":\"Köln\"}\n";
+        // The first line names known columns, so this is CSV; its rows hold no field of those
+        // columns' kind that passes the validators.
+        let found = search_bytes(
+            &mut scanner,
+            text.as_bytes(),
+            "t.txt",
+            &ScanOptions::default(),
+        );
+        assert!(found.is_empty(), "{:?}", rules_of(&set, &found));
+        let text = "note: {\"first_name\":\"Ana\"}\n";
+        let found = search_bytes(
+            &mut scanner,
+            text.as_bytes(),
+            "t.txt",
+            &ScanOptions::default(),
+        );
+        assert!(found.is_empty(), "{:?}", rules_of(&set, &found));
+    }
+
+    #[test]
+    fn escaped_values_are_validated_decoded_and_located_as_written() {
+        let set = rule_set();
+        let mut scanner = Scanner::new(&set);
+        let text =
+            "GET /v?email=jane.roe%40fabrikam-mail.com&t=1 {\"to\":\"m.rossi\\u0040libero.it\"}\n";
+        let found = search_bytes(
+            &mut scanner,
+            text.as_bytes(),
+            "t.log",
+            &ScanOptions::default(),
+        );
+        assert_eq!(rules_of(&set, &found), ["email", "email"]);
+        let at = |f: &Finding| &text[f.byte_offset as usize..(f.byte_offset + f.length) as usize];
+        assert_eq!(at(&found[0]), "jane.roe%40fabrikam-mail.com");
+        assert_eq!(at(&found[1]), r"m.rossi\u0040libero.it");
+        assert_eq!(found[0].redacted, "j*******%40f************.com");
     }
 }

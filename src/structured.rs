@@ -159,6 +159,7 @@ impl KeyTable {
                     // Every spelling starts with `"` or `.`: a start-byte prefilter would stop
                     // at every quote of a JSON line for nothing.
                     .prefilter(false)
+                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
                     .build(&spellings)
                     .map_err(|e| format!("keys do not compile: {e}"))?,
             )
