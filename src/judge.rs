@@ -39,6 +39,8 @@ pub struct Site<'a> {
     /// The candidate comes from the structured pass: its key or column is its only evidence,
     /// so it does not raise its confidence again.
     pub by_key: bool,
+    /// The fields of the line last looked at, shared by the candidates of one chunk.
+    pub fields: Option<&'a structured::LineFields>,
 }
 
 static PLAIN: Shape = Shape::Plain;
@@ -51,6 +53,7 @@ impl Site<'static> {
             at_line_start: true,
             at_input_start: false,
             by_key: false,
+            fields: None,
         }
     }
 }
@@ -101,13 +104,13 @@ pub fn judge_at(set: &RuleSet, hay: &[u8], cand: Candidate, explain: bool, site:
             Check::Weak(why) => {
                 confidence = Confidence::Low;
                 capped = true;
-                check_text = Some(why.to_string());
+                check_text = Some(why);
             }
             Check::Lower(why) => {
                 lowered = true;
-                check_text = Some(why.to_string());
+                check_text = Some(why);
             }
-            Check::Pass => check_text = Some("pass".to_string()),
+            Check::Pass => check_text = Some("pass"),
         }
     }
     if set.allowlist.allows(value) || set.allowlist.allows(raw) {
@@ -209,7 +212,7 @@ pub fn judge_at(set: &RuleSet, hay: &[u8], cand: Candidate, explain: bool, site:
         Box::new(Explain {
             base,
             validator: compiled.rule.validator.clone(),
-            check: check_text,
+            check: check_text.map(str::to_string),
             key: listed_key,
             context_words,
             negative_words,
@@ -306,7 +309,10 @@ fn column_key<'s>(hay: &[u8], cand: Candidate, site: &Site<'s>) -> Option<&'s [u
         memchr::memchr(b'\n', &hay[cand.value_end..]).map_or(hay.len(), |p| cand.value_end + p);
     let line = &hay[line_start..line_end];
     let at = cand.value_start - line_start;
-    let (column, (s, e)) = header.field_at(line, at)?;
+    let (column, (s, e)) = match site.fields {
+        Some(cache) => header.field_at_cached(line, at, cache)?,
+        None => header.field_at(line, at)?,
+    };
     if s != at || e != cand.value_end - line_start {
         return None;
     }

@@ -61,10 +61,8 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
     let run = RunInfo::new(config);
 
     let discovered = discover::inputs(config)?;
-    let mut totals = Totals {
-        skipped: discovered.skipped,
-        ..Totals::default()
-    };
+    let mut totals = Totals::default();
+    totals.skipped = discovered.skipped;
     let files = discovered.files;
     let mut failed = false;
     let progress = crate::progress::Progress::new(config, &files);
@@ -177,7 +175,7 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
         // Only a whole scan can tell that an entry matches nothing any more.
         totals.baseline_stale = Some(baseline.stale() as u64);
     }
-    totals.finalize();
+    totals.finalize(&config.rules);
     for s in &totals.skipped {
         eprintln!("piiscan: skipped {}: {}", s.path, s.reason);
     }

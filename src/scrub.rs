@@ -67,7 +67,10 @@ pub fn looks_like_value(segment: &str) -> bool {
     let digits = segment.bytes().filter(u8::is_ascii_digit).count();
     let all_digits = digits == segment.len();
     segment.contains('@')
-        || segment.to_ascii_lowercase().contains("%40")
+        || segment
+            .as_bytes()
+            .windows(3)
+            .any(|w| w.eq_ignore_ascii_case(b"%40"))
         || segment.starts_with(['+', '('])
         || digits >= 6
         || segment.bytes().filter(|&b| b == b':').count() >= 3

@@ -262,14 +262,49 @@ impl Header {
     /// The field of `line` that byte `at` lies in: its index and its content's span.
     pub fn field_at(&self, line: &[u8], at: usize) -> Option<(usize, (usize, usize))> {
         match self.layout {
-            Layout::Delimited(d) => {
-                let column = column_at(line, at, d);
-                fields(line, d).nth(column).map(|span| (column, span))
-            }
+            Layout::Delimited(d) => Some(delimited_field_at(line, at, d)),
             Layout::AccessLog => access_log_fields(line)?
                 .into_iter()
                 .enumerate()
                 .find(|&(_, (s, e))| s <= at && at <= e),
+        }
+    }
+
+    /// [`Header::field_at`], remembering the fields of the line in `cache` for the next
+    /// value on the same line (a CSV row or an access-log line holds many, and each is asked
+    /// about twice: by the judge, then for the finding's context).
+    pub fn field_at_cached(
+        &self,
+        line: &[u8],
+        at: usize,
+        cache: &LineFields,
+    ) -> Option<(usize, (usize, usize))> {
+        let mut last = cache.last.borrow_mut();
+        let (key, fields) = &mut *last;
+        let this = (line.as_ptr() as usize, line.len());
+        if *key != Some(this) {
+            *key = Some(this);
+            fields.clear();
+            match self.layout {
+                Layout::Delimited(d) => delimited_fields(line, d, fields),
+                Layout::AccessLog => {
+                    if let Some(spans) = access_log_fields(line) {
+                        fields.extend(spans.iter().map(|&(s, e)| (e, (s, e))));
+                    }
+                }
+            }
+        }
+        match self.layout {
+            Layout::Delimited(_) => {
+                let i = fields
+                    .partition_point(|&(raw_end, _)| raw_end < at)
+                    .min(fields.len().checked_sub(1)?);
+                Some((i, fields[i].1))
+            }
+            Layout::AccessLog => fields
+                .iter()
+                .position(|&(_, (s, e))| s <= at && at <= e)
+                .map(|i| (i, fields[i].1)),
         }
     }
 
@@ -491,6 +526,52 @@ fn trim_field(line: &[u8], mut s: usize, mut e: usize) -> (usize, usize) {
 }
 
 /// The index of the CSV/TSV column that byte `at` of `line` lies in.
+/// The fields of the line a [`Header::field_at_cached`] call last split, for the calls that
+/// follow on the same line. It holds the line's address, so it must not outlive the buffer
+/// it was used with: one per chunk.
+#[derive(Debug, Default)]
+pub struct LineFields {
+    /// The line's address and length, and its fields as (raw end, content span).
+    #[allow(clippy::type_complexity)]
+    last: std::cell::RefCell<(Option<(usize, usize)>, Vec<(usize, (usize, usize))>)>,
+}
+
+/// Every field of a delimited `line` as (raw end: the delimiter or the line's end, content
+/// span), as [`delimited_field_at`] finds them.
+fn delimited_fields(line: &[u8], delimiter: u8, out: &mut Vec<(usize, (usize, usize))>) {
+    let mut quoted = false;
+    let mut start = 0;
+    for p in memchr::memchr2_iter(delimiter, b'"', line) {
+        if line[p] == b'"' {
+            quoted = !quoted;
+        } else if !quoted {
+            out.push((p, trim_field(line, start, p)));
+            start = p + 1;
+        }
+    }
+    out.push((line.len(), trim_field(line, start.min(line.len()), line.len())));
+}
+
+/// The field of a delimited `line` that byte `at` lies in, as [`column_at`] and [`fields`]
+/// would find it, in one pass that jumps from delimiter to quote (it runs for every finding).
+fn delimited_field_at(line: &[u8], at: usize, delimiter: u8) -> (usize, (usize, usize)) {
+    let mut quoted = false;
+    let mut column = 0;
+    let mut start = 0;
+    for p in memchr::memchr2_iter(delimiter, b'"', line) {
+        if line[p] == b'"' {
+            quoted = !quoted;
+        } else if !quoted {
+            if p >= at {
+                return (column, trim_field(line, start, p));
+            }
+            column += 1;
+            start = p + 1;
+        }
+    }
+    (column, trim_field(line, start.min(line.len()), line.len()))
+}
+
 pub fn column_at(line: &[u8], at: usize, delimiter: u8) -> usize {
     let mut quoted = false;
     let mut column = 0;
@@ -957,6 +1038,41 @@ mod tests {
         assert_eq!(column_at(line, 6, b','), 1);
         assert_eq!(column_at(line, 17, b','), 2);
         assert_eq!(fields(b"", b',').count(), 0);
+    }
+
+    #[test]
+    fn field_at_agrees_with_column_at_and_fields() {
+        for line in [
+            &br#"1, "Souza, Ana" ,x,"""#[..],
+            b"a,,b,",
+            b"ab\"c,d,e",
+            b"\"x\"\"y\",z",
+            b"",
+            b",",
+        ] {
+            let cache = LineFields::default();
+            for at in 0..=line.len() {
+                let column = column_at(line, at, b',');
+                let Some(span) = fields(line, b',').nth(column) else {
+                    continue;
+                };
+                let header = Header {
+                    layout: Layout::Delimited(b','),
+                    names: Vec::new(),
+                    detect: Vec::new(),
+                };
+                assert_eq!(
+                    header.field_at_cached(line, at, &cache),
+                    Some((column, span))
+                );
+                assert_eq!(
+                    delimited_field_at(line, at, b','),
+                    (column, span),
+                    "{:?} at {at}",
+                    String::from_utf8_lossy(line)
+                );
+            }
+        }
     }
 
     #[test]

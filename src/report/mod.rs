@@ -8,7 +8,9 @@ mod summary;
 mod text;
 
 use std::collections::{BTreeMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{self, Write};
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::Serialize;
@@ -110,37 +112,96 @@ pub struct Totals {
     pub baseline_stale: Option<u64>,
     #[serde(skip)]
     pub duration: Duration,
+    #[serde(skip)]
+    tally: Tally,
+}
+
+/// Counts by rule index while findings arrive.
+#[derive(Debug, Default)]
+struct Tally {
+    rules: Vec<RuleTally>,
+    /// The file being counted, and its findings per rule (for the data map's locations).
+    file: Option<Arc<str>>,
+    file_counts: Vec<u64>,
+}
+
+#[derive(Debug, Default)]
+struct RuleTally {
+    findings: u64,
+    low: u64,
+    medium: u64,
+    high: u64,
+    values: Distinct,
+}
+
+impl Tally {
+    /// Add the current file's counts to its directory in each category's locations.
+    fn flush_file(&mut self, rules: &RuleSet, by_category: &mut BTreeMap<String, CategoryTotals>) {
+        let Some(path) = self.file.take() else {
+            return;
+        };
+        let dir = match path.rfind('/') {
+            Some(i) => &path[..i],
+            None => ".",
+        };
+        for (index, n) in self.file_counts.iter_mut().enumerate() {
+            if *n == 0 {
+                continue;
+            }
+            for cat in &rules.rules[index].categories {
+                let t = by_category.entry(cat.clone()).or_default();
+                *t.dirs.entry(dir.to_string()).or_default() += *n;
+            }
+            *n = 0;
+        }
+    }
 }
 
 impl Totals {
+    /// Count one finding. Findings are counted by rule index, and by file for the data map's
+    /// locations; the maps keyed by name are filled once, by [`Totals::finalize`].
     pub fn add(&mut self, rules: &RuleSet, f: &Finding) {
         self.findings += 1;
-        let rule = &rules.rules[f.rule];
-        *self.by_rule.entry(rule.rule.id.clone()).or_default() += 1;
-        let dir = match f.path.rfind('/') {
-            Some(i) => &f.path[..i],
-            None => ".",
-        };
-        for cat in &rule.categories {
-            let t = self.by_category.entry(cat.clone()).or_default();
-            t.findings += 1;
-            match f.confidence {
-                Confidence::Low => t.low += 1,
-                Confidence::Medium => t.medium += 1,
-                Confidence::High => t.high += 1,
-            }
-            t.values.insert(f.value_hash);
-            match t.dirs.get_mut(dir) {
-                Some(n) => *n += 1,
-                None => {
-                    t.dirs.insert(dir.to_string(), 1);
-                }
-            }
+        let tally = &mut self.tally;
+        if tally.rules.len() < rules.rules.len() {
+            tally.rules.resize_with(rules.rules.len(), RuleTally::default);
+            tally.file_counts.resize(rules.rules.len(), 0);
         }
+        if !tally.file.as_ref().is_some_and(|p| Arc::ptr_eq(p, &f.path)) {
+            tally.flush_file(rules, &mut self.by_category);
+            tally.file = Some(f.path.clone());
+        }
+        tally.file_counts[f.rule] += 1;
+        let t = &mut tally.rules[f.rule];
+        t.findings += 1;
+        match f.confidence {
+            Confidence::Low => t.low += 1,
+            Confidence::Medium => t.medium += 1,
+            Confidence::High => t.high += 1,
+        }
+        t.values.insert(f.value_hash);
     }
 
-    /// Settle derived fields (top paths) before reporting.
-    pub fn finalize(&mut self) {
+    /// Settle the per-rule and per-category counts and derived fields (distinct values, top
+    /// paths) before reporting.
+    pub fn finalize(&mut self, rules: &RuleSet) {
+        let mut tally = std::mem::take(&mut self.tally);
+        tally.flush_file(rules, &mut self.by_category);
+        for (index, r) in tally.rules.iter().enumerate() {
+            if r.findings == 0 {
+                continue;
+            }
+            let rule = &rules.rules[index];
+            *self.by_rule.entry(rule.rule.id.clone()).or_default() += r.findings;
+            for cat in &rule.categories {
+                let t = self.by_category.entry(cat.clone()).or_default();
+                t.findings += r.findings;
+                t.low += r.low;
+                t.medium += r.medium;
+                t.high += r.high;
+                t.values.merge(&r.values);
+            }
+        }
         for t in self.by_category.values_mut() {
             t.distinct_values = t.values.count();
             t.distinct_estimated = t.values.is_estimate();
@@ -177,8 +238,30 @@ impl Totals {
 /// then estimated with a HyperLogLog sketch of 4096 registers, so memory stays bounded.
 #[derive(Debug, Default, Clone)]
 struct Distinct {
-    exact: HashSet<u64>,
+    exact: HashSet<u64, BuildHasherDefault<PreHashed>>,
     registers: Vec<u8>,
+}
+
+/// The hasher of a set of value hashes: they are hashes already, so hashing them again
+/// (SipHash, the default) would only cost time.
+#[derive(Debug, Default, Clone, Copy)]
+struct PreHashed(u64);
+
+impl Hasher for PreHashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `write_u64` is used; fold anything else in so the hasher stays correct.
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
 }
 
 impl Distinct {
@@ -196,6 +279,24 @@ impl Distinct {
             }
         } else {
             self.sketch(hash);
+        }
+    }
+
+    /// Add every value of `other`.
+    fn merge(&mut self, other: &Distinct) {
+        for &h in &other.exact {
+            self.insert(h);
+        }
+        if !other.registers.is_empty() {
+            if self.registers.is_empty() {
+                self.registers = vec![0; 1 << Self::BITS];
+                for h in std::mem::take(&mut self.exact) {
+                    self.sketch(h);
+                }
+            }
+            for (mine, theirs) in self.registers.iter_mut().zip(&other.registers) {
+                *mine = (*mine).max(*theirs);
+            }
         }
     }
 
