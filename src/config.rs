@@ -26,6 +26,9 @@ pub struct ScanOptions {
     /// Compute fingerprints (SHA-256 per finding). Reports that show none and runs without a
     /// baseline skip them.
     pub fingerprints: bool,
+    /// Compute what a finding shows besides its counts: columns, redacted value, structured
+    /// context. The data map (`--format summary`) counts findings and shows none of it.
+    pub details: bool,
 }
 
 impl Default for ScanOptions {
@@ -37,6 +40,7 @@ impl Default for ScanOptions {
             chunk_size: crate::read::CHUNK_SIZE,
             limits: crate::decompress::Limits::default(),
             fingerprints: true,
+            details: true,
         }
     }
 }
@@ -159,6 +163,7 @@ impl Config {
                 // The data map and the HTML report show no fingerprints; a baseline needs them.
                 fingerprints: !matches!(args.format, Format::Summary | Format::Html)
                     || baseline.is_some(),
+                details: !matches!(args.format, Format::Summary),
                 limits: crate::decompress::Limits {
                     max_decompressed: args
                         .max_decompressed

@@ -138,23 +138,25 @@ fn mask(value: &[u8], keep: usize) -> String {
     let alnum = value.iter().filter(|b| b.is_ascii_alphanumeric()).count();
     let keep = if alnum >= 8 { keep } else { 0 };
     let mut seen = 0;
-    value
+    let masked: Vec<u8> = value
         .iter()
         .map(|&b| {
             if b.is_ascii_alphanumeric() {
                 seen += 1;
                 if seen > alnum - keep {
-                    b as char
+                    b
                 } else {
-                    '*'
+                    b'*'
                 }
             } else if b.is_ascii_punctuation() || b == b' ' {
-                b as char
+                b
             } else {
-                '*'
+                b'*'
             }
         })
-        .collect()
+        .collect();
+    // Every byte kept is ASCII, so this is always valid UTF-8.
+    String::from_utf8(masked).unwrap_or_default()
 }
 
 fn redact_email(value: &[u8]) -> String {

@@ -228,6 +228,9 @@ impl RuleSet {
                 AhoCorasickBuilder::new()
                     .ascii_case_insensitive(true)
                     .match_kind(MatchKind::Standard)
+                    // Searched in every candidate's window: a DFA is the fastest to search,
+                    // and the words are few enough that it stays small.
+                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
                     .build(&word_text)
                     .map_err(|e| RuleError::File {
                         file: "<rules>".into(),

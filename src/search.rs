@@ -427,10 +427,12 @@ impl Emit<'_, '_> {
             _ if line_start.is_none() => (0, self.carry_chars, self.carry_utf16),
             _ => (whole_line_start, 0, 0),
         };
-        let (c, u) = columns(&hay[from..vs]);
-        chars += c;
-        utf16 += u;
-        self.column_mark = (whole_line_start, vs, chars, utf16);
+        if options.details {
+            let (c, u) = columns(&hay[from..vs]);
+            chars += c;
+            utf16 += u;
+            self.column_mark = (whole_line_start, vs, chars, utf16);
+        }
         let line_start = whole_line_start.max(vs.saturating_sub(512));
         let whole_line_end = memchr::memchr(b'\n', &hay[ve..]).map_or(hay.len(), |p| ve + p);
         let line_end = whole_line_end.min(ve + 512);
@@ -465,7 +467,7 @@ impl Emit<'_, '_> {
         };
         // Structured context, computed for findings only, from their line's bytes.
         let line_known = line_start_known(whole_line_start, &self.site);
-        if line_known {
+        if line_known && options.details {
             let line_bytes = &hay[whole_line_start..whole_line_end];
             let at = vs - whole_line_start;
             match self.site.shape {
@@ -496,18 +498,22 @@ impl Emit<'_, '_> {
             line: self.line,
             column: chars + 1,
             column_utf16: utf16 + 1,
-            length_utf16: columns(value).1,
+            length_utf16: if options.details { columns(value).1 } else { 0 },
             byte_offset: self.base + vs as u64,
             length: (ve - vs) as u64,
             confidence,
-            redacted: finding::redact(
-                value,
-                compiled.rule.redact,
-                match options.redaction {
-                    Redaction::None => Redaction::Partial,
-                    other => other,
-                },
-            ),
+            redacted: if options.details {
+                finding::redact(
+                    value,
+                    compiled.rule.redact,
+                    match options.redaction {
+                        Redaction::None => Redaction::Partial,
+                        other => other,
+                    },
+                )
+            } else {
+                String::new()
+            },
             value: (options.redaction == Redaction::None)
                 .then(|| String::from_utf8_lossy(value).into_owned()),
             fingerprint,

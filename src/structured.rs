@@ -549,7 +549,10 @@ fn delimited_fields(line: &[u8], delimiter: u8, out: &mut Vec<(usize, (usize, us
             start = p + 1;
         }
     }
-    out.push((line.len(), trim_field(line, start.min(line.len()), line.len())));
+    out.push((
+        line.len(),
+        trim_field(line, start.min(line.len()), line.len()),
+    ));
 }
 
 /// The field of a delimited `line` that byte `at` lies in, as [`column_at`] and [`fields`]

@@ -62,6 +62,9 @@ pub struct Json {
     out: Box<dyn Write + Send>,
     lines: bool,
     any: bool,
+    /// One input's findings are rendered here, then written at once: serde_json writes a
+    /// finding in dozens of small pieces, each a dynamic call on `out`.
+    buf: Vec<u8>,
 }
 
 impl Json {
@@ -70,6 +73,7 @@ impl Json {
             out,
             lines: false,
             any: false,
+            buf: Vec::new(),
         }
     }
     pub fn lines(out: Box<dyn Write + Send>) -> Json {
@@ -77,26 +81,34 @@ impl Json {
             out,
             lines: true,
             any: false,
+            buf: Vec::new(),
         }
     }
 }
 
 impl Reporter for Json {
     fn findings(&mut self, run: &RunInfo, findings: &[Finding]) -> io::Result<()> {
+        let buf = &mut self.buf;
         for f in findings {
             if self.lines {
-                serde_json::to_writer(&mut self.out, &FindingJson::new(run, f))?;
-                self.out.write_all(b"\n")?;
+                serde_json::to_writer(&mut *buf, &FindingJson::new(run, f))?;
+                buf.push(b'\n');
             } else {
-                self.out.write_all(if self.any {
+                buf.extend_from_slice(if self.any {
                     b",\n  "
                 } else {
                     b"{\"findings\": [\n  "
-                })?;
-                serde_json::to_writer(&mut self.out, &FindingJson::new(run, f))?;
+                });
+                serde_json::to_writer(&mut *buf, &FindingJson::new(run, f))?;
             }
             self.any = true;
+            if buf.len() >= 1 << 16 {
+                self.out.write_all(buf)?;
+                buf.clear();
+            }
         }
+        self.out.write_all(buf)?;
+        buf.clear();
         Ok(())
     }
 

@@ -164,7 +164,9 @@ impl Totals {
         self.findings += 1;
         let tally = &mut self.tally;
         if tally.rules.len() < rules.rules.len() {
-            tally.rules.resize_with(rules.rules.len(), RuleTally::default);
+            tally
+                .rules
+                .resize_with(rules.rules.len(), RuleTally::default);
             tally.file_counts.resize(rules.rules.len(), 0);
         }
         if !tally.file.as_ref().is_some_and(|p| Arc::ptr_eq(p, &f.path)) {
