@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # piiscan vs ripgrep vs cat on the generated corpora, side by side.
 #
-#   bash benches/compare.sh [normal|low] [runs]
+#   bash benches/compare.sh [normal|low] [runs] [size]
+#
+# The corpus is generated once per density and size (default 20MB, in fixtures/corpus/DENSITY;
+# other sizes in fixtures/corpus/DENSITY-SIZE, e.g. `bash benches/compare.sh normal 5 200MB`).
 #
 # ripgrep gets one alternation of the same detectors' regexes (from rules/*.toml), in ASCII
 # mode `(?-u)` and in its default Unicode mode; piiscan also validates, scores and classifies
@@ -10,8 +13,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 density=${1:-normal}
 runs=${2:-5}
-dir=fixtures/corpus/$density
-[ -d "$dir/logs" ] || python3 fixtures/gen/corpus.py --out "$dir" --size 20MB --seed 1 --density "$density"
+size=${3:-20MB}
+if [ "$size" = 20MB ]; then dir=fixtures/corpus/$density; else dir=fixtures/corpus/$density-$size; fi
+[ -d "$dir/logs" ] || python3 fixtures/gen/corpus.py --out "$dir" --size "$size" --seed 1 --density "$density"
 cargo build --release -q
 bin=target/release/piiscan
 alt=$(python3 - <<'PY'
