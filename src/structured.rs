@@ -334,11 +334,14 @@ pub fn access_log_fields(line: &[u8]) -> Option<[(usize, usize); 9]> {
         }
         let s = *i + 1;
         let mut j = s;
+        // Requests and user agents are the long fields: jump from backslash to quote.
         loop {
-            match line.get(j) {
-                Some(b'\\') => j += 2,
-                Some(&b) if b == close => break,
-                Some(_) => j += 1,
+            match memchr::memchr2(b'\\', close, line.get(j..).unwrap_or_default()) {
+                Some(p) if line[j + p] == b'\\' => j += p + 2,
+                Some(p) => {
+                    j += p;
+                    break;
+                }
                 None if last => {
                     *i = line.len();
                     return Some((s, line.len()));

@@ -341,6 +341,28 @@ mod distinct_tests {
     use super::Distinct;
 
     #[test]
+    fn merging_counts_values_once_whether_exact_or_estimated() {
+        let hash = |i: u64| {
+            let mut h = std::hash::DefaultHasher::new();
+            std::hash::Hash::hash(&i, &mut h);
+            std::hash::Hasher::finish(&h)
+        };
+        let (mut a, mut b) = (Distinct::default(), Distinct::default());
+        (0..600).for_each(|i| a.insert(hash(i)));
+        (400..1000).for_each(|i| b.insert(hash(i)));
+        a.merge(&b);
+        assert_eq!(a.count(), 1000);
+        assert!(!a.is_estimate());
+        // Past the exact limit on one side, the union is estimated.
+        let mut big = Distinct::default();
+        (0..300_000).for_each(|i| big.insert(hash(i)));
+        a.merge(&big);
+        assert!(a.is_estimate());
+        let got = a.count() as f64;
+        assert!((got - 300_000.0).abs() / 300_000.0 < 0.05, "{got}");
+    }
+
+    #[test]
     fn exact_then_estimated_within_a_few_percent() {
         let mut d = Distinct::default();
         for i in 0..1000u64 {
