@@ -202,19 +202,43 @@ pub fn fingerprint(
     line_after: &[u8],
     occurrence: u32,
 ) -> String {
-    let mut h = Sha256::new();
-    h.update(b"piiscan-fp-v1\0");
-    h.update(rule_id.as_bytes());
-    h.update(b"\0");
-    h.update(path.as_bytes());
-    h.update(b"\0");
-    h.update(line_before.trim_ascii_start());
-    h.update(b"\0<value>\0");
-    h.update(line_after.trim_ascii_end());
-    h.update(b"\0");
-    h.update(occurrence.to_le_bytes());
-    let digest = h.finalize();
-    hex(&digest[..16])
+    MaskedLine::new(rule_id, path, line_before, line_after).fingerprint(occurrence)
+}
+
+/// A finding's masked line, hashed once for both of its uses: numbering repeated identical
+/// lines within a file ([`MaskedLine::key`]) and the fingerprint itself.
+#[derive(Clone)]
+pub struct MaskedLine(Sha256);
+
+impl MaskedLine {
+    pub fn new(rule_id: &str, path: &str, line_before: &[u8], line_after: &[u8]) -> MaskedLine {
+        let mut h = Sha256::new();
+        h.update(b"piiscan-fp-v1\0");
+        h.update(rule_id.as_bytes());
+        h.update(b"\0");
+        h.update(path.as_bytes());
+        h.update(b"\0");
+        h.update(line_before.trim_ascii_start());
+        h.update(b"\0<value>\0");
+        h.update(line_after.trim_ascii_end());
+        h.update(b"\0");
+        MaskedLine(h)
+    }
+
+    /// A key for this masked line (with its rule and path) in [`Occurrences`]. Never output.
+    pub fn key(&self) -> u64 {
+        let digest = self.0.clone().finalize();
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&digest[..8]);
+        u64::from_le_bytes(first)
+    }
+
+    /// The fingerprint of the `occurrence`-th finding on this masked line.
+    pub fn fingerprint(mut self, occurrence: u32) -> String {
+        self.0.update(occurrence.to_le_bytes());
+        let digest = self.0.finalize();
+        hex(&digest[..16])
+    }
 }
 
 /// Numbers repeated identical masked lines within one input, for fingerprints. Exact for up
@@ -222,7 +246,7 @@ pub fn fingerprint(
 /// counters, so memory stays bounded and numbering stays deterministic.
 #[derive(Debug, Default)]
 pub struct Occurrences {
-    exact: std::collections::HashMap<u64, u32>,
+    exact: std::collections::HashMap<u64, u32, std::hash::BuildHasherDefault<PreHashed>>,
     shared: Vec<u32>,
 }
 
@@ -249,25 +273,36 @@ impl Occurrences {
     }
 }
 
-/// A fast in-memory key for the masked line alone, to number repeated identical lines
-/// within a file. Never output.
-pub fn masked_line_key(rule: usize, line_before: &[u8], line_after: &[u8]) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::hash::DefaultHasher::new();
-    rule.hash(&mut h);
-    line_before.trim_ascii_start().hash(&mut h);
-    line_after.trim_ascii_end().hash(&mut h);
-    h.finish()
+/// The hasher of maps keyed by hashes (masked-line keys, value hashes): they are hashes
+/// already, so hashing them again (SipHash, the default) would only cost time.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct PreHashed(u64);
+
+impl std::hash::Hasher for PreHashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `write_u64` is used; fold anything else in so the hasher stays correct.
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for &b in bytes {
-        s.push(DIGITS[(b >> 4) as usize] as char);
-        s.push(DIGITS[(b & 15) as usize] as char);
-    }
-    s
+    let digits: Vec<u8> = bytes
+        .iter()
+        .flat_map(|&b| [DIGITS[(b >> 4) as usize], DIGITS[(b & 15) as usize]])
+        .collect();
+    // Hex digits are ASCII.
+    String::from_utf8(digits).unwrap_or_default()
 }
 
 #[cfg(test)]

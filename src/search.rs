@@ -452,9 +452,9 @@ impl Emit<'_, '_> {
         }
         let (before, after) = (&hay[line_start..vs], &hay[ve..line_end]);
         let fingerprint = if self.options.fingerprints {
-            let line_key = finding::masked_line_key(cand.rule, before, after);
-            let occurrence = self.occurrences.next(line_key);
-            finding::fingerprint(&compiled.rule.id, path, before, after, occurrence)
+            let line = finding::MaskedLine::new(&compiled.rule.id, path, before, after);
+            let occurrence = self.occurrences.next(line.key());
+            line.fingerprint(occurrence)
         } else {
             String::new()
         };

@@ -8,7 +8,7 @@ mod summary;
 mod text;
 
 use std::collections::{BTreeMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::BuildHasherDefault;
 use std::io::{self, Write};
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use crate::cli::Format;
 use crate::discover::Skipped;
-use crate::finding::{Confidence, Finding};
+use crate::finding::{Confidence, Finding, PreHashed};
 use crate::scan::RuleSet;
 
 pub use json::FindingJson;
@@ -242,28 +242,6 @@ impl Totals {
 struct Distinct {
     exact: HashSet<u64, BuildHasherDefault<PreHashed>>,
     registers: Vec<u8>,
-}
-
-/// The hasher of a set of value hashes: they are hashes already, so hashing them again
-/// (SipHash, the default) would only cost time.
-#[derive(Debug, Default, Clone, Copy)]
-struct PreHashed(u64);
-
-impl Hasher for PreHashed {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        // Only `write_u64` is used; fold anything else in so the hasher stays correct.
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
 }
 
 impl Distinct {
