@@ -120,6 +120,11 @@ pub struct Totals {
 #[derive(Debug, Default)]
 struct Tally {
     rules: Vec<RuleTally>,
+    /// Distinct values by category index (one set per category, not per rule, to bound
+    /// memory), the categories' names, and each rule's category indices.
+    values: Vec<Distinct>,
+    category_names: Vec<String>,
+    rule_categories: Vec<Vec<usize>>,
     /// The file being counted, and its findings per rule (for the data map's locations).
     file: Option<Arc<str>>,
     file_counts: Vec<u64>,
@@ -131,10 +136,41 @@ struct RuleTally {
     low: u64,
     medium: u64,
     high: u64,
-    values: Distinct,
 }
 
 impl Tally {
+    fn new(rules: &RuleSet) -> Tally {
+        let mut category_names: Vec<String> = Vec::new();
+        let rule_categories = rules
+            .rules
+            .iter()
+            .map(|rule| {
+                rule.categories
+                    .iter()
+                    .map(|cat| match category_names.iter().position(|c| c == cat) {
+                        Some(i) => i,
+                        None => {
+                            category_names.push(cat.clone());
+                            category_names.len() - 1
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        Tally {
+            rules: (0..rules.rules.len())
+                .map(|_| RuleTally::default())
+                .collect(),
+            values: (0..category_names.len())
+                .map(|_| Distinct::default())
+                .collect(),
+            category_names,
+            rule_categories,
+            file: None,
+            file_counts: vec![0; rules.rules.len()],
+        }
+    }
+
     /// Add the current file's counts to its directory in each category's locations.
     fn flush_file(&mut self, rules: &RuleSet, by_category: &mut BTreeMap<String, CategoryTotals>) {
         let Some(path) = self.file.take() else {
@@ -162,13 +198,10 @@ impl Totals {
     /// locations; the maps keyed by name are filled once, by [`Totals::finalize`].
     pub fn add(&mut self, rules: &RuleSet, f: &Finding) {
         self.findings += 1;
-        let tally = &mut self.tally;
-        if tally.rules.len() < rules.rules.len() {
-            tally
-                .rules
-                .resize_with(rules.rules.len(), RuleTally::default);
-            tally.file_counts.resize(rules.rules.len(), 0);
+        if self.tally.rules.len() != rules.rules.len() {
+            self.tally = Tally::new(rules);
         }
+        let tally = &mut self.tally;
         if !tally.file.as_ref().is_some_and(|p| Arc::ptr_eq(p, &f.path)) {
             tally.flush_file(rules, &mut self.by_category);
             tally.file = Some(f.path.clone());
@@ -181,7 +214,9 @@ impl Totals {
             Confidence::Medium => t.medium += 1,
             Confidence::High => t.high += 1,
         }
-        t.values.insert(f.value_hash);
+        for &c in &tally.rule_categories[f.rule] {
+            tally.values[c].insert(f.value_hash);
+        }
     }
 
     /// Settle the per-rule and per-category counts and derived fields (distinct values, top
@@ -201,7 +236,11 @@ impl Totals {
                 t.low += r.low;
                 t.medium += r.medium;
                 t.high += r.high;
-                t.values.merge(&r.values);
+            }
+        }
+        for (name, values) in tally.category_names.iter().zip(&tally.values) {
+            if let Some(t) = self.by_category.get_mut(name) {
+                t.values.merge(values);
             }
         }
         for t in self.by_category.values_mut() {
