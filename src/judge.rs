@@ -63,7 +63,8 @@ impl Site<'static> {
 #[derive(Debug, Clone)]
 enum Key<'h> {
     Assigned(std::ops::Range<usize>),
-    Column(&'h [u8]),
+    /// A column's name, and whether the rule lists it.
+    Column(&'h [u8], bool),
 }
 
 /// Decide on `cand` inside `hay`, in unstructured text.
@@ -126,15 +127,15 @@ pub fn judge_at(set: &RuleSet, hay: &[u8], cand: Candidate, explain: bool, site:
     // consulted, and a rule's required keyword must be in it (or just before it: `ship to:`),
     // not in some other field of the record.
     let key = column_key(hay, cand, &site)
-        .map(Key::Column)
+        .map(|(name, listed)| Key::Column(name, listed))
         .or_else(|| key_before(hay, cand.start).map(Key::Assigned));
     let mut listed_key = None;
     if let Some(key) = &key {
-        let (text, range) = match key {
-            Key::Assigned(r) => (hay, r.clone()),
-            Key::Column(name) => (*name, 0..name.len()),
+        let (text, range, listed) = match key {
+            Key::Assigned(r) => (hay, r.clone(), set.keys.lists(cand.rule, &hay[r.clone()])),
+            Key::Column(name, listed) => (*name, 0..name.len(), *listed),
         };
-        if set.keys.lists(cand.rule, &text[range.clone()]) {
+        if listed {
             // A listed key is the rule's keyword, and raises confidence, unless it is what
             // found the value in the first place.
             ev.keyword_seen = true;
@@ -295,18 +296,22 @@ fn field_start(hay: &[u8], from: usize, end: usize) -> usize {
 }
 
 /// The name of the field (CSV/TSV column, access-log field) whose whole content `cand`'s value
-/// is.
-fn column_key<'s>(hay: &[u8], cand: Candidate, site: &Site<'s>) -> Option<&'s [u8]> {
+/// is, and whether `cand`'s rule lists it.
+fn column_key<'s>(hay: &[u8], cand: Candidate, site: &Site<'s>) -> Option<(&'s [u8], bool)> {
     let Shape::Fields(header) = site.shape else {
         return None;
     };
-    let line_start = match memchr::memrchr(b'\n', &hay[..cand.value_start]) {
-        Some(p) => p + 1,
-        None if site.at_line_start && !(site.at_input_start && header.header_row()) => 0,
-        None => return None,
+    let (line_start, line_end) = match site.fields {
+        Some(cache) => cache.line_around(hay, cand.value_start, cand.value_end),
+        None => {
+            structured::LineFields::default().line_around(hay, cand.value_start, cand.value_end)
+        }
     };
-    let line_end =
-        memchr::memchr(b'\n', &hay[cand.value_end..]).map_or(hay.len(), |p| cand.value_end + p);
+    // A line that starts before the chunk is known only when the chunk starts at a line's
+    // start; the first line of the input may be a CSV header.
+    if line_start == 0 && !(site.at_line_start && !(site.at_input_start && header.header_row())) {
+        return None;
+    }
     let line = &hay[line_start..line_end];
     let at = cand.value_start - line_start;
     let (column, (s, e)) = match site.fields {
@@ -316,7 +321,7 @@ fn column_key<'s>(hay: &[u8], cand: Candidate, site: &Site<'s>) -> Option<&'s [u
     if s != at || e != cand.value_end - line_start {
         return None;
     }
-    header.name(column)
+    Some((header.name(column)?, header.lists(column, cand.rule)))
 }
 
 /// The part of the match's line within `CONTEXT_WINDOW` bytes of it.

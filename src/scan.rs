@@ -273,20 +273,23 @@ impl RuleSet {
         if !self.rule_has_words[rule] {
             return;
         }
-        let mut seen: u64 = 0;
+        // The words already reported: a window holds few, so a short array beats a set (and
+        // allocates nothing). Past its capacity a word may be reported twice, which changes
+        // no verdict.
+        let mut seen = [usize::MAX; 32];
+        let mut seen_len = 0;
         for m in ac.find_overlapping_iter(aho_corasick::Input::new(hay).span(range)) {
             let id = m.pattern().as_usize();
             let Some(&(_, role)) = self.word_uses[id].iter().find(|(r, _)| *r == rule) else {
                 continue;
             };
-            if !word_bounded(hay, m.start(), m.end()) {
+            if !word_bounded(hay, m.start(), m.end()) || seen[..seen_len].contains(&id) {
                 continue;
             }
-            let bit = 1u64 << (id % 64);
-            if seen & bit != 0 {
-                continue;
+            if seen_len < seen.len() {
+                seen[seen_len] = id;
+                seen_len += 1;
             }
-            seen |= bit;
             found(role, &self.word_text[id], m.end());
         }
     }
@@ -540,6 +543,31 @@ mod tests {
         assert!(first_bytes(r"a?b*").iter().all(|&x| x));
         let f = first_bytes(r"(?:\+|%2[Bb])[1-9]");
         assert!(f[b'+' as usize] && f[b'%' as usize] && !f[b'1' as usize]);
+    }
+
+    #[test]
+    fn every_word_of_a_rule_is_found_once() {
+        let set = set();
+        assert!(set.word_text.len() > 64, "the test needs word ids past 64");
+        for (index, rule) in set.rules.iter().enumerate() {
+            let r = &rule.rule;
+            let words: Vec<String> = r
+                .keywords
+                .iter()
+                .chain(&r.context)
+                .chain(&r.negative_context)
+                .map(|w| w.to_ascii_lowercase())
+                .collect();
+            let hay = words.join(" . ");
+            let mut found = Vec::new();
+            set.words_near(index, hay.as_bytes(), 0..hay.len(), |_, word, _| {
+                found.push(word.to_string())
+            });
+            for w in &words {
+                let n = found.iter().filter(|f| *f == w).count();
+                assert_eq!(n, 1, "rule {}: {w:?} found {n} times", r.id);
+            }
+        }
     }
 
     #[test]

@@ -418,8 +418,11 @@ impl Emit<'_, '_> {
         let (vs, ve) = (cand.value_start, cand.value_end);
         self.line += memchr::memchr_iter(b'\n', &hay[self.counted_to..vs]).count() as u64;
         self.counted_to = vs;
-        let line_start = memchr::memrchr(b'\n', &hay[..vs]).map(|p| p + 1);
-        let whole_line_start = line_start.unwrap_or(0);
+        let (whole_line_start, whole_line_end) = match self.site.fields {
+            Some(cache) => cache.line_around(hay, vs, ve),
+            None => structured::LineFields::default().line_around(hay, vs, ve),
+        };
+        let line_start = (whole_line_start > 0).then_some(whole_line_start);
         // Columns count from the previous finding when it is on the same line (a CSV row or
         // JSON record holds many), not from the line's start each time.
         let (from, mut chars, mut utf16) = match self.column_mark {
@@ -434,7 +437,6 @@ impl Emit<'_, '_> {
             self.column_mark = (whole_line_start, vs, chars, utf16);
         }
         let line_start = whole_line_start.max(vs.saturating_sub(512));
-        let whole_line_end = memchr::memchr(b'\n', &hay[ve..]).map_or(hay.len(), |p| ve + p);
         let line_end = whole_line_end.min(ve + 512);
         let previous_line = whole_line_start.checked_sub(1).map(|end| {
             let start = memchr::memrchr(b'\n', &hay[..end]).map_or(0, |p| p + 1);

@@ -238,6 +238,8 @@ pub struct Header {
     pub names: Vec<Box<[u8]>>,
     /// (field, rule) for the fields whose values a rule detects by key, by field.
     pub detect: Vec<(usize, usize)>,
+    /// For each field, the rules whose `keys` list its name (looked up once, not per value).
+    pub listed: Vec<Vec<usize>>,
 }
 
 /// The fields of the combined log format, named as a rule's `keys` can list them.
@@ -306,6 +308,13 @@ impl Header {
                 .position(|&(_, (s, e))| s <= at && at <= e)
                 .map(|i| (i, fields[i].1)),
         }
+    }
+
+    /// Whether `rule` lists the name of field `index` among its keys.
+    pub fn lists(&self, index: usize, rule: usize) -> bool {
+        self.listed
+            .get(index)
+            .is_some_and(|rules| rules.contains(&rule))
     }
 
     /// The name of field `index`.
@@ -428,16 +437,22 @@ pub fn sniff(table: &KeyTable, first: &[u8], eof: bool, path: &str) -> Shape {
             .map(|n| n.as_bytes().into())
             .collect();
         let detect = detect_columns(table, &names);
+        let listed = listed_columns(table, &names);
         return Shape::Fields(Box::new(Header {
             layout: Layout::AccessLog,
             names,
             detect,
+            listed,
         }));
     }
     match header(table, line, path) {
         Some(h) => Shape::Fields(Box::new(h)),
         None => Shape::Plain,
     }
+}
+
+fn listed_columns(table: &KeyTable, names: &[Box<[u8]>]) -> Vec<Vec<usize>> {
+    names.iter().map(|n| table.rules_for(n).to_vec()).collect()
 }
 
 fn detect_columns(table: &KeyTable, names: &[Box<[u8]>]) -> Vec<(usize, usize)> {
@@ -477,10 +492,12 @@ fn header(table: &KeyTable, line: &[u8], path: &str) -> Option<Header> {
         return None;
     }
     let detect = detect_columns(table, &names);
+    let listed = listed_columns(table, &names);
     Some(Header {
         layout: Layout::Delimited(delimiter),
         names,
         detect,
+        listed,
     })
 }
 
@@ -532,11 +549,38 @@ fn trim_field(line: &[u8], mut s: usize, mut e: usize) -> (usize, usize) {
 /// The fields of the line a [`Header::field_at_cached`] call last split, for the calls that
 /// follow on the same line. It holds the line's address, so it must not outlive the buffer
 /// it was used with: one per chunk.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct LineFields {
     /// The line's address and length, and its fields as (raw end, content span).
     #[allow(clippy::type_complexity)]
     last: std::cell::RefCell<(Option<(usize, usize)>, Vec<(usize, (usize, usize))>)>,
+    /// The bounds of the line [`LineFields::line_around`] last found.
+    line: std::cell::Cell<(usize, usize)>,
+}
+
+impl Default for LineFields {
+    fn default() -> Self {
+        LineFields {
+            last: Default::default(),
+            line: std::cell::Cell::new((usize::MAX, 0)),
+        }
+    }
+}
+
+impl LineFields {
+    /// The line holding `hay[start..end]`: from after the newline before `start` (or 0) to
+    /// the newline after `end` (or the end of `hay`). Values come in order and a line holds
+    /// many, so the last line found is kept for the next.
+    pub fn line_around(&self, hay: &[u8], start: usize, end: usize) -> (usize, usize) {
+        let (s, e) = self.line.get();
+        if s <= start && end <= e {
+            return (s, e);
+        }
+        let s = memchr::memrchr(b'\n', &hay[..start]).map_or(0, |p| p + 1);
+        let e = memchr::memchr(b'\n', &hay[end..]).map_or(hay.len(), |p| end + p);
+        self.line.set((s, e));
+        (s, e)
+    }
 }
 
 /// Every field of a delimited `line` as (raw end: the delimiter or the line's end, content
@@ -1066,6 +1110,7 @@ mod tests {
                     layout: Layout::Delimited(b','),
                     names: Vec::new(),
                     detect: Vec::new(),
+                    listed: Vec::new(),
                 };
                 assert_eq!(
                     header.field_at_cached(line, at, &cache),
