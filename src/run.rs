@@ -3,7 +3,9 @@
 //!
 //! Workers take inputs by index from a shared counter and send each input's findings through a
 //! channel; the reporting thread puts them back in order. Workers never run more than
-//! `AHEAD_PER_THREAD` inputs ahead of the reporter, so results waiting to be written stay bounded.
+//! `AHEAD_PER_THREAD` inputs ahead of the reporter, and the batches of large inputs that are not
+//! yet next to be written never hold more than `AHEAD_FINDINGS` findings in all, so results
+//! waiting to be written stay bounded.
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -25,11 +27,25 @@ use crate::search::{self, Gap, Outcome};
 
 const AHEAD_PER_THREAD: usize = 64;
 
+/// Findings of large inputs that may wait, in batches, for the inputs before them to be
+/// written (a few megabytes). A worker on a dense input goes on scanning while an earlier input is
+/// still being scanned, instead of waiting at its first batch, and only waits past this.
+const AHEAD_FINDINGS: usize = 4 * crate::spill::SPILL_AT;
+
 /// What a worker sends the writer: a batch of a large input's findings while it is being
-/// scanned, then the input's outcome (with its remaining findings).
+/// scanned (and whether it counts against `AHEAD_FINDINGS`), then the input's outcome (with
+/// its remaining findings).
 enum Message {
-    Part(usize, Vec<Finding>),
+    Part(usize, Vec<Finding>, bool),
     Done(usize, Outcome),
+}
+
+/// What workers and the writer share: how many inputs are written, and how many findings
+/// sent ahead wait in the writer.
+#[derive(Default)]
+struct Progress {
+    written: usize,
+    ahead: usize,
 }
 
 /// What a finished run reports back to `main`.
@@ -68,7 +84,7 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
     let progress = crate::progress::Progress::new(config, &files);
 
     let next = AtomicUsize::new(0);
-    let written = Arc::new((Mutex::new(0usize), Condvar::new()));
+    let written = Arc::new((Mutex::new(Progress::default()), Condvar::new()));
     let window = AHEAD_PER_THREAD * config.threads.max(1);
     let (tx, rx) = mpsc::sync_channel::<Message>(window);
 
@@ -88,7 +104,7 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
                     {
                         let (lock, cv) = &*written;
                         let mut w = lock.lock().expect("progress lock");
-                        while i >= *w + window {
+                        while i >= w.written + window {
                             w = cv.wait(w).expect("progress lock");
                         }
                     }
@@ -99,11 +115,15 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
                         move |batch: Vec<Finding>| {
                             let (lock, cv) = &*written;
                             let mut w = lock.lock().expect("progress lock");
-                            while *w < i {
+                            while w.written < i && w.ahead + batch.len() > AHEAD_FINDINGS {
                                 w = cv.wait(w).expect("progress lock");
                             }
+                            let ahead = w.written < i;
+                            if ahead {
+                                w.ahead += batch.len();
+                            }
                             drop(w);
-                            let _ = tx.send(Message::Part(i, batch));
+                            let _ = tx.send(Message::Part(i, batch, ahead));
                         }
                     };
                     let outcome = crate::spill::with_sink(sink, || {
@@ -118,20 +138,38 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
         drop(tx);
 
         let mut pending: BTreeMap<usize, Outcome> = BTreeMap::new();
+        // Batches of inputs not yet next to be written, in the order they came.
+        let mut parts: BTreeMap<usize, Vec<(Vec<Finding>, bool)>> = BTreeMap::new();
         let mut next_out = 0;
         let mut result = Ok(());
+        // Write the batches of input `i` waiting in `parts`, and release what they held.
+        let write_parts = |i: usize,
+                           parts: &mut BTreeMap<usize, Vec<(Vec<Finding>, bool)>>,
+                           reporter: &mut dyn report::Reporter,
+                           result: &mut io::Result<()>,
+                           totals: &mut Totals,
+                           failed: &mut bool| {
+            for (batch, counted) in parts.remove(&i).unwrap_or_default() {
+                if counted {
+                    let (lock, cv) = &*written;
+                    lock.lock().expect("progress lock").ahead -= batch.len();
+                    cv.notify_all();
+                }
+                if result.is_ok() {
+                    *result = emit(reporter, &run, config, &files[i], batch, totals, failed);
+                }
+            }
+        };
         for message in rx {
             let (i, outcome) = match message {
-                Message::Part(i, batch) => {
-                    // Only the input being written sends parts, so it is `next_out`.
-                    debug_assert_eq!(i, next_out);
-                    if result.is_ok() {
-                        result = emit(
+                Message::Part(i, batch, counted) => {
+                    parts.entry(i).or_default().push((batch, counted));
+                    if i == next_out {
+                        write_parts(
+                            i,
+                            &mut parts,
                             &mut *reporter,
-                            &run,
-                            config,
-                            &files[i],
-                            batch,
+                            &mut result,
                             &mut totals,
                             &mut failed,
                         );
@@ -142,6 +180,15 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
             };
             pending.insert(i, outcome);
             while let Some(outcome) = pending.remove(&next_out) {
+                // A worker sends an input's batches before its outcome, so all are here.
+                write_parts(
+                    next_out,
+                    &mut parts,
+                    &mut *reporter,
+                    &mut result,
+                    &mut totals,
+                    &mut failed,
+                );
                 if result.is_ok() {
                     result = record(
                         &mut *reporter,
@@ -155,14 +202,23 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
                 }
                 next_out += 1;
                 let (lock, cv) = &*written;
-                *lock.lock().expect("progress lock") = next_out;
+                lock.lock().expect("progress lock").written = next_out;
                 cv.notify_all();
             }
+            // The input now next may be one still being scanned that sent batches ahead.
+            write_parts(
+                next_out,
+                &mut parts,
+                &mut *reporter,
+                &mut result,
+                &mut totals,
+                &mut failed,
+            );
             if result.is_err() {
                 // Stop the workers quickly: nobody reads what they would produce.
                 next.store(usize::MAX / 2, Ordering::Relaxed);
                 let (lock, cv) = &*written;
-                *lock.lock().expect("progress lock") = usize::MAX / 2;
+                lock.lock().expect("progress lock").written = usize::MAX / 2;
                 cv.notify_all();
             }
         }

@@ -165,7 +165,8 @@ impl RuleSet {
                     .which_captures(regex_automata::nfa::thompson::WhichCaptures::Implicit)
                     .utf8_empty(false)
                     .auto_prefilter(false)
-                    .hybrid_cache_capacity(16 << 20)
+                    // Enough for the built-in rules' states on large inputs (4 MiB is not).
+                    .hybrid_cache_capacity(8 << 20)
                     .nfa_size_limit(Some(64 << 20)),
             )
             .build_many(&patterns)

@@ -237,18 +237,22 @@ fn record_mode_needs_stdin() {
 
 #[test]
 fn large_inputs_stream_their_findings_in_order_whatever_the_threads() {
-    // One input with far more findings than a batch (see `spill`), between small ones.
+    // Inputs with far more findings than a batch (see `spill`), between small ones; the later
+    // big ones are scanned while an earlier one is, and send more batches ahead than the
+    // writer holds for them (`run::AHEAD_FINDINGS`), so they wait for their turn.
     let dir = tempfile::tempdir().unwrap();
-    let big: String = (0..20_000)
-        .map(|i| format!("client 81.2.{}.{} ok\n", i % 250, 7 + i % 200))
-        .collect();
-    std::fs::write(dir.path().join("b.log"), big).unwrap();
+    for (name, n) in [("b.log", 20_000), ("e.log", 30_000), ("f.log", 30_000)] {
+        let big: String = (0..n)
+            .map(|i| format!("client 81.2.{}.{} ok\n", i % 250, 7 + i % 200))
+            .collect();
+        std::fs::write(dir.path().join(name), big).unwrap();
+    }
     for name in ["a.log", "c.log", "d.log"] {
         std::fs::write(dir.path().join(name), "mail bob.new@fabrikam-mail.com\n").unwrap();
     }
     let one = scan_lines(dir.path(), &["-j", "1"]);
     let four = scan_lines(dir.path(), &["-j", "4"]);
-    assert_eq!(one.len(), 20_003);
+    assert_eq!(one.len(), 80_003);
     assert!(one == four, "output differs between 1 and 4 threads");
     let keys: Vec<(String, u64)> = one
         .iter()
