@@ -430,6 +430,48 @@ fn a_file_gone_before_it_is_read_is_reported() {
     assert_eq!(code, 2);
 }
 
+#[test]
+fn a_live_log_truncated_while_it_is_scanned_keeps_what_was_read_and_the_scan_goes_on() {
+    use std::io::BufRead;
+    // A log written just now is read with `read` (never mapped), so truncation cannot fault.
+    let dir = tempfile::tempdir().unwrap();
+    let line = "2024-05-01T10:00:00Z login ok from 81.2.69.160 for jane.roe@fabrikam-mail.com\n";
+    let lines = 400_000;
+    write(dir.path(), "live.log", line.repeat(lines).as_bytes());
+    write(dir.path(), "zz-good.txt", GOOD_TEXT.as_bytes());
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("piiscan"))
+        .current_dir(dir.path())
+        .args(["scan", ".", "--format", "jsonl", "-j", "1", "--no-progress"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The log's findings stream out in batches while it is scanned: the first one shows the
+    // scan is inside the file; cut the file then.
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    out.read_line(&mut first).unwrap();
+    assert!(first.contains("live.log"), "{first}");
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(dir.path().join("live.log"))
+        .unwrap()
+        .set_len(1000)
+        .unwrap();
+    let rest: Vec<String> = out.lines().map(Result::unwrap).collect();
+    let status = child.wait().unwrap();
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(status.code(), Some(1), "{err}");
+    // The scan went on to the next file, and kept the log's findings read before the cut: at
+    // least the first batch, at most all of them.
+    let in_file = |name: &str| rest.iter().filter(|l| l.contains(name)).count();
+    assert_eq!(in_file("zz-good.txt"), 1);
+    let live = 1 + in_file("live.log");
+    assert!((4096..=2 * lines).contains(&live), "{live}");
+}
+
 /// `piiscan scan .` in `dir`: exit code and stderr, for configuration errors.
 fn scan_err(dir: &Path, args: &[&str]) -> (i32, String) {
     let started = Instant::now();
