@@ -48,6 +48,44 @@ struct Progress {
     ahead: usize,
 }
 
+/// The writing side of a run: the reporter, the totals it counts, and the first write error.
+struct Writer<'w> {
+    reporter: &'w mut dyn report::Reporter,
+    run: &'w RunInfo<'w>,
+    config: &'w Config,
+    files: &'w [InputFile],
+    totals: &'w mut Totals,
+    failed: &'w mut bool,
+    result: io::Result<()>,
+    /// Batches of inputs not yet next to be written, in the order they came.
+    parts: BTreeMap<usize, Vec<(Vec<Finding>, bool)>>,
+    written: &'w (Mutex<Progress>, Condvar),
+}
+
+impl Writer<'_> {
+    /// Write the batches of input `i` waiting in `parts`, and release what they held.
+    fn write_parts(&mut self, i: usize) {
+        for (batch, counted) in self.parts.remove(&i).unwrap_or_default() {
+            if counted {
+                let (lock, cv) = self.written;
+                lock.lock().expect("progress lock").ahead -= batch.len();
+                cv.notify_all();
+            }
+            if self.result.is_ok() {
+                self.result = emit(
+                    &mut *self.reporter,
+                    self.run,
+                    self.config,
+                    &self.files[i],
+                    batch,
+                    self.totals,
+                    self.failed,
+                );
+            }
+        }
+    }
+}
+
 /// What a finished run reports back to `main`.
 #[derive(Debug)]
 pub struct RunResult {
@@ -138,41 +176,24 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
         drop(tx);
 
         let mut pending: BTreeMap<usize, Outcome> = BTreeMap::new();
-        // Batches of inputs not yet next to be written, in the order they came.
-        let mut parts: BTreeMap<usize, Vec<(Vec<Finding>, bool)>> = BTreeMap::new();
         let mut next_out = 0;
-        let mut result = Ok(());
-        // Write the batches of input `i` waiting in `parts`, and release what they held.
-        let write_parts = |i: usize,
-                           parts: &mut BTreeMap<usize, Vec<(Vec<Finding>, bool)>>,
-                           reporter: &mut dyn report::Reporter,
-                           result: &mut io::Result<()>,
-                           totals: &mut Totals,
-                           failed: &mut bool| {
-            for (batch, counted) in parts.remove(&i).unwrap_or_default() {
-                if counted {
-                    let (lock, cv) = &*written;
-                    lock.lock().expect("progress lock").ahead -= batch.len();
-                    cv.notify_all();
-                }
-                if result.is_ok() {
-                    *result = emit(reporter, &run, config, &files[i], batch, totals, failed);
-                }
-            }
+        let mut writer = Writer {
+            reporter: &mut *reporter,
+            run: &run,
+            config,
+            files: &files,
+            totals: &mut totals,
+            failed: &mut failed,
+            result: Ok(()),
+            parts: BTreeMap::new(),
+            written: &written,
         };
         for message in rx {
             let (i, outcome) = match message {
                 Message::Part(i, batch, counted) => {
-                    parts.entry(i).or_default().push((batch, counted));
+                    writer.parts.entry(i).or_default().push((batch, counted));
                     if i == next_out {
-                        write_parts(
-                            i,
-                            &mut parts,
-                            &mut *reporter,
-                            &mut result,
-                            &mut totals,
-                            &mut failed,
-                        );
+                        writer.write_parts(i);
                     }
                     continue;
                 }
@@ -181,23 +202,16 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
             pending.insert(i, outcome);
             while let Some(outcome) = pending.remove(&next_out) {
                 // A worker sends an input's batches before its outcome, so all are here.
-                write_parts(
-                    next_out,
-                    &mut parts,
-                    &mut *reporter,
-                    &mut result,
-                    &mut totals,
-                    &mut failed,
-                );
-                if result.is_ok() {
-                    result = record(
-                        &mut *reporter,
-                        &run,
+                writer.write_parts(next_out);
+                if writer.result.is_ok() {
+                    writer.result = record(
+                        &mut *writer.reporter,
+                        writer.run,
                         config,
                         &files[next_out],
                         outcome,
-                        &mut totals,
-                        &mut failed,
+                        writer.totals,
+                        writer.failed,
                     );
                 }
                 next_out += 1;
@@ -206,15 +220,8 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
                 cv.notify_all();
             }
             // The input now next may be one still being scanned that sent batches ahead.
-            write_parts(
-                next_out,
-                &mut parts,
-                &mut *reporter,
-                &mut result,
-                &mut totals,
-                &mut failed,
-            );
-            if result.is_err() {
+            writer.write_parts(next_out);
+            if writer.result.is_err() {
                 // Stop the workers quickly: nobody reads what they would produce.
                 next.store(usize::MAX / 2, Ordering::Relaxed);
                 let (lock, cv) = &*written;
@@ -222,7 +229,7 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
                 cv.notify_all();
             }
         }
-        result
+        writer.result
     });
     write_result?;
     drop(progress);
