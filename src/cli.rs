@@ -199,8 +199,12 @@ pub struct ScanArgs {
     /// Follow symbolic links
     #[arg(long, short = 'L')]
     pub follow: bool,
-    /// Never memory-map files (always read them)
-    #[arg(long)]
+    /// Memory-map large files not modified for five minutes instead of reading them (a file
+    /// that another process truncates while it is mapped ends the scan with SIGBUS)
+    #[arg(long, overrides_with = "no_mmap")]
+    pub mmap: bool,
+    /// Read files, never memory-map them (the default)
+    #[arg(long, overrides_with = "mmap", hide = true)]
     pub no_mmap: bool,
     /// When to use colors in text output
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]

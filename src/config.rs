@@ -181,7 +181,7 @@ impl Config {
             no_ignore: args.no_ignore,
             hidden: args.hidden,
             follow: args.follow,
-            mmap: !args.no_mmap,
+            mmap: args.mmap && !args.no_mmap,
             color,
             sarif_category: args.sarif_category.clone(),
             stdin_name: args.stdin_name.clone(),

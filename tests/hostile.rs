@@ -472,6 +472,31 @@ fn a_live_log_truncated_while_it_is_scanned_keeps_what_was_read_and_the_scan_goe
     assert!((4096..=2 * lines).contains(&live), "{live}");
 }
 
+#[test]
+fn memory_mapping_is_opt_in_and_finds_the_same() {
+    // A file over one chunk, not modified for an hour: the one kind `--mmap` maps.
+    let dir = tempfile::tempdir().unwrap();
+    let block = format!(
+        "{}login ok for jane.roe@fabrikam-mail.com\n",
+        "GET /static/app.js 200 cache hit, nothing personal here\n".repeat(200)
+    );
+    let blocks = (9 << 20) / block.len() + 1;
+    write(dir.path(), "old.log", block.repeat(blocks).as_bytes());
+    let hour_ago = std::time::SystemTime::now() - Duration::from_secs(3600);
+    std::fs::File::options()
+        .write(true)
+        .open(dir.path().join("old.log"))
+        .unwrap()
+        .set_modified(hour_ago)
+        .unwrap();
+    let (read, _, code) = scan_json(dir.path(), &["old.log"]);
+    assert_eq!(code, 1);
+    assert_eq!(found_in(&read, "old.log"), blocks);
+    let (mapped, _, code) = scan_json(dir.path(), &["old.log", "--mmap"]);
+    assert_eq!(code, 1);
+    assert_eq!(mapped["findings"], read["findings"]);
+}
+
 /// `piiscan scan .` in `dir`: exit code and stderr, for configuration errors.
 fn scan_err(dir: &Path, args: &[&str]) -> (i32, String) {
     let started = Instant::now();
