@@ -192,21 +192,10 @@ fn redact_email(value: &[u8]) -> String {
     out
 }
 
-/// A fingerprint that survives the finding moving up or down the file and holds nothing of
-/// the value: the rule, the path, the line with the value cut out (trimmed), and which
-/// occurrence of that same masked line this is within the file.
-pub fn fingerprint(
-    rule_id: &str,
-    path: &str,
-    line_before: &[u8],
-    line_after: &[u8],
-    occurrence: u32,
-) -> String {
-    MaskedLine::new(rule_id, path, line_before, line_after).fingerprint(occurrence)
-}
-
-/// A finding's masked line, hashed once for both of its uses: numbering repeated identical
-/// lines within a file ([`MaskedLine::key`]) and the fingerprint itself.
+/// A finding's masked line: the rule, the path, and the line with the value cut out (trimmed).
+/// Its fingerprint survives the finding moving up or down the file and holds nothing of the
+/// value. It is hashed once for both of its uses: numbering repeated identical lines within a
+/// file ([`MaskedLine::key`]) and the fingerprint itself, which adds that number.
 #[derive(Clone)]
 pub struct MaskedLine(Sha256);
 
@@ -308,6 +297,10 @@ fn hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn fingerprint(rule: &str, path: &str, before: &[u8], after: &[u8], occurrence: u32) -> String {
+        MaskedLine::new(rule, path, before, after).fingerprint(occurrence)
+    }
 
     #[test]
     fn email_partial() {

@@ -45,6 +45,29 @@ pub struct Site<'a> {
 
 static PLAIN: Shape = Shape::Plain;
 
+impl Site<'_> {
+    /// The line holding `hay[start..end]` (see [`structured::LineFields::line_around`]).
+    pub fn line_around(&self, hay: &[u8], start: usize, end: usize) -> (usize, usize) {
+        match self.fields {
+            Some(cache) => cache.line_around(hay, start, end),
+            None => structured::LineFields::default().line_around(hay, start, end),
+        }
+    }
+
+    /// The field of `line` that byte `at` lies in (see [`structured::Header::field_at`]).
+    pub fn field_at(
+        &self,
+        header: &structured::Header,
+        line: &[u8],
+        at: usize,
+    ) -> Option<(usize, (usize, usize))> {
+        match self.fields {
+            Some(cache) => header.field_at_cached(line, at, cache),
+            None => header.field_at(line, at),
+        }
+    }
+}
+
 impl Site<'static> {
     /// Unstructured text.
     pub fn plain() -> Site<'static> {
@@ -301,12 +324,7 @@ fn column_key<'s>(hay: &[u8], cand: Candidate, site: &Site<'s>) -> Option<(&'s [
     let Shape::Fields(header) = site.shape else {
         return None;
     };
-    let (line_start, line_end) = match site.fields {
-        Some(cache) => cache.line_around(hay, cand.value_start, cand.value_end),
-        None => {
-            structured::LineFields::default().line_around(hay, cand.value_start, cand.value_end)
-        }
-    };
+    let (line_start, line_end) = site.line_around(hay, cand.value_start, cand.value_end);
     // A line that starts before the chunk is known only when the chunk starts at a line's
     // start; the first line of the input may be a CSV header.
     if line_start == 0 && !(site.at_line_start && !(site.at_input_start && header.header_row())) {
@@ -314,10 +332,7 @@ fn column_key<'s>(hay: &[u8], cand: Candidate, site: &Site<'s>) -> Option<(&'s [
     }
     let line = &hay[line_start..line_end];
     let at = cand.value_start - line_start;
-    let (column, (s, e)) = match site.fields {
-        Some(cache) => header.field_at_cached(line, at, cache)?,
-        None => header.field_at(line, at)?,
-    };
+    let (column, (s, e)) = site.field_at(header, line, at)?;
     if s != at || e != cand.value_end - line_start {
         return None;
     }

@@ -84,6 +84,21 @@ impl Writer<'_> {
             }
         }
     }
+
+    /// Write input `i`'s outcome: its gaps and its remaining findings.
+    fn record(&mut self, i: usize, outcome: Outcome) {
+        if self.result.is_ok() {
+            self.result = record(
+                &mut *self.reporter,
+                self.run,
+                self.config,
+                &self.files[i],
+                outcome,
+                self.totals,
+                self.failed,
+            );
+        }
+    }
 }
 
 /// What a finished run reports back to `main`.
@@ -203,17 +218,7 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
             while let Some(outcome) = pending.remove(&next_out) {
                 // A worker sends an input's batches before its outcome, so all are here.
                 writer.write_parts(next_out);
-                if writer.result.is_ok() {
-                    writer.result = record(
-                        &mut *writer.reporter,
-                        writer.run,
-                        config,
-                        &files[next_out],
-                        outcome,
-                        writer.totals,
-                        writer.failed,
-                    );
-                }
+                writer.record(next_out, outcome);
                 next_out += 1;
                 let (lock, cv) = &*written;
                 lock.lock().expect("progress lock").written = next_out;

@@ -418,16 +418,13 @@ impl Emit<'_, '_> {
         let (vs, ve) = (cand.value_start, cand.value_end);
         self.line += memchr::memchr_iter(b'\n', &hay[self.counted_to..vs]).count() as u64;
         self.counted_to = vs;
-        let (whole_line_start, whole_line_end) = match self.site.fields {
-            Some(cache) => cache.line_around(hay, vs, ve),
-            None => structured::LineFields::default().line_around(hay, vs, ve),
-        };
-        let line_start = (whole_line_start > 0).then_some(whole_line_start);
+        let (whole_line_start, whole_line_end) = self.site.line_around(hay, vs, ve);
         // Columns count from the previous finding when it is on the same line (a CSV row or
-        // JSON record holds many), not from the line's start each time.
+        // JSON record holds many), not from the line's start each time. A line starting at 0
+        // began in an earlier chunk: its columns so far are carried.
         let (from, mut chars, mut utf16) = match self.column_mark {
             (line, at, c, u) if line == whole_line_start && at <= vs => (at, c, u),
-            _ if line_start.is_none() => (0, self.carry_chars, self.carry_utf16),
+            _ if whole_line_start == 0 => (0, self.carry_chars, self.carry_utf16),
             _ => (whole_line_start, 0, 0),
         };
         if options.details {
@@ -479,11 +476,9 @@ impl Emit<'_, '_> {
                         && self.site.at_input_start
                         && whole_line_start == 0) =>
                 {
-                    let field = match self.site.fields {
-                        Some(cache) => header.field_at_cached(line_bytes, at, cache),
-                        None => header.field_at(line_bytes, at),
-                    };
-                    context.column = field
+                    context.column = self
+                        .site
+                        .field_at(header, line_bytes, at)
                         .and_then(|(column, _)| header.name(column))
                         .map(|n| String::from_utf8_lossy(n).into_owned());
                 }
@@ -649,6 +644,16 @@ mod tests {
         assert_eq!(columns("é😀".as_bytes()), (2, 3));
     }
 
+    /// The findings of `text` scanned whole as `path`, with the default options.
+    fn scan_text(set: &RuleSet, text: &str, path: &str) -> Vec<Finding> {
+        search_bytes(
+            &mut Scanner::new(set),
+            text.as_bytes(),
+            path,
+            &ScanOptions::default(),
+        )
+    }
+
     fn rules_of(set: &RuleSet, found: &[Finding]) -> Vec<String> {
         found
             .iter()
@@ -659,15 +664,9 @@ mod tests {
     #[test]
     fn keyed_values_merge_with_pattern_findings_in_offset_order() {
         let set = rule_set();
-        let mut scanner = Scanner::new(&set);
         // `username` holds an address: the email pattern's finding wins over the column.
         let csv = "id,first_name,username,city\n7,Zoë,zoe.li@kontakt.de,Köln\n";
-        let found = search_bytes(
-            &mut scanner,
-            csv.as_bytes(),
-            "x.csv",
-            &ScanOptions::default(),
-        );
+        let found = scan_text(&set, csv, "x.csv");
         assert_eq!(rules_of(&set, &found), ["person-name", "email", "city"]);
         let offsets: Vec<u64> = found.iter().map(|f| f.byte_offset).collect();
         assert!(offsets.windows(2).all(|w| w[0] < w[1]), "{offsets:?}");
@@ -680,16 +679,10 @@ mod tests {
     #[test]
     fn json_findings_carry_their_pointer() {
         let set = rule_set();
-        let mut scanner = Scanner::new(&set);
         let json = r#"{"ts":"2024-01-01T00:00:00Z","user":{"first_name":"Ana","email":"ana.souza@mail.com.br"},"tags":["x"]}
 {"msg":"no keys here"}
 "#;
-        let found = search_bytes(
-            &mut scanner,
-            json.as_bytes(),
-            "a.jsonl",
-            &ScanOptions::default(),
-        );
+        let found = scan_text(&set, json, "a.jsonl");
         assert_eq!(rules_of(&set, &found), ["person-name", "email"]);
         assert_eq!(
             found[0].context.json_pointer.as_deref(),
@@ -705,39 +698,22 @@ mod tests {
     #[test]
     fn plain_text_has_no_structured_findings() {
         let set = rule_set();
-        let mut scanner = Scanner::new(&set);
         let text = "first_name,city\nthe first_name column holds Ana\n{\"city\":\"Köln\"}\n";
         // The first line names known columns, so this is CSV; its rows hold no field of those
         // columns' kind that passes the validators.
-        let found = search_bytes(
-            &mut scanner,
-            text.as_bytes(),
-            "t.txt",
-            &ScanOptions::default(),
-        );
+        let found = scan_text(&set, text, "t.txt");
         assert!(found.is_empty(), "{:?}", rules_of(&set, &found));
         let text = "note: {\"first_name\":\"Ana\"}\n";
-        let found = search_bytes(
-            &mut scanner,
-            text.as_bytes(),
-            "t.txt",
-            &ScanOptions::default(),
-        );
+        let found = scan_text(&set, text, "t.txt");
         assert!(found.is_empty(), "{:?}", rules_of(&set, &found));
     }
 
     #[test]
     fn escaped_values_are_validated_decoded_and_located_as_written() {
         let set = rule_set();
-        let mut scanner = Scanner::new(&set);
         let text =
             "GET /v?email=jane.roe%40fabrikam-mail.com&t=1 {\"to\":\"m.rossi\\u0040libero.it\"}\n";
-        let found = search_bytes(
-            &mut scanner,
-            text.as_bytes(),
-            "t.log",
-            &ScanOptions::default(),
-        );
+        let found = scan_text(&set, text, "t.log");
         assert_eq!(rules_of(&set, &found), ["email", "email"]);
         let at = |f: &Finding| &text[f.byte_offset as usize..(f.byte_offset + f.length) as usize];
         assert_eq!(at(&found[0]), "jane.roe%40fabrikam-mail.com");

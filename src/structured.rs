@@ -263,13 +263,7 @@ impl Header {
 
     /// The field of `line` that byte `at` lies in: its index and its content's span.
     pub fn field_at(&self, line: &[u8], at: usize) -> Option<(usize, (usize, usize))> {
-        match self.layout {
-            Layout::Delimited(d) => Some(delimited_field_at(line, at, d)),
-            Layout::AccessLog => access_log_fields(line)?
-                .into_iter()
-                .enumerate()
-                .find(|&(_, (s, e))| s <= at && at <= e),
-        }
+        self.field_at_cached(line, at, &LineFields::default())
     }
 
     /// [`Header::field_at`], remembering the fields of the line in `cache` for the next
@@ -584,7 +578,8 @@ impl LineFields {
 }
 
 /// Every field of a delimited `line` as (raw end: the delimiter or the line's end, content
-/// span), as [`delimited_field_at`] finds them.
+/// span), as [`column_at`] and [`fields`] find them, in one pass that jumps from delimiter to
+/// quote.
 fn delimited_fields(line: &[u8], delimiter: u8, out: &mut Vec<(usize, (usize, usize))>) {
     let mut quoted = false;
     let mut start = 0;
@@ -600,26 +595,6 @@ fn delimited_fields(line: &[u8], delimiter: u8, out: &mut Vec<(usize, (usize, us
         line.len(),
         trim_field(line, start.min(line.len()), line.len()),
     ));
-}
-
-/// The field of a delimited `line` that byte `at` lies in, as [`column_at`] and [`fields`]
-/// would find it, in one pass that jumps from delimiter to quote (it runs for every finding).
-fn delimited_field_at(line: &[u8], at: usize, delimiter: u8) -> (usize, (usize, usize)) {
-    let mut quoted = false;
-    let mut column = 0;
-    let mut start = 0;
-    for p in memchr::memchr2_iter(delimiter, b'"', line) {
-        if line[p] == b'"' {
-            quoted = !quoted;
-        } else if !quoted {
-            if p >= at {
-                return (column, trim_field(line, start, p));
-            }
-            column += 1;
-            start = p + 1;
-        }
-    }
-    (column, trim_field(line, start.min(line.len()), line.len()))
 }
 
 pub fn column_at(line: &[u8], at: usize, delimiter: u8) -> usize {
@@ -1117,8 +1092,8 @@ mod tests {
                     Some((column, span))
                 );
                 assert_eq!(
-                    delimited_field_at(line, at, b','),
-                    (column, span),
+                    header.field_at(line, at),
+                    Some((column, span)),
                     "{:?} at {at}",
                     String::from_utf8_lossy(line)
                 );
