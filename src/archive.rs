@@ -290,7 +290,7 @@ fn zip_archive(
         let compressed = Compressed::Known(member.compressed_size());
         let reader = Guarded::new(member, "zip", compressed, limits, budget);
         // Earlier members' findings go out before this member's batches (see `spill`).
-        crate::spill::flush(&mut out.findings);
+        crate::spill::flush(&mut out.findings, &mut ctx.scanner.sink);
         let result = search_stream(ctx, Box::new(reader), &member_path, inside(level));
         absorb(&mut out, &member_path, result);
     }
@@ -339,7 +339,7 @@ fn tar_archive(
             left: size,
         };
         // Earlier members' findings go out before this member's batches (see `spill`).
-        crate::spill::flush(&mut out.findings);
+        crate::spill::flush(&mut out.findings, &mut ctx.scanner.sink);
         let result = search_stream(ctx, Box::new(reader), &member_path, inside(level));
         absorb(&mut out, &member_path, result);
         if ctx.budget.exhausted() {

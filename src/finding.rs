@@ -92,7 +92,7 @@ pub struct Explain {
 }
 
 /// One reported occurrence of personal data.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Finding {
     /// Index of the rule in the compiled rule set.
     pub rule: usize,

@@ -1,15 +1,18 @@
 //! Driving a scan: discover inputs, search them on worker threads, and hand the results to one
 //! reporter in path order.
 //!
-//! Workers take inputs by index from a shared counter and send each input's findings through a
-//! channel; the reporting thread puts them back in order. Workers never run more than
+//! Workers take inputs by index from a shared counter. Each worker makes its findings ready
+//! itself (filters them, counts them in its own share of the totals, renders them when the
+//! format renders findings one by one) and sends them through a channel; the reporting thread
+//! puts them back in order and mostly copies bytes. Workers never run more than
 //! `AHEAD_PER_THREAD` inputs ahead of the reporter, and the batches of large inputs that are not
-//! yet next to be written never hold more than `AHEAD_FINDINGS` findings in all, so results
-//! waiting to be written stay bounded.
+//! yet next to be written never hold more than `AHEAD_FINDINGS` findings in memory in all:
+//! rendered output past that waits in a temporary file, other findings make their worker wait.
+//! The shares of the totals are merged when the workers are done.
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Condvar, Mutex};
@@ -21,23 +24,176 @@ use crate::config::Config;
 use crate::discover::{self, InputFile, Skipped};
 use crate::finding::Finding;
 use crate::read;
-use crate::report::{self, RunInfo, Totals};
+use crate::report::{self, Render, RunInfo, Totals};
 use crate::scan::Scanner;
 use crate::search::{self, Gap, Outcome};
 
 const AHEAD_PER_THREAD: usize = 64;
 
 /// Findings of large inputs that may wait, in batches, for the inputs before them to be
-/// written (a few megabytes). A worker on a dense input goes on scanning while an earlier input is
-/// still being scanned, instead of waiting at its first batch, and only waits past this.
+/// written (a few megabytes, rendered or not). A worker on a dense input goes on scanning while
+/// an earlier input is still being scanned, instead of waiting at its first batch, and only
+/// waits past this. Findings the format does not show one by one (the data map) are counted
+/// where they are found and never wait.
 const AHEAD_FINDINGS: usize = 4 * crate::spill::SPILL_AT;
 
 /// What a worker sends the writer: a batch of a large input's findings while it is being
-/// scanned (and whether it counts against `AHEAD_FINDINGS`), then the input's outcome (with
-/// its remaining findings).
+/// scanned (and whether it counts against `AHEAD_FINDINGS`), then the input's outcome and its
+/// remaining findings.
 enum Message {
-    Part(usize, Vec<Finding>, bool),
-    Done(usize, Outcome),
+    Part(usize, Ready, bool),
+    Done(usize, Outcome, Ready),
+}
+
+/// Findings made ready on the thread that found them: filtered, counted in that thread's share
+/// of the totals and, when the format renders each finding on its own, rendered there (the
+/// writer then only copies bytes, so it never becomes the bottleneck).
+struct Ready {
+    body: Body,
+    /// How many findings this holds in memory, rendered or not (none for the data map).
+    held: usize,
+}
+
+enum Body {
+    /// Findings for the reporter, when the format does not render them one by one.
+    Findings(Vec<Finding>),
+    Rendered(Vec<u8>),
+    /// Rendered findings of an input that ran ahead, kept in a temporary file (see `Outbox`).
+    Spilled(File),
+}
+
+/// A spill file goes to the reporter in pieces of this size.
+const COPY_CHUNK: u64 = 1 << 20;
+
+/// Where a worker sends what it made ready: the channel to the writer, and the progress that
+/// says whether the input is next to be written and how much waits there already.
+struct Outbox<'a> {
+    tx: mpsc::SyncSender<Message>,
+    written: &'a (Mutex<Progress>, Condvar),
+}
+
+impl Outbox<'_> {
+    /// Send a batch of input `i`, made ready while it is scanned. Once `i` is next to be
+    /// written, batches go straight out. Before that, a batch waits in the writer while fewer
+    /// than `AHEAD_FINDINGS` findings do; past that, rendered output goes to the input's
+    /// spill file (`spill`), and findings that are not rendered make this thread wait. The
+    /// spill file is sent as soon as `i` is next, and at the latest before its outcome, so
+    /// the input's output keeps its order.
+    fn part(&self, i: usize, ready: Ready, spill: &mut Option<File>) {
+        let (lock, cv) = self.written;
+        let mut can_spill = matches!(ready.body, Body::Rendered(_));
+        let mut w = lock.lock().expect("progress lock");
+        loop {
+            if w.written >= i {
+                drop(w);
+                self.send_spill(i, spill);
+                let _ = self.tx.send(Message::Part(i, ready, false));
+                return;
+            }
+            if spill.is_none() && w.ahead + ready.held <= AHEAD_FINDINGS {
+                w.ahead += ready.held;
+                drop(w);
+                let _ = self.tx.send(Message::Part(i, ready, true));
+                return;
+            }
+            if can_spill {
+                drop(w);
+                if let Body::Rendered(bytes) = &ready.body {
+                    if spill_bytes(spill, bytes).is_ok() {
+                        return;
+                    }
+                }
+                // No room for a spill file: wait with the batch in memory instead.
+                can_spill = false;
+                w = lock.lock().expect("progress lock");
+                continue;
+            }
+            w = cv.wait(w).expect("progress lock");
+        }
+    }
+
+    /// Send input `i`'s spill file, if it has one.
+    fn send_spill(&self, i: usize, spill: &mut Option<File>) {
+        if let Some(file) = spill.take() {
+            let ready = Ready {
+                body: Body::Spilled(file),
+                held: 0,
+            };
+            let _ = self.tx.send(Message::Part(i, ready, false));
+        }
+    }
+}
+
+/// Append rendered bytes to an input's spill file, made on first use; on failure the file is
+/// left as it was.
+fn spill_bytes(spill: &mut Option<File>, bytes: &[u8]) -> io::Result<()> {
+    let file = match spill {
+        Some(file) => file,
+        None => spill.insert(tempfile::tempfile()?),
+    };
+    let before = file.stream_position()?;
+    file.write_all(bytes).inspect_err(|_| {
+        let _ = file.set_len(before);
+        let _ = file.seek(SeekFrom::Start(before));
+    })
+}
+
+/// A scanning thread's share of the run: what it counted, and whether a finding it made ready
+/// reaches `--fail-on`.
+#[derive(Default)]
+struct Share {
+    totals: Totals,
+    failed: bool,
+    /// Rendered output of the input being scanned that ran ahead of the writer (`Outbox`).
+    spill: Option<File>,
+}
+
+impl Share {
+    /// Filter one input's findings (added lines, baseline), count them, and render them if
+    /// the format says how.
+    fn ready(
+        &mut self,
+        config: &Config,
+        run: &RunInfo,
+        render: Option<Render>,
+        file: &InputFile,
+        mut findings: Vec<Finding>,
+    ) -> Ready {
+        if let Some(change) = &file.added_lines {
+            // Scored with the whole file as context, reported only where the change adds lines.
+            findings.retain(|f| change.adds_line(f.line));
+        }
+        if let Some(baseline) = &config.baseline {
+            let before = findings.len();
+            findings.retain(|f| !baseline.contains(&f.fingerprint));
+            self.totals.suppressed += (before - findings.len()) as u64;
+        }
+        for f in &findings {
+            self.totals.add(run.rules, f);
+            if config.fails(&run.rules.rules[f.rule].categories, f.confidence) {
+                self.failed = true;
+            }
+        }
+        let held = match render {
+            Some(Render::Nothing) => 0,
+            _ => findings.len(),
+        };
+        if let Some(render) = render {
+            let mut bytes = Vec::new();
+            // Rendering into memory cannot fail; if it ever did, the reporter gets the findings
+            // and reports the error itself.
+            if render.render(run, &findings, &mut bytes).is_ok() {
+                return Ready {
+                    body: Body::Rendered(bytes),
+                    held,
+                };
+            }
+        }
+        Ready {
+            body: Body::Findings(findings),
+            held,
+        }
+    }
 }
 
 /// What workers and the writer share: how many inputs are written, and how many findings
@@ -52,13 +208,11 @@ struct Progress {
 struct Writer<'w> {
     reporter: &'w mut dyn report::Reporter,
     run: &'w RunInfo<'w>,
-    config: &'w Config,
     files: &'w [InputFile],
     totals: &'w mut Totals,
-    failed: &'w mut bool,
     result: io::Result<()>,
     /// Batches of inputs not yet next to be written, in the order they came.
-    parts: BTreeMap<usize, Vec<(Vec<Finding>, bool)>>,
+    parts: BTreeMap<usize, Vec<(Ready, bool)>>,
     written: &'w (Mutex<Progress>, Condvar),
 }
 
@@ -68,36 +222,41 @@ impl Writer<'_> {
         for (batch, counted) in self.parts.remove(&i).unwrap_or_default() {
             if counted {
                 let (lock, cv) = self.written;
-                lock.lock().expect("progress lock").ahead -= batch.len();
+                lock.lock().expect("progress lock").ahead -= batch.held;
                 cv.notify_all();
             }
-            if self.result.is_ok() {
-                self.result = emit(
-                    &mut *self.reporter,
-                    self.run,
-                    self.config,
-                    &self.files[i],
-                    batch,
-                    self.totals,
-                    self.failed,
-                );
-            }
+            self.write(batch);
         }
     }
 
-    /// Write input `i`'s outcome: its gaps and its remaining findings.
-    fn record(&mut self, i: usize, outcome: Outcome) {
+    fn write(&mut self, ready: Ready) {
         if self.result.is_ok() {
-            self.result = record(
-                &mut *self.reporter,
-                self.run,
-                self.config,
-                &self.files[i],
-                outcome,
-                self.totals,
-                self.failed,
-            );
+            self.result = match ready.body {
+                Body::Findings(findings) => self.reporter.findings(self.run, &findings),
+                Body::Rendered(bytes) if bytes.is_empty() => Ok(()),
+                Body::Rendered(bytes) => self.reporter.rendered(&bytes),
+                Body::Spilled(file) => self.copy_spilled(file),
+            };
         }
+    }
+
+    /// Copy a spill file to the reporter, a megabyte at a time.
+    fn copy_spilled(&mut self, mut file: File) -> io::Result<()> {
+        file.seek(SeekFrom::Start(0))?;
+        let mut buf = Vec::with_capacity(COPY_CHUNK as usize);
+        loop {
+            buf.clear();
+            (&mut file).take(COPY_CHUNK).read_to_end(&mut buf)?;
+            if buf.is_empty() {
+                return Ok(());
+            }
+            self.reporter.rendered(&buf)?;
+        }
+    }
+
+    fn record(&mut self, i: usize, outcome: Outcome, ready: Ready) {
+        record(self.totals, &self.files[i], outcome);
+        self.write(ready);
     }
 }
 
@@ -140,71 +299,84 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
     let written = Arc::new((Mutex::new(Progress::default()), Condvar::new()));
     let window = AHEAD_PER_THREAD * config.threads.max(1);
     let (tx, rx) = mpsc::sync_channel::<Message>(window);
+    let render = reporter.render();
 
     let write_result: io::Result<()> = std::thread::scope(|s| {
-        for _ in 0..config.threads.max(1).min(files.len().max(1)) {
-            let tx = tx.clone();
-            let (next, files, written) = (&next, &files, written.clone());
-            let progress = progress.as_ref();
-            s.spawn(move || {
-                let mut scanner = Scanner::new(&config.rules);
-                let mut buf = Vec::new();
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    if i >= files.len() {
-                        break;
-                    }
-                    {
-                        let (lock, cv) = &*written;
-                        let mut w = lock.lock().expect("progress lock");
-                        while i >= w.written + window {
-                            w = cv.wait(w).expect("progress lock");
+        let workers: Vec<_> = (0..config.threads.max(1).min(files.len().max(1)))
+            .map(|_| {
+                let tx = tx.clone();
+                let (next, files, written, run) = (&next, &files, written.clone(), &run);
+                let progress = progress.as_ref();
+                s.spawn(move || {
+                    let share = Mutex::new(Share::default());
+                    let mut scanner = Scanner::new(&config.rules);
+                    let mut buf = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        if i >= files.len() {
+                            break;
                         }
-                    }
-                    // Batches of a large input go out while it is scanned, once it is the
-                    // next input to be written (see `spill`).
-                    let sink = {
-                        let (tx, written) = (tx.clone(), written.clone());
-                        move |batch: Vec<Finding>| {
+                        {
                             let (lock, cv) = &*written;
                             let mut w = lock.lock().expect("progress lock");
-                            while w.written < i && w.ahead + batch.len() > AHEAD_FINDINGS {
+                            while i >= w.written + window {
                                 w = cv.wait(w).expect("progress lock");
                             }
-                            let ahead = w.written < i;
-                            if ahead {
-                                w.ahead += batch.len();
-                            }
-                            drop(w);
-                            let _ = tx.send(Message::Part(i, batch, ahead));
                         }
-                    };
-                    let outcome = crate::spill::with_sink(sink, || {
-                        search_file(&mut scanner, &files[i], config, &mut buf, progress)
-                    });
-                    if tx.send(Message::Done(i, outcome)).is_err() {
-                        break;
+                        let file = &files[i];
+                        // Batches of a large input go out while it is scanned (see `spill`);
+                        // those of an input not next to be written wait in the writer, up to
+                        // `AHEAD_FINDINGS`.
+                        scanner.sink = Some(Box::new({
+                            let outbox = Outbox {
+                                tx: tx.clone(),
+                                written: &written,
+                            };
+                            let share = &share;
+                            move |batch: Vec<Finding>| {
+                                let mut share = share.lock().expect("share lock");
+                                let ready = share.ready(config, run, render, file, batch);
+                                outbox.part(i, ready, &mut share.spill);
+                            }
+                        }));
+                        let mut outcome =
+                            search_file(&mut scanner, file, config, &mut buf, progress);
+                        scanner.sink = None;
+                        let findings = std::mem::take(&mut outcome.findings);
+                        let ready = {
+                            let mut share = share.lock().expect("share lock");
+                            let ready = share.ready(config, run, render, file, findings);
+                            let outbox = Outbox {
+                                tx: tx.clone(),
+                                written: &written,
+                            };
+                            outbox.send_spill(i, &mut share.spill);
+                            ready
+                        };
+                        if tx.send(Message::Done(i, outcome, ready)).is_err() {
+                            break;
+                        }
                     }
-                }
-            });
-        }
+                    drop(scanner);
+                    share.into_inner().expect("share lock")
+                })
+            })
+            .collect();
         drop(tx);
 
-        let mut pending: BTreeMap<usize, Outcome> = BTreeMap::new();
+        let mut pending: BTreeMap<usize, (Outcome, Ready)> = BTreeMap::new();
         let mut next_out = 0;
         let mut writer = Writer {
             reporter: &mut *reporter,
             run: &run,
-            config,
             files: &files,
             totals: &mut totals,
-            failed: &mut failed,
             result: Ok(()),
             parts: BTreeMap::new(),
             written: &written,
         };
         for message in rx {
-            let (i, outcome) = match message {
+            let (i, outcome, ready) = match message {
                 Message::Part(i, batch, counted) => {
                     writer.parts.entry(i).or_default().push((batch, counted));
                     if i == next_out {
@@ -212,13 +384,13 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
                     }
                     continue;
                 }
-                Message::Done(i, outcome) => (i, outcome),
+                Message::Done(i, outcome, ready) => (i, outcome, ready),
             };
-            pending.insert(i, outcome);
-            while let Some(outcome) = pending.remove(&next_out) {
+            pending.insert(i, (outcome, ready));
+            while let Some((outcome, ready)) = pending.remove(&next_out) {
                 // A worker sends an input's batches before its outcome, so all are here.
                 writer.write_parts(next_out);
-                writer.record(next_out, outcome);
+                writer.record(next_out, outcome, ready);
                 next_out += 1;
                 let (lock, cv) = &*written;
                 lock.lock().expect("progress lock").written = next_out;
@@ -234,7 +406,18 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
                 cv.notify_all();
             }
         }
-        writer.result
+        let result = writer.result;
+        // Each worker's counts join the writer's.
+        for worker in workers {
+            match worker.join() {
+                Ok(share) => {
+                    totals.merge(&config.rules, share.totals);
+                    failed |= share.failed;
+                }
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        result
     });
     write_result?;
     drop(progress);
@@ -312,17 +495,10 @@ fn search_file(
     }
 }
 
-fn record(
-    reporter: &mut dyn report::Reporter,
-    run: &RunInfo,
-    config: &Config,
-    file: &InputFile,
-    mut outcome: Outcome,
-    totals: &mut Totals,
-    failed: &mut bool,
-) -> io::Result<()> {
+/// Count one input's outcome: its gaps (archive members' too), and what was scanned.
+fn record(totals: &mut Totals, file: &InputFile, outcome: Outcome) {
     // Archive members are inputs of their own: `archive!member`.
-    for (path, gap) in std::mem::take(&mut outcome.member_gaps) {
+    for (path, gap) in outcome.member_gaps {
         let reason = match gap {
             Gap::Skipped(reason) => reason,
             Gap::Incomplete { reason, .. } => format!("incomplete: {reason}"),
@@ -336,7 +512,7 @@ fn record(
                 path: file.display.clone(),
                 reason,
             });
-            return Ok(());
+            return;
         }
         Some(Gap::Incomplete { reason, .. }) => totals.skipped.push(Skipped {
             path: file.display.clone(),
@@ -347,41 +523,74 @@ fn record(
     totals.files_scanned += 1;
     totals.bytes_scanned += outcome.bytes;
     totals.suppressed += outcome.suppressed;
-    emit(
-        reporter,
-        run,
-        config,
-        file,
-        outcome.findings,
-        totals,
-        failed,
-    )
 }
 
-/// Filter one input's findings (added lines, baseline), count them and report them.
-fn emit(
-    reporter: &mut dyn report::Reporter,
-    run: &RunInfo,
-    config: &Config,
-    file: &InputFile,
-    mut findings: Vec<Finding>,
-    totals: &mut Totals,
-    failed: &mut bool,
-) -> io::Result<()> {
-    if let Some(change) = &file.added_lines {
-        // Scored with the whole file as context, reported only where the change adds lines.
-        findings.retain(|f| change.adds_line(f.line));
-    }
-    if let Some(baseline) = &config.baseline {
-        let before = findings.len();
-        findings.retain(|f| !baseline.contains(&f.fingerprint));
-        totals.suppressed += (before - findings.len()) as u64;
-    }
-    for f in &findings {
-        totals.add(run.rules, f);
-        if config.fails(&run.rules.rules[f.rule].categories, f.confidence) {
-            *failed = true;
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rendered(text: &str, held: usize) -> Ready {
+        Ready {
+            body: Body::Rendered(text.as_bytes().to_vec()),
+            held,
         }
     }
-    reporter.findings(run, &findings)
+
+    fn text(message: Message) -> (usize, String) {
+        let Message::Part(i, ready, _) = message else {
+            panic!("expected a batch");
+        };
+        let bytes = match ready.body {
+            Body::Rendered(bytes) => bytes,
+            Body::Spilled(mut file) => {
+                let mut bytes = Vec::new();
+                file.seek(SeekFrom::Start(0)).unwrap();
+                file.read_to_end(&mut bytes).unwrap();
+                bytes
+            }
+            Body::Findings(_) => panic!("expected rendered findings"),
+        };
+        (i, String::from_utf8(bytes).unwrap())
+    }
+
+    #[test]
+    fn rendered_batches_past_the_budget_wait_in_a_spill_file_and_keep_their_order() {
+        let written = (Mutex::new(Progress::default()), Condvar::new());
+        let (tx, rx) = mpsc::sync_channel(16);
+        let outbox = Outbox {
+            tx,
+            written: &written,
+        };
+        let mut spill = None;
+        // Input 1 runs ahead of input 0: the first batch fits in the writer's budget, the next
+        // ones go to the spill file, and so does a small one after them (order).
+        outbox.part(1, rendered("a", AHEAD_FINDINGS), &mut spill);
+        outbox.part(1, rendered("b", 10), &mut spill);
+        outbox.part(1, rendered("c", 1), &mut spill);
+        assert_eq!(text(rx.try_recv().unwrap()), (1, "a".into()));
+        assert!(rx.try_recv().is_err(), "spilled batches are not sent yet");
+        assert!(spill.is_some());
+        // Once input 1 is next to be written, the spill file goes first, then the new batch.
+        written.0.lock().unwrap().written = 1;
+        outbox.part(1, rendered("d", 1), &mut spill);
+        assert_eq!(text(rx.try_recv().unwrap()), (1, "bc".into()));
+        assert_eq!(text(rx.try_recv().unwrap()), (1, "d".into()));
+        assert!(spill.is_none());
+    }
+
+    #[test]
+    fn an_input_ending_ahead_sends_its_spill_file() {
+        let written = (Mutex::new(Progress::default()), Condvar::new());
+        let (tx, rx) = mpsc::sync_channel(16);
+        let outbox = Outbox {
+            tx,
+            written: &written,
+        };
+        let mut spill = None;
+        outbox.part(2, rendered("x", AHEAD_FINDINGS + 1), &mut spill);
+        assert!(rx.try_recv().is_err());
+        outbox.send_spill(2, &mut spill);
+        assert_eq!(text(rx.try_recv().unwrap()), (2, "x".into()));
+        assert!(spill.is_none());
+    }
 }

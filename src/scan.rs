@@ -365,10 +365,13 @@ fn word_bounded(hay: &[u8], start: usize, end: usize) -> bool {
     before_ok && after_ok
 }
 
-/// Per-thread scanning state: the regex engine's cache and a captures buffer.
+/// Per-thread scanning state: the regex engine's cache, and where the findings of a large
+/// input go while it is scanned (`spill`).
 pub struct Scanner<'s> {
     set: &'s RuleSet,
     cache: meta::Cache,
+    /// Receives batches of the current input's findings; without one they stay in its outcome.
+    pub sink: Option<crate::spill::Sink<'s>>,
 }
 
 impl<'s> Scanner<'s> {
@@ -376,6 +379,7 @@ impl<'s> Scanner<'s> {
         Scanner {
             set,
             cache: set.multi.create_cache(),
+            sink: None,
         }
     }
 

@@ -298,6 +298,8 @@ fn search_chunk(
         has_ignores: memchr::memmem::find(hay, suppress::DIRECTIVE).is_some(),
         column_mark: (usize::MAX, 0, 0, 0),
     };
+    // The scanner lends its sink to the judge below for the length of the search.
+    let mut sink = scanner.sink.take();
     let resume = scanner.scan_from(hay, from, cut, eof, |hay, cand| {
         let verdict = judge::judge_at(set, hay, cand, options.explain, site);
         if verdict == Verdict::Reject {
@@ -308,7 +310,7 @@ fn search_chunk(
         while let Some(&(rule, s, e)) = keyed.peek() {
             if e <= vs {
                 emit.keyed(hay, rule, s, e, out);
-                crate::spill::maybe(&mut out.findings);
+                crate::spill::maybe(&mut out.findings, &mut sink);
             } else if s >= ve {
                 break;
             }
@@ -319,14 +321,14 @@ fn search_chunk(
         if ve + crate::scan::MAX_MATCH_LEN > keyed_limit {
             accepted_late.push((base + vs as u64, base + ve as u64));
         }
-        crate::spill::maybe(&mut out.findings);
+        crate::spill::maybe(&mut out.findings, &mut sink);
         true
     });
     for (rule, s, e) in keyed {
         // A value running into a cut inside a line may be cut short: the next chunk has it.
         if s < keyed_limit && (eof || e < keyed_limit) {
             emit.keyed(hay, rule, s, e, out);
-            crate::spill::maybe(&mut out.findings);
+            crate::spill::maybe(&mut out.findings, &mut sink);
         }
     }
     // Move the cursor to the cut.
@@ -355,7 +357,8 @@ fn search_chunk(
     cursor.kept = keyed_limit - (cut - keep);
     cursor.accepted = accepted_late;
     // A large input's findings go out as it is scanned, not all at its end.
-    crate::spill::maybe(&mut out.findings);
+    crate::spill::maybe(&mut out.findings, &mut sink);
+    scanner.sink = sink;
     cut - keep
 }
 

@@ -235,11 +235,8 @@ fn record_mode_needs_stdin() {
     assert!(err.contains("reads records from standard input"), "{err}");
 }
 
-#[test]
-fn large_inputs_stream_their_findings_in_order_whatever_the_threads() {
-    // Inputs with far more findings than a batch (see `spill`), between small ones; the later
-    // big ones are scanned while an earlier one is, and send more batches ahead than the
-    // writer holds for them (`run::AHEAD_FINDINGS`), so they wait for their turn.
+/// Big inputs (far more findings than a batch, see `spill`) between small ones.
+fn tree_with_big_inputs() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for (name, n) in [("b.log", 20_000), ("e.log", 30_000), ("f.log", 30_000)] {
         let big: String = (0..n)
@@ -250,6 +247,14 @@ fn large_inputs_stream_their_findings_in_order_whatever_the_threads() {
     for name in ["a.log", "c.log", "d.log"] {
         std::fs::write(dir.path().join(name), "mail bob.new@fabrikam-mail.com\n").unwrap();
     }
+    dir
+}
+
+#[test]
+fn large_inputs_stream_their_findings_in_order_whatever_the_threads() {
+    // The later big inputs are scanned while an earlier one is, and make more findings ahead
+    // than the writer holds for them (`run::AHEAD_FINDINGS`): the rest waits in spill files.
+    let dir = tree_with_big_inputs();
     let one = scan_lines(dir.path(), &["-j", "1"]);
     let four = scan_lines(dir.path(), &["-j", "4"]);
     assert_eq!(one.len(), 80_003);
@@ -267,4 +272,35 @@ fn large_inputs_stream_their_findings_in_order_whatever_the_threads() {
     let mut sorted = keys.clone();
     sorted.sort();
     assert_eq!(keys, sorted);
+}
+
+#[test]
+fn the_data_map_and_the_json_document_are_the_same_whatever_the_threads() {
+    // Each scanning thread counts its own findings; the counts are merged at the end.
+    let dir = tree_with_big_inputs();
+    let run = |format: &str, threads: &str| {
+        let (out, err, code) = stdout_of(piiscan(dir.path()).args([
+            "scan",
+            ".",
+            "--format",
+            format,
+            "--fail-on",
+            "never",
+            "-j",
+            threads,
+        ]));
+        assert_eq!(code, 0, "{err}");
+        out
+    };
+    let one = run("summary", "1");
+    assert!(one.contains("80003 findings"), "{one}");
+    assert_eq!(one, run("summary", "4"));
+    let document: Value = serde_json::from_str(&run("json", "1")).unwrap();
+    assert_eq!(document["findings"].as_array().unwrap().len(), 80_003);
+    assert_eq!(document["summary"]["findings"], 80_003);
+    let four: Value = serde_json::from_str(&run("json", "4")).unwrap();
+    assert!(
+        document == four,
+        "the JSON document differs between 1 and 4 threads"
+    );
 }

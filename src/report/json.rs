@@ -10,7 +10,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{Reporter, RunInfo, Totals};
+use super::{Render, Reporter, RunInfo, Totals};
 use crate::finding::{Context, Explain, Finding};
 
 /// The serialized form of a finding.
@@ -58,6 +58,10 @@ impl<'a> FindingJson<'a> {
     }
 }
 
+/// What comes before every item of the document's `findings` array; the first item's is
+/// replaced by the document's opening.
+pub(super) const ITEM_SEPARATOR: &[u8] = b",\n  ";
+
 pub struct Json {
     out: Box<dyn Write + Send>,
     lines: bool,
@@ -88,28 +92,35 @@ impl Json {
 
 impl Reporter for Json {
     fn findings(&mut self, run: &RunInfo, findings: &[Finding]) -> io::Result<()> {
-        let buf = &mut self.buf;
-        for f in findings {
-            if self.lines {
-                serde_json::to_writer(&mut *buf, &FindingJson::new(run, f))?;
-                buf.push(b'\n');
-            } else {
-                buf.extend_from_slice(if self.any {
-                    b",\n  "
-                } else {
-                    b"{\"findings\": [\n  "
-                });
-                serde_json::to_writer(&mut *buf, &FindingJson::new(run, f))?;
-            }
-            self.any = true;
-            if buf.len() >= 1 << 16 {
-                self.out.write_all(buf)?;
-                buf.clear();
-            }
-        }
-        self.out.write_all(buf)?;
+        let mut buf = std::mem::take(&mut self.buf);
         buf.clear();
-        Ok(())
+        let result = self
+            .render()
+            .expect("JSON renders per finding")
+            .render(run, findings, &mut buf)
+            .and_then(|()| self.rendered(&buf));
+        self.buf = buf;
+        result
+    }
+
+    fn render(&self) -> Option<Render> {
+        Some(if self.lines {
+            Render::JsonLines
+        } else {
+            Render::JsonItems
+        })
+    }
+
+    fn rendered(&mut self, mut bytes: &[u8]) -> io::Result<()> {
+        if bytes.is_empty() {
+            return Ok(());
+        }
+        if !self.lines && !self.any {
+            self.out.write_all(b"{\"findings\": [\n  ")?;
+            bytes = &bytes[ITEM_SEPARATOR.len()..];
+        }
+        self.any = true;
+        self.out.write_all(bytes)
     }
 
     fn finish(&mut self, _run: &RunInfo, totals: &Totals) -> io::Result<()> {

@@ -53,6 +53,51 @@ impl<'a> RunInfo<'a> {
 pub trait Reporter {
     fn findings(&mut self, run: &RunInfo, findings: &[Finding]) -> io::Result<()>;
     fn finish(&mut self, run: &RunInfo, totals: &Totals) -> io::Result<()>;
+    /// How this reporter's findings can be rendered on the threads that find them, if they
+    /// can: then those threads send bytes (`rendered`) instead of findings.
+    fn render(&self) -> Option<Render> {
+        None
+    }
+    /// Write findings rendered with [`Reporter::render`], in path order like `findings`.
+    /// Reporters without a `render` never receive any.
+    fn rendered(&mut self, _bytes: &[u8]) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Formats that render each finding on its own, with nothing carried from one to the next,
+/// so that the scanning threads can do it (the writer only copies bytes, in order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Render {
+    /// Nothing per finding (the data map shows totals only).
+    Nothing,
+    /// One JSON object per line.
+    JsonLines,
+    /// Items of the JSON document's `findings` array, each preceded by `,\n  `.
+    JsonItems,
+    /// `path:line:column rule categories value`, colored on a terminal.
+    Text,
+}
+
+impl Render {
+    /// Append `findings`, rendered, to `out`.
+    pub fn render(self, run: &RunInfo, findings: &[Finding], out: &mut Vec<u8>) -> io::Result<()> {
+        for f in findings {
+            match self {
+                Render::Nothing => return Ok(()),
+                Render::JsonLines => {
+                    serde_json::to_writer(&mut *out, &FindingJson::new(run, f))?;
+                    out.push(b'\n');
+                }
+                Render::JsonItems => {
+                    out.extend_from_slice(json::ITEM_SEPARATOR);
+                    serde_json::to_writer(&mut *out, &FindingJson::new(run, f))?;
+                }
+                Render::Text => text::line(run, f, out)?,
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The reporter for `format`. `--format summary` writes the data map as JSON when the output
@@ -216,6 +261,38 @@ impl Totals {
         }
         for &c in &tally.rule_categories[f.rule] {
             tally.values[c].insert(f.value_hash);
+        }
+    }
+
+    /// Add the counts of `other` (a scanning thread's share of the run).
+    pub fn merge(&mut self, rules: &RuleSet, mut other: Totals) {
+        self.files_scanned += other.files_scanned;
+        self.bytes_scanned += other.bytes_scanned;
+        self.findings += other.findings;
+        self.suppressed += other.suppressed;
+        self.skipped.append(&mut other.skipped);
+        let mut tally = std::mem::take(&mut other.tally);
+        tally.flush_file(rules, &mut other.by_category);
+        for (cat, theirs) in other.by_category {
+            let mine = self.by_category.entry(cat).or_default();
+            for (dir, n) in theirs.dirs {
+                *mine.dirs.entry(dir).or_default() += n;
+            }
+        }
+        if tally.rules.is_empty() {
+            return;
+        }
+        if self.tally.rules.len() != rules.rules.len() {
+            self.tally = Tally::new(rules);
+        }
+        for (mine, theirs) in self.tally.rules.iter_mut().zip(&tally.rules) {
+            mine.findings += theirs.findings;
+            mine.low += theirs.low;
+            mine.medium += theirs.medium;
+            mine.high += theirs.high;
+        }
+        for (mine, theirs) in self.tally.values.iter_mut().zip(&tally.values) {
+            mine.merge(theirs);
         }
     }
 

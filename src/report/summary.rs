@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use super::{Reporter, RunInfo, Totals};
+use super::{Render, Reporter, RunInfo, Totals};
 use crate::finding::Finding;
 
 pub struct Summary {
@@ -26,6 +26,10 @@ impl Summary {
 impl Reporter for Summary {
     fn findings(&mut self, _run: &RunInfo, _findings: &[Finding]) -> io::Result<()> {
         Ok(())
+    }
+
+    fn render(&self) -> Option<Render> {
+        Some(Render::Nothing)
     }
 
     fn finish(&mut self, run: &RunInfo, totals: &Totals) -> io::Result<()> {

@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use super::{Reporter, RunInfo, Totals};
+use super::{Render, Reporter, RunInfo, Totals};
 use crate::finding::{Confidence, Finding};
 
 pub struct Text {
@@ -28,31 +28,43 @@ fn level_color(c: Confidence) -> &'static str {
     }
 }
 
+/// One finding's line.
+pub(super) fn line(run: &RunInfo, f: &Finding, out: &mut Vec<u8>) -> io::Result<()> {
+    let rule = &run.rules.rules[f.rule];
+    let cats = rule.categories.join(",");
+    let shown = f.value.as_deref().unwrap_or(&f.redacted);
+    if run.color {
+        writeln!(
+            out,
+            "{PATH}{}{RESET}:{}:{} {}{}{RESET} {DIM}{cats}{RESET} {shown}",
+            f.path,
+            f.line,
+            f.column,
+            level_color(f.confidence),
+            rule.rule.id
+        )
+    } else {
+        writeln!(
+            out,
+            "{}:{}:{} {} {cats} {shown}",
+            f.path, f.line, f.column, rule.rule.id
+        )
+    }
+}
+
 impl Reporter for Text {
     fn findings(&mut self, run: &RunInfo, findings: &[Finding]) -> io::Result<()> {
-        for f in findings {
-            let rule = &run.rules.rules[f.rule];
-            let cats = rule.categories.join(",");
-            let shown = f.value.as_deref().unwrap_or(&f.redacted);
-            if run.color {
-                writeln!(
-                    self.out,
-                    "{PATH}{}{RESET}:{}:{} {}{}{RESET} {DIM}{cats}{RESET} {shown}",
-                    f.path,
-                    f.line,
-                    f.column,
-                    level_color(f.confidence),
-                    rule.rule.id
-                )?;
-            } else {
-                writeln!(
-                    self.out,
-                    "{}:{}:{} {} {cats} {shown}",
-                    f.path, f.line, f.column, rule.rule.id
-                )?;
-            }
-        }
-        Ok(())
+        let mut buf = Vec::new();
+        Render::Text.render(run, findings, &mut buf)?;
+        self.out.write_all(&buf)
+    }
+
+    fn render(&self) -> Option<Render> {
+        Some(Render::Text)
+    }
+
+    fn rendered(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.out.write_all(bytes)
     }
 
     fn finish(&mut self, _run: &RunInfo, _totals: &Totals) -> io::Result<()> {
