@@ -3,12 +3,16 @@
 //!
 //! Every rule's patterns (`pattern` and `patterns`) go into one multi-pattern regex
 //! (regex-automata's meta engine, lazy DFA, ASCII mode, no capture tracking, no prefilter);
-//! rules found only by key (`keys` without a pattern) take no part. One forward pass over the
-//! bytes yields the leftmost candidate of any pattern; the judge then validates it. When the
-//! judge rejects a candidate (a number failing Luhn, say), the patterns listed after it that
-//! can start with the candidate's first byte are tried anchored at the same start, and the
-//! search resumes one byte later: rejection never hides another rule's match. Captures (the
-//! optional `value` group) are computed only for candidates, never for the whole input. See
+//! rules found only by key (`keys` without a pattern) take no part. Rules gated by their
+//! keywords (keywords and no keys: user rules, typically) go into a second one instead, which
+//! runs only near one of their keywords (found by one Aho-Corasick pass): such a rule rejects
+//! every match without a keyword on its line anyway, and a rule set's cost does not grow with
+//! them. One forward pass over the bytes yields the leftmost candidate of any pattern (the two
+//! engines' candidates merged in that order); the judge then validates it. When the judge
+//! rejects a candidate (a number failing Luhn, say), the patterns listed after it that can
+//! start with the candidate's first byte are tried anchored at the same start, and the search
+//! resumes one byte later: rejection never hides another rule's match. Captures (the optional
+//! `value` group) are computed only for candidates, never for the whole input. See
 //! docs/ARCHITECTURE.md.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
@@ -89,10 +93,18 @@ pub struct RuleSet {
     pub policy: Policy,
     /// Values never reported (configuration allowlist and built-in test data).
     pub allowlist: crate::suppress::Allowlist,
-    multi: meta::Regex,
-    /// For each pattern of `multi` (a rule's `pattern`, then its `patterns`), the rule it
+    /// The patterns of every rule that is not gated, searched over every byte.
+    ungated: Engine,
+    /// The patterns of rules gated by their keywords, searched only near a keyword.
+    gated: Option<Engine>,
+    /// The keywords of the gated rules, ASCII case-insensitive.
+    gate: Option<AhoCorasick>,
+    /// For each pattern (a rule's `pattern`, then its `patterns`, in rule order), the rule it
     /// belongs to. Rules without a pattern have none.
     pattern_rule: Vec<usize>,
+    /// For each pattern, whether it is gated, and its index in its engine.
+    pattern_gated: Vec<bool>,
+    pattern_local: Vec<usize>,
     /// For each pattern with a `value` group, the pattern alone, used only to find the group
     /// inside a candidate.
     pattern_value: Vec<Option<regex::bytes::Regex>>,
@@ -108,6 +120,60 @@ pub struct RuleSet {
     /// For each word pattern: which rules use it and how.
     word_uses: Vec<Vec<(usize, WordRole)>>,
     word_text: Vec<String>,
+}
+
+/// One multi-pattern regex (regex-automata's meta engine, lazy DFA) over some of the rule set's
+/// patterns.
+#[derive(Debug)]
+struct Engine {
+    regex: meta::Regex,
+    /// For each of its patterns, the pattern's index in the rule set.
+    global: Vec<usize>,
+}
+
+impl Engine {
+    fn new(patterns: &[&str]) -> Result<Engine, RuleError> {
+        let regex = meta::Regex::builder()
+            .syntax(syntax::Config::new().unicode(false).utf8(false))
+            .configure(
+                meta::Config::new()
+                    .which_captures(regex_automata::nfa::thompson::WhichCaptures::Implicit)
+                    .utf8_empty(false)
+                    .auto_prefilter(false)
+                    // Enough for the built-in rules' states on large inputs (4 MiB is not).
+                    .hybrid_cache_capacity(8 << 20)
+                    .nfa_size_limit(Some(64 << 20)),
+            )
+            .build_many(patterns)
+            .map_err(|e| RuleError::File {
+                file: "<rules>".into(),
+                message: format!("the rule set does not compile: {e}"),
+            })?;
+        Ok(Engine {
+            regex,
+            global: Vec::new(),
+        })
+    }
+}
+
+/// Whether a rule is gated by its keywords: its pattern is searched only on lines that hold one
+/// of them. A rule with keywords rejects every match without one in its context window (on
+/// its line), so nothing is lost, and a rule set's cost stops growing with such rules. Rules
+/// that also name keys are not gated: a listed key stands in for a keyword, in any spelling.
+pub fn gated(rule: &Rule) -> bool {
+    !rule.keywords.is_empty() && rule.keys.is_empty()
+}
+
+/// How far from a keyword a gated rule's match may start (its line permitting): the match's
+/// length plus the judge's window on each side, with room to spare.
+const GATE_REACH: usize = MAX_MATCH_LEN + 4 * crate::judge::CONTEXT_WINDOW;
+
+/// A candidate match: its span and its pattern's index in the rule set.
+#[derive(Debug, Clone, Copy)]
+struct Hit {
+    start: usize,
+    end: usize,
+    pattern: usize,
 }
 
 /// A confirmed regex match of one rule, before judging.
@@ -158,22 +224,47 @@ impl RuleSet {
             file: "<rules>".into(),
             message,
         })?;
-        let multi = meta::Regex::builder()
-            .syntax(syntax::Config::new().unicode(false).utf8(false))
-            .configure(
-                meta::Config::new()
-                    .which_captures(regex_automata::nfa::thompson::WhichCaptures::Implicit)
-                    .utf8_empty(false)
-                    .auto_prefilter(false)
-                    // Enough for the built-in rules' states on large inputs (4 MiB is not).
-                    .hybrid_cache_capacity(8 << 20)
-                    .nfa_size_limit(Some(64 << 20)),
+        let pattern_gated: Vec<bool> = pattern_rule.iter().map(|&r| gated(&rules[r])).collect();
+        let mut pattern_local = Vec::with_capacity(patterns.len());
+        let (mut ungated_patterns, mut ungated_global) = (Vec::new(), Vec::new());
+        let (mut gated_patterns, mut gated_global) = (Vec::new(), Vec::new());
+        for (index, pattern) in patterns.iter().enumerate() {
+            let (list, global) = if pattern_gated[index] {
+                (&mut gated_patterns, &mut gated_global)
+            } else {
+                (&mut ungated_patterns, &mut ungated_global)
+            };
+            pattern_local.push(list.len());
+            list.push(*pattern);
+            global.push(index);
+        }
+        let mut ungated = Engine::new(&ungated_patterns)?;
+        ungated.global = ungated_global;
+        let gated_engine = if gated_patterns.is_empty() {
+            None
+        } else {
+            let mut engine = Engine::new(&gated_patterns)?;
+            engine.global = gated_global;
+            Some(engine)
+        };
+        let gate_words: Vec<&str> = rules
+            .iter()
+            .filter(|r| gated(r))
+            .flat_map(|r| r.keywords.iter().map(String::as_str))
+            .collect();
+        let gate = if gate_words.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .build(&gate_words)
+                    .map_err(|e| RuleError::File {
+                        file: "<rules>".into(),
+                        message: format!("keywords do not compile: {e}"),
+                    })?,
             )
-            .build_many(&patterns)
-            .map_err(|e| RuleError::File {
-                file: "<rules>".into(),
-                message: format!("the rule set does not compile: {e}"),
-            })?;
+        };
 
         let mut word_text: Vec<String> = Vec::new();
         let mut word_uses: Vec<Vec<(usize, WordRole)>> = Vec::new();
@@ -243,8 +334,12 @@ impl RuleSet {
             rules: compiled,
             policy,
             allowlist: crate::suppress::Allowlist::default(),
-            multi,
+            ungated,
+            gated: gated_engine,
+            gate,
             pattern_rule,
+            pattern_gated,
+            pattern_local,
             pattern_value,
             pattern_first,
             rule_has_words,
@@ -298,6 +393,11 @@ impl RuleSet {
     /// Whether the rule has any keyword (a prefilter requirement).
     pub fn has_keywords(&self, rule: usize) -> bool {
         !self.rules[rule].rule.keywords.is_empty()
+    }
+
+    /// Whether `text` (a CSV header's column names, say) holds a keyword of a gated rule.
+    pub fn has_gate_word(&self, text: &[u8]) -> bool {
+        self.gate.as_ref().is_some_and(|ac| ac.is_match(text))
     }
 }
 
@@ -370,6 +470,9 @@ fn word_bounded(hay: &[u8], start: usize, end: usize) -> bool {
 pub struct Scanner<'s> {
     set: &'s RuleSet,
     cache: meta::Cache,
+    gated_cache: Option<meta::Cache>,
+    /// Where gated rules' matches may start in the current chunk: sorted, disjoint spans.
+    gates: Vec<(usize, usize)>,
     /// Receives batches of the current input's findings; without one they stay in its outcome.
     pub sink: Option<crate::spill::Sink<'s>>,
 }
@@ -378,7 +481,9 @@ impl<'s> Scanner<'s> {
     pub fn new(set: &'s RuleSet) -> Scanner<'s> {
         Scanner {
             set,
-            cache: set.multi.create_cache(),
+            cache: set.ungated.regex.create_cache(),
+            gated_cache: set.gated.as_ref().map(|e| e.regex.create_cache()),
+            gates: Vec::new(),
             sink: None,
         }
     }
@@ -399,67 +504,175 @@ impl<'s> Scanner<'s> {
         eof: bool,
         judge: impl FnMut(&[u8], Candidate) -> bool,
     ) {
-        self.scan_from(hay, 0, limit, eof, judge);
+        self.scan_from(hay, 0, limit, eof, false, judge);
     }
 
     /// [`Scanner::scan`] starting at `from`: the bytes before it are only context (word
     /// boundaries, look-behind, the judge's window), already searched with the previous chunk.
-    /// Returns where the search stopped, past the end of a candidate accepted across `limit`:
-    /// the next chunk resumes there, as a whole-buffer search would.
+    /// With `open_gates`, gated rules are searched everywhere (a CSV header names their
+    /// keyword). Returns where the search stopped, past the end of a candidate accepted across
+    /// `limit`: the next chunk resumes there, as a whole-buffer search would.
+    ///
+    /// Two engines run side by side: the ungated patterns over every byte, the gated ones only
+    /// near their keywords. Their candidates are merged as one leftmost-first search over all
+    /// patterns would order them: leftmost first, then in rule order.
     pub fn scan_from(
         &mut self,
         hay: &[u8],
         from: usize,
         limit: usize,
         eof: bool,
+        open_gates: bool,
         mut judge: impl FnMut(&[u8], Candidate) -> bool,
     ) -> usize {
+        self.find_gates(hay, open_gates);
         let mut at = from;
+        // The next candidate of each engine, kept while it starts at or after `at`; `None`
+        // once an engine has nothing more in this chunk.
+        let mut next_ungated: Option<Option<Hit>> = None;
+        let mut next_gated: Option<Option<Hit>> = None;
         while at < limit {
-            let input = Input::new(hay).span(at..hay.len());
-            let Some(m) = self.set.multi.search_with(&mut self.cache, &input) else {
-                return at;
+            if next_ungated.is_some_and(|h| h.is_some_and(|h| h.start < at)) {
+                next_ungated = None;
+            }
+            if next_gated.is_some_and(|h| h.is_some_and(|h| h.start < at)) {
+                next_gated = None;
+            }
+            let ungated = *next_ungated.get_or_insert_with(|| self.next_ungated(hay, at));
+            let gated = *next_gated.get_or_insert_with(|| self.next_gated(hay, at));
+            let m = match (ungated, gated) {
+                (Some(u), Some(g)) if (g.start, g.pattern) < (u.start, u.pattern) => g,
+                (Some(u), _) => u,
+                (None, Some(g)) => g,
+                (None, None) => return at,
             };
-            if m.start() >= limit {
+            if m.start >= limit {
                 return at;
             }
-            if m.is_empty() {
-                at = m.start() + 1;
+            if m.start == m.end {
+                at = m.start + 1;
                 continue;
             }
-            if !eof && m.end() == hay.len() {
+            if !eof && m.end == hay.len() {
                 return at;
             }
-            let first = m.pattern().as_usize();
-            if self.offer(hay, first, m.start(), m.end(), &mut judge) {
-                at = m.end();
+            if self.offer(hay, m.pattern, m.start, m.end, &mut judge) {
+                at = m.end;
                 continue;
             }
             // Rejected: give every other pattern a chance at this start before moving on.
             let mut accepted_end = None;
-            // Leftmost-first: a pattern listed before `first` that matched here would have been
-            // reported instead, so only those after it can.
-            let byte = hay[m.start()] as usize;
-            for pattern in first + 1..self.set.pattern_rule.len() {
-                if !self.set.pattern_first[pattern][byte] {
+            // Leftmost-first: a pattern listed before `m.pattern` that matched here would have
+            // been reported instead, so only those after it can.
+            let byte = hay[m.start] as usize;
+            let gate_open = self.gate_open(m.start);
+            for pattern in m.pattern + 1..self.set.pattern_rule.len() {
+                if !self.set.pattern_first[pattern][byte]
+                    || (self.set.pattern_gated[pattern] && !gate_open)
+                {
                     continue;
                 }
-                let input = Input::new(hay)
-                    .span(m.start()..hay.len())
-                    .anchored(Anchored::Pattern(PatternID::must(pattern)));
-                if let Some(other) = self.set.multi.search_with(&mut self.cache, &input) {
-                    if other.is_empty() || (!eof && other.end() == hay.len()) {
+                if let Some(other) = self.anchored(hay, m.start, pattern) {
+                    if other.start == other.end || (!eof && other.end == hay.len()) {
                         continue;
                     }
-                    if self.offer(hay, pattern, other.start(), other.end(), &mut judge) {
-                        accepted_end = Some(other.end());
+                    if self.offer(hay, pattern, other.start, other.end, &mut judge) {
+                        accepted_end = Some(other.end);
                         break;
                     }
                 }
             }
-            at = accepted_end.unwrap_or(m.start() + 1);
+            at = accepted_end.unwrap_or(m.start + 1);
         }
         at
+    }
+
+    /// The leftmost candidate of the ungated patterns at or after `at`.
+    fn next_ungated(&mut self, hay: &[u8], at: usize) -> Option<Hit> {
+        let engine = &self.set.ungated;
+        let input = Input::new(hay).span(at..hay.len());
+        let m = engine.regex.search_with(&mut self.cache, &input)?;
+        Some(Hit {
+            start: m.start(),
+            end: m.end(),
+            pattern: engine.global[m.pattern().as_usize()],
+        })
+    }
+
+    /// The leftmost candidate of the gated patterns at or after `at` that starts in a gate.
+    fn next_gated(&mut self, hay: &[u8], at: usize) -> Option<Hit> {
+        let (Some(engine), Some(cache)) = (&self.set.gated, &mut self.gated_cache) else {
+            return None;
+        };
+        let first = self.gates.partition_point(|&(_, end)| end <= at);
+        for &(start, end) in &self.gates[first..] {
+            // A match starting in the gate may run past it, by its length at most.
+            let span = at.max(start)..(end + MAX_MATCH_LEN).min(hay.len());
+            let input = Input::new(hay).span(span);
+            match engine.regex.search_with(cache, &input) {
+                Some(m) if m.start() < end => {
+                    return Some(Hit {
+                        start: m.start(),
+                        end: m.end(),
+                        pattern: engine.global[m.pattern().as_usize()],
+                    })
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// The match of `pattern` starting exactly at `start`, if any.
+    fn anchored(&mut self, hay: &[u8], start: usize, pattern: usize) -> Option<Hit> {
+        let local = PatternID::must(self.set.pattern_local[pattern]);
+        let input = Input::new(hay)
+            .span(start..hay.len())
+            .anchored(Anchored::Pattern(local));
+        let m = if self.set.pattern_gated[pattern] {
+            let (engine, cache) = (self.set.gated.as_ref()?, self.gated_cache.as_mut()?);
+            engine.regex.search_with(cache, &input)?
+        } else {
+            self.set
+                .ungated
+                .regex
+                .search_with(&mut self.cache, &input)?
+        };
+        Some(Hit {
+            start: m.start(),
+            end: m.end(),
+            pattern,
+        })
+    }
+
+    /// Whether a gated rule's match may start at `at`.
+    fn gate_open(&self, at: usize) -> bool {
+        let i = self.gates.partition_point(|&(_, end)| end <= at);
+        self.gates.get(i).is_some_and(|&(start, _)| start <= at)
+    }
+
+    /// Find where gated rules' matches may start in `hay`: within `GATE_REACH` before each
+    /// keyword of a gated rule, up to the end of its line (or `GATE_REACH` after it), or
+    /// everywhere with `open`.
+    fn find_gates(&mut self, hay: &[u8], open: bool) {
+        self.gates.clear();
+        let Some(gate) = &self.set.gate else { return };
+        if open {
+            self.gates.push((0, hay.len()));
+            return;
+        }
+        for m in gate.find_iter(hay) {
+            let lo = m.start().saturating_sub(GATE_REACH);
+            let hi = (m.end() + GATE_REACH).min(hay.len());
+            // A match may start on an earlier line and run on to the keyword's (a pattern with
+            // `\s`), but its context never goes past the end of the line it ends on.
+            let start = lo;
+            let end = memchr::memchr(b'\n', &hay[m.end()..hi]).map_or(hi, |p| m.end() + p);
+            match self.gates.last_mut() {
+                Some(last) if last.1 >= start => last.1 = last.1.max(end),
+                _ => self.gates.push((start, end)),
+            }
+        }
     }
 
     fn offer(

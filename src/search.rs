@@ -298,9 +298,12 @@ fn search_chunk(
         has_ignores: memchr::memmem::find(hay, suppress::DIRECTIVE).is_some(),
         column_mark: (usize::MAX, 0, 0, 0),
     };
+    // A column whose name holds a gated rule's keyword lends it to every value in it.
+    let open_gates = matches!(&shape, Shape::Fields(header)
+        if header.names.iter().any(|name| set.has_gate_word(name)));
     // The scanner lends its sink to the judge below for the length of the search.
     let mut sink = scanner.sink.take();
-    let resume = scanner.scan_from(hay, from, cut, eof, |hay, cand| {
+    let resume = scanner.scan_from(hay, from, cut, eof, open_gates, |hay, cand| {
         let verdict = judge::judge_at(set, hay, cand, options.explain, site);
         if verdict == Verdict::Reject {
             return false;

@@ -3,7 +3,9 @@
 //! - chunked scanning finds exactly what whole-buffer scanning finds (same rules, offsets,
 //!   lines, columns, fingerprints, confidence), whatever the chunk size;
 //! - redaction never outputs the raw value;
-//! - fingerprints do not change when lines are inserted above a finding.
+//! - fingerprints do not change when lines are inserted above a finding;
+//! - rules gated by their keywords (searched only near one) find exactly what they find when
+//!   searched everywhere.
 
 use std::sync::OnceLock;
 
@@ -196,4 +198,161 @@ fn the_planted_identifiers_are_found() {
         "{} found",
         found.len()
     );
+}
+
+/// User rules with keywords: one replacing the built-in `ipv4` (so that it comes before the
+/// other built-in rules), one overlapping it, one whose match may span lines. With `keys`
+/// they are searched over every byte; without, only near their keywords.
+fn gated_rules(searched_everywhere: bool) -> RuleSet {
+    let keys = if searched_everywhere {
+        "keys = [\"zzqx_never_a_key\"]"
+    } else {
+        ""
+    };
+    let text = format!(
+        r#"
+[[rule]]
+id = "ipv4"
+name = "IPv4 address near its keyword"
+description = "An IPv4 address."
+categories = ["network-identifiers"]
+pattern = '\b(?:[0-9]{{1,3}}\.){{3}}[0-9]{{1,3}}\b'
+keywords = ["addr", "host"]
+validator = "ipv4"
+confidence = "medium"
+{keys}
+examples = ["host 83.149.9.216"]
+counterexamples = ["83.149.9.216"]
+
+[[rule]]
+id = "ticket-ip"
+name = "Ticket number shaped like an address"
+description = "A ticket number."
+categories = ["account-credentials"]
+pattern = '\b83\.149\.[0-9]+\.[0-9]+\b'
+keywords = ["ticket"]
+confidence = "low"
+{keys}
+examples = ["ticket 83.149.9.216"]
+counterexamples = ["83.149.9.216"]
+
+[[rule]]
+id = "member-ref"
+name = "Member reference"
+description = "A member reference, sometimes on the next line."
+categories = ["account-credentials"]
+pattern = '\bREF\s+M[0-9]{{4}}\b'
+keywords = ["member"]
+confidence = "medium"
+{keys}
+examples = ["member REF M1234"]
+counterexamples = ["REF M1234"]
+"#
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("user.toml"), text).unwrap();
+    let rules = load_rules(&[dir.path()]).expect("user rules load");
+    RuleSet::new(rules, Policy::builtin()).expect("user rules compile")
+}
+
+fn gated_sets() -> &'static (RuleSet, RuleSet) {
+    static SETS: OnceLock<(RuleSet, RuleSet)> = OnceLock::new();
+    SETS.get_or_init(|| (gated_rules(false), gated_rules(true)))
+}
+
+/// Lines with the gated rules' keywords and values (and the built-in ones), sometimes under a
+/// CSV header that names a keyword.
+fn gated_text() -> impl Strategy<Value = Vec<u8>> {
+    const WORDS: &[&str] = &[
+        "addr",
+        "host=",
+        "ticket",
+        "member",
+        "Member:",
+        "REF",
+        "M1234",
+        "REF M5678",
+        "\n",
+        "83.149.9.216",
+        "10.1.2.3",
+        "999.1.1.1",
+        "83.149.77.1",
+        ",",
+        "the",
+        "ip",
+        "user",
+        "maria.garcia@correo-ejemplo.es",
+        "4539 1488 0343 6467",
+        "\t",
+        "  ",
+        "\n1,REF M1234,83.149.9.216\n",
+        "\n2,ticket,10.1.2.3\n",
+    ];
+    (
+        prop::collection::vec(prop::sample::select(WORDS), 0..400),
+        any::<bool>(),
+    )
+        .prop_map(|(words, csv)| {
+            let mut text = if csv {
+                b"id,member_no,ip\n".to_vec()
+            } else {
+                Vec::new()
+            };
+            text.extend_from_slice(words.join(" ").as_bytes());
+            text
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn gated_rules_find_what_they_find_searched_everywhere(
+        text in gated_text(),
+        chunk_size in prop::sample::select(vec![2048usize, 8 << 20]),
+        csv_path in any::<bool>(),
+    ) {
+        let (gated, everywhere) = gated_sets();
+        let path = if csv_path { "t.csv" } else { "t.log" };
+        let options = ScanOptions {
+            min_confidence: Confidence::Low,
+            chunk_size,
+            ..ScanOptions::default()
+        };
+        let found = |set: &RuleSet| -> Vec<Key> {
+            search_bytes(&mut Scanner::new(set), &text, path, &options)
+                .iter()
+                .map(key)
+                .collect()
+        };
+        prop_assert_eq!(found(gated), found(everywhere));
+    }
+}
+
+#[test]
+fn gated_rules_are_found_near_their_keywords_only() {
+    let (gated, _) = gated_sets();
+    let id = |f: &Finding| gated.rules[f.rule].rule.id.clone();
+    let options = ScanOptions::default();
+    let found = |text: &str| -> Vec<String> {
+        search_bytes(&mut Scanner::new(gated), text.as_bytes(), "t.log", &options)
+            .iter()
+            .map(id)
+            .collect()
+    };
+    assert_eq!(found("host 83.149.9.216"), ["ipv4"]);
+    assert_eq!(found("seen 83.149.9.216"), Vec::<String>::new());
+    assert_eq!(found("ticket 83.149.9.216"), ["ticket-ip"]);
+    assert_eq!(found("a member REF\nM1234"), ["member-ref"]);
+    // A column named after the keyword lends it to its values, on every line.
+    let csv = "id,member_no,ip\n1,REF M1234,10.1.2.3\n2,REF M5678,10.1.2.4\n";
+    let csv_found: Vec<String> =
+        search_bytes(&mut Scanner::new(gated), csv.as_bytes(), "t.csv", &options)
+            .iter()
+            .map(id)
+            .collect();
+    assert_eq!(csv_found, ["member-ref", "member-ref"]);
+    // Two lines apart, the keyword says nothing about the value.
+    let far = format!("host\n{}\n83.149.9.216", "x ".repeat(40));
+    assert_eq!(found(&far), Vec::<String>::new());
 }
