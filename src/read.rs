@@ -23,8 +23,9 @@ use std::time::{Duration, SystemTime};
 
 use memmap2::{Mmap, UncheckedAdvice};
 
-/// The most bytes scanned at once.
-pub const CHUNK_SIZE: usize = 8 << 20;
+/// The most bytes scanned at once (per thread). 4 MiB scans as fast as 8 MiB and keeps peak
+/// memory lower.
+pub const CHUNK_SIZE: usize = 4 << 20;
 
 /// Bytes carried from one chunk into the next (at least one maximal match and its context).
 /// Smaller chunks (tests) carry half their size.

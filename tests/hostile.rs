@@ -197,8 +197,9 @@ fn a_100_mb_single_line_is_scanned_in_bounded_memory() {
     let value = b"jane.roe@fabrikam-mail.com";
     let filler = b"lorem ipsum dolor sit amet ".repeat(4096);
     let size = 100 << 20;
-    // Values at the start, across the cut of the first 8 MiB chunk (no newline: the cut falls
-    // 4 KiB before its end), every 8 MiB after, and at the very end.
+    // Values at the start, across the cut of the first chunk (no newline: the cut falls 4 KiB
+    // before its end), every chunk size after, and at the very end.
+    let chunk = piiscan::read::CHUNK_SIZE;
     let mut line = Vec::with_capacity(size + 64);
     let mut planted = Vec::new();
     let plant = |line: &mut Vec<u8>, planted: &mut Vec<usize>| {
@@ -208,13 +209,13 @@ fn a_100_mb_single_line_is_scanned_in_bounded_memory() {
         line.push(b' ');
     };
     plant(&mut line, &mut planted);
-    let mut next = (8 << 20) - 4096 - 10;
+    let mut next = chunk - 4096 - 10;
     while line.len() < size {
         let room = next - line.len();
         if room <= filler.len() {
             line.extend_from_slice(&filler[..room]);
             plant(&mut line, &mut planted);
-            next += 8 << 20;
+            next += chunk;
         } else {
             line.extend_from_slice(&filler);
         }
