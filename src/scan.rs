@@ -788,6 +788,53 @@ mod tests {
         }
     }
 
+    /// The built-in rules and one rule gated by its keyword.
+    fn set_with_gated_rule() -> RuleSet {
+        let mut rules = crate::rules::load_rules(&[] as &[&std::path::Path]).unwrap();
+        let mut badge = rules[0].clone();
+        badge.id = "badge".into();
+        badge.pattern = r"\bB-[0-9]{6}\b".into();
+        badge.patterns.clear();
+        badge.keys.clear();
+        badge.validator = None;
+        badge.keywords = vec!["badge".into()];
+        rules.push(badge);
+        RuleSet::new(rules, Policy::builtin()).unwrap()
+    }
+
+    #[test]
+    fn gates_open_from_before_a_keyword_to_the_end_of_its_line() {
+        let set = set_with_gated_rule();
+        assert!(gated(&set.rules[set.find_rule("badge").unwrap()].rule));
+        assert!(!set
+            .rules
+            .iter()
+            .any(|r| r.rule.id != "badge" && gated(&r.rule)));
+        let mut scanner = Scanner::new(&set);
+        let far = "x".repeat(2 * GATE_REACH);
+        let hay = format!("{far}\nid B-123456 Badge\n{far}\nbadge\n");
+        scanner.find_gates(hay.as_bytes(), false);
+        let first = far.len() + 1 + "id B-123456 ".len();
+        let second = hay.rfind("badge").unwrap();
+        assert_eq!(
+            scanner.gates,
+            [
+                (first - GATE_REACH, first + "Badge".len()),
+                (second - GATE_REACH, second + "badge".len())
+            ]
+        );
+        assert!(scanner.gate_open(first - 3) && !scanner.gate_open(first + 5));
+        scanner.find_gates(hay.as_bytes(), true);
+        assert_eq!(scanner.gates, [(0, hay.len())]);
+
+        let mut found = Vec::new();
+        scanner.scan(hay.as_bytes(), hay.len(), true, |hay, c| {
+            found.push(String::from_utf8_lossy(&hay[c.start..c.end]).into_owned());
+            true
+        });
+        assert_eq!(found, ["B-123456"]);
+    }
+
     #[test]
     fn word_boundaries() {
         assert!(word_bounded(b"client_ip=", 7, 9));
