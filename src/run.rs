@@ -553,14 +553,15 @@ mod tests {
         (i, String::from_utf8(bytes).unwrap())
     }
 
+    fn outbox(written: &(Mutex<Progress>, Condvar)) -> (Outbox<'_>, mpsc::Receiver<Message>) {
+        let (tx, rx) = mpsc::sync_channel(16);
+        (Outbox { tx, written }, rx)
+    }
+
     #[test]
     fn rendered_batches_past_the_budget_wait_in_a_spill_file_and_keep_their_order() {
         let written = (Mutex::new(Progress::default()), Condvar::new());
-        let (tx, rx) = mpsc::sync_channel(16);
-        let outbox = Outbox {
-            tx,
-            written: &written,
-        };
+        let (outbox, rx) = outbox(&written);
         let mut spill = None;
         // Input 1 runs ahead of input 0: the first batch fits in the writer's budget, the next
         // ones go to the spill file, and so does a small one after them (order).
@@ -581,11 +582,7 @@ mod tests {
     #[test]
     fn an_input_ending_ahead_sends_its_spill_file() {
         let written = (Mutex::new(Progress::default()), Condvar::new());
-        let (tx, rx) = mpsc::sync_channel(16);
-        let outbox = Outbox {
-            tx,
-            written: &written,
-        };
+        let (outbox, rx) = outbox(&written);
         let mut spill = None;
         outbox.part(2, rendered("x", AHEAD_FINDINGS + 1), &mut spill);
         assert!(rx.try_recv().is_err());
