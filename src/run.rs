@@ -62,6 +62,10 @@ enum Body {
     Spilled(File),
 }
 
+/// Spill files open at once, at most (each holds a file descriptor until it is written); past
+/// this, a worker with rendered output ahead waits, as with findings that are not rendered.
+const MAX_SPILL_FILES: usize = 32;
+
 /// A spill file goes to the reporter in pieces of this size.
 const COPY_CHUNK: u64 = 1 << 20;
 
@@ -96,7 +100,11 @@ impl Outbox<'_> {
                 let _ = self.tx.send(Message::Part(i, ready, true));
                 return;
             }
-            if can_spill {
+            if can_spill && (spill.is_some() || w.spill_files < MAX_SPILL_FILES) {
+                let fresh = spill.is_none();
+                if fresh {
+                    w.spill_files += 1;
+                }
                 drop(w);
                 if let Body::Rendered(bytes) = &ready.body {
                     if spill_bytes(spill, bytes).is_ok() {
@@ -106,6 +114,9 @@ impl Outbox<'_> {
                 // No room for a spill file: wait with the batch in memory instead.
                 can_spill = false;
                 w = lock.lock().expect("progress lock");
+                if fresh && spill.is_none() {
+                    w.spill_files -= 1;
+                }
                 continue;
             }
             w = cv.wait(w).expect("progress lock");
@@ -202,6 +213,8 @@ impl Share {
 struct Progress {
     written: usize,
     ahead: usize,
+    /// Spill files made and not yet copied by the writer.
+    spill_files: usize,
 }
 
 /// The writing side of a run: the reporter, the totals it counts, and the first write error.
@@ -230,13 +243,23 @@ impl Writer<'_> {
     }
 
     fn write(&mut self, ready: Ready) {
+        let spilled = matches!(ready.body, Body::Spilled(_));
+        let body = ready.body;
         if self.result.is_ok() {
-            self.result = match ready.body {
+            self.result = match body {
                 Body::Findings(findings) => self.reporter.findings(self.run, &findings),
                 Body::Rendered(bytes) if bytes.is_empty() => Ok(()),
                 Body::Rendered(bytes) => self.reporter.rendered(&bytes),
                 Body::Spilled(file) => self.copy_spilled(file),
             };
+        } else {
+            drop(body);
+        }
+        // The spill file is closed by now (copied, or dropped after a write error).
+        if spilled {
+            let (lock, cv) = self.written;
+            lock.lock().expect("progress lock").spill_files -= 1;
+            cv.notify_all();
         }
     }
 
@@ -577,6 +600,32 @@ mod tests {
         assert_eq!(text(rx.try_recv().unwrap()), (1, "bc".into()));
         assert_eq!(text(rx.try_recv().unwrap()), (1, "d".into()));
         assert!(spill.is_none());
+    }
+
+    #[test]
+    fn past_the_spill_file_limit_a_worker_waits_for_the_writer() {
+        let written = (Mutex::new(Progress::default()), Condvar::new());
+        written.0.lock().unwrap().spill_files = MAX_SPILL_FILES;
+        let (outbox, rx) = outbox(&written);
+        std::thread::scope(|s| {
+            let worker = s.spawn(|| {
+                let mut spill = None;
+                outbox.part(1, rendered("a", AHEAD_FINDINGS + 1), &mut spill);
+                spill
+            });
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            assert!(
+                !worker.is_finished(),
+                "no spill file may be made past the limit"
+            );
+            // The writer copies one spill file and closes it.
+            written.0.lock().unwrap().spill_files -= 1;
+            written.1.notify_all();
+            let spill = worker.join().unwrap();
+            assert!(spill.is_some());
+        });
+        assert_eq!(written.0.lock().unwrap().spill_files, MAX_SPILL_FILES);
+        assert!(rx.try_recv().is_err());
     }
 
     #[test]

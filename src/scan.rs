@@ -156,12 +156,31 @@ impl Engine {
     }
 }
 
-/// Whether a rule is gated by its keywords: its pattern is searched only on lines that hold one
-/// of them. A rule with keywords rejects every match without one in its context window (on
-/// its line), so nothing is lost, and a rule set's cost stops growing with such rules. Rules
-/// that also name keys are not gated: a listed key stands in for a keyword, in any spelling.
+/// Whether a rule is gated by its keywords: its pattern is searched only near one of them. A
+/// rule with keywords rejects every match without one in its context window (on its line), so
+/// nothing is lost, and a rule set's cost stops growing with such rules. Not gated: rules that
+/// also name keys (a listed key stands in for a keyword, in any spelling), and rules whose
+/// matches may be longer than `MAX_MATCH_LEN` (the gate's reach assumes they are not).
 pub fn gated(rule: &Rule) -> bool {
-    !rule.keywords.is_empty() && rule.keys.is_empty()
+    let own = (!rule.pattern.is_empty()).then_some(&rule.pattern);
+    !rule.keywords.is_empty()
+        && rule.keys.is_empty()
+        && own
+            .into_iter()
+            .chain(&rule.patterns)
+            .all(|p| max_match_len(p).is_some_and(|n| n <= MAX_MATCH_LEN))
+}
+
+/// The longest match `pattern` can have, if it is bounded.
+fn max_match_len(pattern: &str) -> Option<usize> {
+    regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(pattern)
+        .ok()?
+        .properties()
+        .maximum_len()
 }
 
 /// How far from a keyword a gated rule's match may start (its line permitting): the match's
@@ -652,8 +671,8 @@ impl<'s> Scanner<'s> {
     }
 
     /// Find where gated rules' matches may start in `hay`: within `GATE_REACH` before each
-    /// keyword of a gated rule, up to the end of its line (or `GATE_REACH` after it), or
-    /// everywhere with `open`.
+    /// keyword of a gated rule, up to the end of its line, newline included (or `GATE_REACH`
+    /// after it), or everywhere with `open`.
     fn find_gates(&mut self, hay: &[u8], open: bool) {
         self.gates.clear();
         let Some(gate) = &self.set.gate else { return };
@@ -667,7 +686,8 @@ impl<'s> Scanner<'s> {
             // A match may start on an earlier line and run on to the keyword's (a pattern with
             // `\s`), but its context never goes past the end of the line it ends on.
             let start = lo;
-            let end = memchr::memchr(b'\n', &hay[m.end()..hi]).map_or(hi, |p| m.end() + p);
+            // The newline itself belongs to the keyword's line: a match may start with it (`\s`).
+            let end = memchr::memchr(b'\n', &hay[m.end()..hi]).map_or(hi, |p| m.end() + p + 1);
             match self.gates.last_mut() {
                 Some(last) if last.1 >= start => last.1 = last.1.max(end),
                 _ => self.gates.push((start, end)),
@@ -805,7 +825,16 @@ mod tests {
     #[test]
     fn gates_open_from_before_a_keyword_to_the_end_of_its_line() {
         let set = set_with_gated_rule();
-        assert!(gated(&set.rules[set.find_rule("badge").unwrap()].rule));
+        let badge = &set.rules[set.find_rule("badge").unwrap()].rule;
+        assert!(gated(badge));
+        let unbounded = Rule {
+            pattern: r"\bB-[0-9]+\b".into(),
+            ..badge.clone()
+        };
+        assert!(
+            !gated(&unbounded),
+            "a match of any length would outrun the gate"
+        );
         assert!(!set
             .rules
             .iter()
@@ -819,11 +848,12 @@ mod tests {
         assert_eq!(
             scanner.gates,
             [
-                (first - GATE_REACH, first + "Badge".len()),
-                (second - GATE_REACH, second + "badge".len())
+                (first - GATE_REACH, first + "Badge\n".len()),
+                (second - GATE_REACH, second + "badge\n".len())
             ]
         );
-        assert!(scanner.gate_open(first - 3) && !scanner.gate_open(first + 5));
+        assert!(scanner.gate_open(first - 3) && scanner.gate_open(first + 5));
+        assert!(!scanner.gate_open(first + 6));
         scanner.find_gates(hay.as_bytes(), true);
         assert_eq!(scanner.gates, [(0, hay.len())]);
 

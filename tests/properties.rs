@@ -247,6 +247,30 @@ confidence = "medium"
 {keys}
 examples = ["member REF M1234"]
 counterexamples = ["REF M1234"]
+
+[[rule]]
+id = "badge-next-line"
+name = "Badge number after white space"
+description = "A badge number, after a space or a line break."
+categories = ["account-credentials"]
+pattern = '\s(?P<value>B-[0-9]{{6}})\b'
+keywords = ["badge"]
+confidence = "medium"
+{keys}
+examples = ["badge B-123456"]
+counterexamples = ["B-123456"]
+
+[[rule]]
+id = "long-note"
+name = "Long tagged note"
+description = "A note of up to a thousand letters, tagged after it."
+categories = ["account-credentials"]
+pattern = '\bX[a-z ]{{1,1000}}Y\b'
+keywords = ["tag"]
+confidence = "low"
+{keys}
+examples = ["Xab cdY tag"]
+counterexamples = ["Xab cdY"]
 "#
     );
     let dir = tempfile::tempdir().unwrap();
@@ -258,6 +282,11 @@ counterexamples = ["REF M1234"]
 fn gated_sets() -> &'static (RuleSet, RuleSet) {
     static SETS: OnceLock<(RuleSet, RuleSet)> = OnceLock::new();
     SETS.get_or_init(|| (gated_rules(false), gated_rules(true)))
+}
+
+/// A match of `long-note` far longer than the judge's window (998 letters between `X` and `Y`).
+fn long_note() -> String {
+    format!("X{}Y", "a".repeat(998))
 }
 
 /// Lines with the gated rules' keywords and values (and the built-in ones), sometimes under a
@@ -287,9 +316,16 @@ fn gated_text() -> impl Strategy<Value = Vec<u8>> {
         "  ",
         "\n1,REF M1234,83.149.9.216\n",
         "\n2,ticket,10.1.2.3\n",
+        "badge",
+        "badge=",
+        "\nB-123456",
+        "B-654321",
+        "tag",
     ];
+    let mut words: Vec<String> = WORDS.iter().map(|w| w.to_string()).collect();
+    words.push(long_note());
     (
-        prop::collection::vec(prop::sample::select(WORDS), 0..400),
+        prop::collection::vec(prop::sample::select(words), 0..400),
         any::<bool>(),
     )
         .prop_map(|(words, csv)| {
@@ -344,6 +380,9 @@ fn gated_rules_are_found_near_their_keywords_only() {
     assert_eq!(found("seen 83.149.9.216"), Vec::<String>::new());
     assert_eq!(found("ticket 83.149.9.216"), ["ticket-ip"]);
     assert_eq!(found("a member REF\nM1234"), ["member-ref"]);
+    // A match may start with the keyword line's own line break.
+    assert_eq!(found("badge\nB-123456 x"), ["badge-next-line"]);
+    assert_eq!(found(&format!("{} tag", long_note())), ["long-note"]);
     // A column named after the keyword lends it to its values, on every line.
     let csv = "id,member_no,ip\n1,REF M1234,10.1.2.3\n2,REF M5678,10.1.2.4\n";
     let csv_found: Vec<String> =
