@@ -204,75 +204,73 @@ fn the_planted_identifiers_are_found() {
 /// other built-in rules), one overlapping it, one whose match may span lines. With `keys`
 /// they are searched over every byte; without, only near their keywords.
 fn gated_rules(searched_everywhere: bool) -> RuleSet {
+    // id, pattern, keywords, validator, example, counterexample.
+    const RULES: &[[&str; 6]] = &[
+        // Replaces the built-in rule: it comes before the other built-in rules.
+        [
+            "ipv4",
+            r"\b(?:[0-9]{1,3}\.){3}[0-9]{1,3}\b",
+            r#""addr", "host""#,
+            "ipv4",
+            "host 83.149.9.216",
+            "83.149.9.216",
+        ],
+        // Overlaps the one above.
+        [
+            "ticket-ip",
+            r"\b83\.149\.[0-9]+\.[0-9]+\b",
+            r#""ticket""#,
+            "",
+            "ticket 83.149.9.216",
+            "83.149.9.216",
+        ],
+        // May span lines.
+        [
+            "member-ref",
+            r"\bREF\s+M[0-9]{4}\b",
+            r#""member""#,
+            "",
+            "member REF M1234",
+            "REF M1234",
+        ],
+        // May start with a line break.
+        [
+            "badge-next-line",
+            r"\s(?P<value>B-[0-9]{6})\b",
+            r#""badge""#,
+            "",
+            "badge B-123456",
+            "B-123456",
+        ],
+        // Far longer than the judge's window, its keyword after it.
+        [
+            "long-note",
+            r"\bX[a-z ]{1,1000}Y\b",
+            r#""tag""#,
+            "",
+            "Xab cdY tag",
+            "Xab cdY",
+        ],
+    ];
     let keys = if searched_everywhere {
         "keys = [\"zzqx_never_a_key\"]"
     } else {
         ""
     };
-    let text = format!(
-        r#"
-[[rule]]
-id = "ipv4"
-name = "IPv4 address near its keyword"
-description = "An IPv4 address."
-categories = ["network-identifiers"]
-pattern = '\b(?:[0-9]{{1,3}}\.){{3}}[0-9]{{1,3}}\b'
-keywords = ["addr", "host"]
-validator = "ipv4"
-confidence = "medium"
-{keys}
-examples = ["host 83.149.9.216"]
-counterexamples = ["83.149.9.216"]
-
-[[rule]]
-id = "ticket-ip"
-name = "Ticket number shaped like an address"
-description = "A ticket number."
-categories = ["account-credentials"]
-pattern = '\b83\.149\.[0-9]+\.[0-9]+\b'
-keywords = ["ticket"]
-confidence = "low"
-{keys}
-examples = ["ticket 83.149.9.216"]
-counterexamples = ["83.149.9.216"]
-
-[[rule]]
-id = "member-ref"
-name = "Member reference"
-description = "A member reference, sometimes on the next line."
-categories = ["account-credentials"]
-pattern = '\bREF\s+M[0-9]{{4}}\b'
-keywords = ["member"]
-confidence = "medium"
-{keys}
-examples = ["member REF M1234"]
-counterexamples = ["REF M1234"]
-
-[[rule]]
-id = "badge-next-line"
-name = "Badge number after white space"
-description = "A badge number, after a space or a line break."
-categories = ["account-credentials"]
-pattern = '\s(?P<value>B-[0-9]{{6}})\b'
-keywords = ["badge"]
-confidence = "medium"
-{keys}
-examples = ["badge B-123456"]
-counterexamples = ["B-123456"]
-
-[[rule]]
-id = "long-note"
-name = "Long tagged note"
-description = "A note of up to a thousand letters, tagged after it."
-categories = ["account-credentials"]
-pattern = '\bX[a-z ]{{1,1000}}Y\b'
-keywords = ["tag"]
-confidence = "low"
-{keys}
-examples = ["Xab cdY tag"]
-counterexamples = ["Xab cdY"]
-"#
-    );
+    let mut text = String::new();
+    for [id, pattern, keywords, validator, example, counterexample] in RULES {
+        let validator = if validator.is_empty() {
+            String::new()
+        } else {
+            format!("validator = \"{validator}\"")
+        };
+        text.push_str(&format!(
+            "[[rule]]\nid = \"{id}\"\nname = \"{id}\"\ndescription = \"A user rule.\"\n\
+             categories = [\"account-credentials\"]\npattern = '{pattern}'\n\
+             keywords = [{keywords}]\n{validator}\nconfidence = \"medium\"\n{keys}\n\
+             examples = [\"{example}\"]\ncounterexamples = [\"{counterexample}\"]\n\n"
+        ));
+    }
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("user.toml"), text).unwrap();
     let rules = load_rules(&[dir.path()]).expect("user rules load");
