@@ -332,6 +332,10 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
                 let progress = progress.as_ref();
                 s.spawn(move || {
                     let share = Mutex::new(Share::default());
+                    let outbox = Outbox {
+                        tx,
+                        written: &written,
+                    };
                     let mut scanner = Scanner::new(&config.rules);
                     let mut buf = Vec::new();
                     loop {
@@ -351,11 +355,7 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
                         // those of an input not next to be written wait in the writer, up to
                         // `AHEAD_FINDINGS`.
                         scanner.sink = Some(Box::new({
-                            let outbox = Outbox {
-                                tx: tx.clone(),
-                                written: &written,
-                            };
-                            let share = &share;
+                            let (outbox, share) = (&outbox, &share);
                             move |batch: Vec<Finding>| {
                                 let mut share = share.lock().expect("share lock");
                                 let ready = share.ready(config, run, render, file, batch);
@@ -369,14 +369,10 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
                         let ready = {
                             let mut share = share.lock().expect("share lock");
                             let ready = share.ready(config, run, render, file, findings);
-                            let outbox = Outbox {
-                                tx: tx.clone(),
-                                written: &written,
-                            };
                             outbox.send_spill(i, &mut share.spill);
                             ready
                         };
-                        if tx.send(Message::Done(i, outcome, ready)).is_err() {
+                        if outbox.tx.send(Message::Done(i, outcome, ready)).is_err() {
                             break;
                         }
                     }

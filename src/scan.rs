@@ -29,23 +29,30 @@ pub const MAX_MATCH_LEN: usize = 1024;
 /// Regex size limit per rule, so a hostile user rule cannot exhaust memory.
 const RULE_REGEX_SIZE_LIMIT: usize = 4 << 20;
 
-/// Check one rule's regex syntax as the engine interprets it (bytes, ASCII classes) without
-/// compiling it: loading stays fast, and the rule set's compilation catches the rest.
-pub fn check_rule_regex(pattern: &str) -> Result<(), String> {
+/// A regex error's last line: what is wrong, without the pattern drawn above it.
+fn error_line(e: impl std::fmt::Display) -> String {
+    e.to_string()
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .trim()
+        .to_string()
+}
+
+/// Parse one rule's regex as the engine interprets it (bytes, ASCII classes).
+fn parse_rule_regex(pattern: &str) -> Result<regex_syntax::hir::Hir, String> {
     regex_syntax::ParserBuilder::new()
         .unicode(false)
         .utf8(false)
         .build()
         .parse(pattern)
-        .map(drop)
-        .map_err(|e| {
-            e.to_string()
-                .lines()
-                .last()
-                .unwrap_or_default()
-                .trim()
-                .to_string()
-        })
+        .map_err(error_line)
+}
+
+/// Check one rule's regex syntax as the engine interprets it (bytes, ASCII classes) without
+/// compiling it: loading stays fast, and the rule set's compilation catches the rest.
+pub fn check_rule_regex(pattern: &str) -> Result<(), String> {
+    parse_rule_regex(pattern).map(drop)
 }
 
 /// Compile one rule's pattern as the engine interprets it (bytes, ASCII classes).
@@ -54,14 +61,7 @@ pub fn compile_rule_regex(pattern: &str) -> Result<regex::bytes::Regex, String> 
         .unicode(false)
         .size_limit(RULE_REGEX_SIZE_LIMIT)
         .build()
-        .map_err(|e| {
-            e.to_string()
-                .lines()
-                .last()
-                .unwrap_or_default()
-                .trim()
-                .to_string()
-        })
+        .map_err(error_line)
 }
 
 /// How a word from a rule's lists affects a match near it.
@@ -132,7 +132,8 @@ struct Engine {
 }
 
 impl Engine {
-    fn new(patterns: &[&str]) -> Result<Engine, RuleError> {
+    /// The engine over `patterns`, which are the rule set's patterns `global`.
+    fn new(patterns: &[&str], global: Vec<usize>) -> Result<Engine, RuleError> {
         let regex = meta::Regex::builder()
             .syntax(syntax::Config::new().unicode(false).utf8(false))
             .configure(
@@ -149,10 +150,7 @@ impl Engine {
                 file: "<rules>".into(),
                 message: format!("the rule set does not compile: {e}"),
             })?;
-        Ok(Engine {
-            regex,
-            global: Vec::new(),
-        })
+        Ok(Engine { regex, global })
     }
 }
 
@@ -173,14 +171,28 @@ pub fn gated(rule: &Rule) -> bool {
 
 /// The longest match `pattern` can have, if it is bounded.
 fn max_match_len(pattern: &str) -> Option<usize> {
-    regex_syntax::ParserBuilder::new()
-        .unicode(false)
-        .utf8(false)
-        .build()
-        .parse(pattern)
-        .ok()?
-        .properties()
-        .maximum_len()
+    parse_rule_regex(pattern).ok()?.properties().maximum_len()
+}
+
+/// An automaton over rules' words (keywords, context words), ASCII case-insensitive; `None`
+/// without words.
+fn words_automaton(
+    words: &[impl AsRef<[u8]>],
+    kind: Option<aho_corasick::AhoCorasickKind>,
+) -> Result<Option<AhoCorasick>, RuleError> {
+    if words.is_empty() {
+        return Ok(None);
+    }
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::Standard)
+        .kind(kind)
+        .build(words)
+        .map(Some)
+        .map_err(|e| RuleError::File {
+            file: "<rules>".into(),
+            message: format!("keywords do not compile: {e}"),
+        })
 }
 
 /// How far from a keyword a gated rule's match may start (its line permitting): the match's
@@ -243,7 +255,8 @@ impl RuleSet {
             file: "<rules>".into(),
             message,
         })?;
-        let pattern_gated: Vec<bool> = pattern_rule.iter().map(|&r| gated(&rules[r])).collect();
+        let rule_gated: Vec<bool> = rules.iter().map(gated).collect();
+        let pattern_gated: Vec<bool> = pattern_rule.iter().map(|&r| rule_gated[r]).collect();
         let mut pattern_local = Vec::with_capacity(patterns.len());
         let (mut ungated_patterns, mut ungated_global) = (Vec::new(), Vec::new());
         let (mut gated_patterns, mut gated_global) = (Vec::new(), Vec::new());
@@ -257,33 +270,20 @@ impl RuleSet {
             list.push(*pattern);
             global.push(index);
         }
-        let mut ungated = Engine::new(&ungated_patterns)?;
-        ungated.global = ungated_global;
+        let ungated = Engine::new(&ungated_patterns, ungated_global)?;
         let gated_engine = if gated_patterns.is_empty() {
             None
         } else {
-            let mut engine = Engine::new(&gated_patterns)?;
-            engine.global = gated_global;
-            Some(engine)
+            Some(Engine::new(&gated_patterns, gated_global)?)
         };
         let gate_words: Vec<&str> = rules
             .iter()
-            .filter(|r| gated(r))
-            .flat_map(|r| r.keywords.iter().map(String::as_str))
+            .zip(&rule_gated)
+            .filter(|(_, &gated)| gated)
+            .flat_map(|(r, _)| r.keywords.iter().map(String::as_str))
             .collect();
-        let gate = if gate_words.is_empty() {
-            None
-        } else {
-            Some(
-                AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
-                    .build(&gate_words)
-                    .map_err(|e| RuleError::File {
-                        file: "<rules>".into(),
-                        message: format!("keywords do not compile: {e}"),
-                    })?,
-            )
-        };
+        // Searched once over every chunk: the default kind picks a prefilter for the words.
+        let gate = words_automaton(&gate_words, None)?;
 
         let mut word_text: Vec<String> = Vec::new();
         let mut word_uses: Vec<Vec<(usize, WordRole)>> = Vec::new();
@@ -332,23 +332,9 @@ impl RuleSet {
                 followed_by,
             });
         }
-        let words = if word_text.is_empty() {
-            None
-        } else {
-            Some(
-                AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
-                    // Searched in every candidate's window: a DFA is the fastest to search,
-                    // and the words are few enough that it stays small.
-                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-                    .build(&word_text)
-                    .map_err(|e| RuleError::File {
-                        file: "<rules>".into(),
-                        message: format!("keywords do not compile: {e}"),
-                    })?,
-            )
-        };
+        // Searched in every candidate's window: a DFA is the fastest to search, and the words
+        // are few enough that it stays small.
+        let words = words_automaton(&word_text, Some(aho_corasick::AhoCorasickKind::DFA))?;
         Ok(RuleSet {
             rules: compiled,
             policy,
@@ -461,12 +447,7 @@ fn first_bytes(pattern: &str) -> [bool; 256] {
         }
     }
     let mut set = [false; 256];
-    let parsed = regex_syntax::ParserBuilder::new()
-        .unicode(false)
-        .utf8(false)
-        .build()
-        .parse(pattern);
-    match parsed {
+    match parse_rule_regex(pattern) {
         Ok(hir) if !walk(&hir, &mut set) => set,
         _ => [true; 256],
     }

@@ -80,6 +80,15 @@ impl Json {
             buf: Vec::new(),
         }
     }
+    /// How this format renders findings.
+    fn kind(&self) -> Render {
+        if self.lines {
+            Render::JsonLines
+        } else {
+            Render::JsonItems
+        }
+    }
+
     pub fn lines(out: Box<dyn Write + Send>) -> Json {
         Json {
             out,
@@ -95,8 +104,7 @@ impl Reporter for Json {
         let mut buf = std::mem::take(&mut self.buf);
         buf.clear();
         let result = self
-            .render()
-            .expect("JSON renders per finding")
+            .kind()
             .render(run, findings, &mut buf)
             .and_then(|()| self.rendered(&buf));
         self.buf = buf;
@@ -104,11 +112,7 @@ impl Reporter for Json {
     }
 
     fn render(&self) -> Option<Render> {
-        Some(if self.lines {
-            Render::JsonLines
-        } else {
-            Render::JsonItems
-        })
+        Some(self.kind())
     }
 
     fn rendered(&mut self, mut bytes: &[u8]) -> io::Result<()> {
@@ -117,7 +121,7 @@ impl Reporter for Json {
         }
         if !self.lines && !self.any {
             self.out.write_all(b"{\"findings\": [\n  ")?;
-            bytes = &bytes[ITEM_SEPARATOR.len()..];
+            bytes = bytes.strip_prefix(ITEM_SEPARATOR).unwrap_or(bytes);
         }
         self.any = true;
         self.out.write_all(bytes)

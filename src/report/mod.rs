@@ -216,6 +216,14 @@ impl Tally {
         }
     }
 
+    /// This tally, made for `rules` on first use.
+    fn fit(&mut self, rules: &RuleSet) -> &mut Tally {
+        if self.rules.len() != rules.rules.len() {
+            *self = Tally::new(rules);
+        }
+        self
+    }
+
     /// Add the current file's counts to its directory in each category's locations.
     fn flush_file(&mut self, rules: &RuleSet, by_category: &mut BTreeMap<String, CategoryTotals>) {
         let Some(path) = self.file.take() else {
@@ -243,10 +251,7 @@ impl Totals {
     /// locations; the maps keyed by name are filled once, by [`Totals::finalize`].
     pub fn add(&mut self, rules: &RuleSet, f: &Finding) {
         self.findings += 1;
-        if self.tally.rules.len() != rules.rules.len() {
-            self.tally = Tally::new(rules);
-        }
-        let tally = &mut self.tally;
+        let tally = self.tally.fit(rules);
         if !tally.file.as_ref().is_some_and(|p| Arc::ptr_eq(p, &f.path)) {
             tally.flush_file(rules, &mut self.by_category);
             tally.file = Some(f.path.clone());
@@ -282,16 +287,14 @@ impl Totals {
         if tally.rules.is_empty() {
             return;
         }
-        if self.tally.rules.len() != rules.rules.len() {
-            self.tally = Tally::new(rules);
-        }
-        for (mine, theirs) in self.tally.rules.iter_mut().zip(&tally.rules) {
+        let all = self.tally.fit(rules);
+        for (mine, theirs) in all.rules.iter_mut().zip(&tally.rules) {
             mine.findings += theirs.findings;
             mine.low += theirs.low;
             mine.medium += theirs.medium;
             mine.high += theirs.high;
         }
-        for (mine, theirs) in self.tally.values.iter_mut().zip(&tally.values) {
+        for (mine, theirs) in all.values.iter_mut().zip(&tally.values) {
             mine.merge(theirs);
         }
     }
