@@ -109,15 +109,23 @@ pub fn fill(reader: &mut dyn Read, buf: &mut Vec<u8>, want: usize) -> io::Result
 }
 
 /// Where to end the part of a chunk reported now: after the last newline in the overlap, so
-/// that lines are whole, else `overlap` bytes before the end.
+/// that lines are whole, else `overlap` bytes before the end. The newline is looked for at
+/// least `MAX_MATCH_LEN` bytes before the end (when the overlap allows), so that every match
+/// starting before the cut is whole in the chunk: a match cut short by the chunk's end could
+/// not be found at all, and the next chunk resumes at the cut.
 pub fn chunk_cut(hay: &[u8], eof: bool, overlap: usize) -> usize {
     if eof {
         return hay.len();
     }
     let tail_start = hay.len().saturating_sub(overlap);
-    match memchr::memrchr(b'\n', &hay[tail_start..]) {
-        Some(p) if tail_start + p + 1 < hay.len() || tail_start == 0 => tail_start + p + 1,
-        _ => tail_start,
+    let tail_end = hay
+        .len()
+        .saturating_sub(crate::scan::MAX_MATCH_LEN)
+        .max(tail_start);
+    match memchr::memrchr(b'\n', &hay[tail_start..tail_end]) {
+        Some(p) => tail_start + p + 1,
+        None if tail_start == 0 => memchr::memrchr(b'\n', hay).map_or(0, |p| p + 1),
+        None => tail_start,
     }
 }
 
@@ -269,10 +277,14 @@ mod tests {
     }
 
     #[test]
-    fn cut_prefers_a_newline_in_the_overlap() {
+    fn cut_prefers_a_newline_in_the_overlap_a_longest_match_before_the_end() {
+        let max = crate::scan::MAX_MATCH_LEN;
         let mut hay = vec![b'a'; OVERLAP * 2];
+        hay[OVERLAP * 2 - max - 10] = b'\n';
+        assert_eq!(chunk_cut(&hay, false, OVERLAP), OVERLAP * 2 - max - 9);
+        // A newline nearer the end than a longest match is passed over.
         hay[OVERLAP * 2 - 10] = b'\n';
-        assert_eq!(chunk_cut(&hay, false, OVERLAP), OVERLAP * 2 - 9);
+        assert_eq!(chunk_cut(&hay, false, OVERLAP), OVERLAP * 2 - max - 9);
         let hay = vec![b'a'; OVERLAP * 2];
         assert_eq!(chunk_cut(&hay, false, OVERLAP), OVERLAP);
         assert_eq!(chunk_cut(&hay, true, OVERLAP), OVERLAP * 2);

@@ -495,8 +495,8 @@ impl<'s> Scanner<'s> {
     /// Offer every candidate that starts before `limit` in `hay` to `judge`, left to right.
     /// `judge` returns true to accept the candidate (the search goes on after it) or false to
     /// reject it (other rules are tried at the same start, then the search goes on one byte
-    /// later). Candidates ending exactly at the end of a non-final chunk are deferred to the
-    /// next chunk, which starts with an overlap, so no match is cut in two.
+    /// later). In a non-final chunk, candidates crossing `limit` are left to the next chunk,
+    /// which starts before them, so no match is cut in two (see [`Scanner::scan_from`]).
     pub fn scan(
         &mut self,
         hay: &[u8],
@@ -510,8 +510,10 @@ impl<'s> Scanner<'s> {
     /// [`Scanner::scan`] starting at `from`: the bytes before it are only context (word
     /// boundaries, look-behind, the judge's window), already searched with the previous chunk.
     /// With `open_gates`, gated rules are searched everywhere (a CSV header names their
-    /// keyword). Returns where the search stopped, past the end of a candidate accepted across
-    /// `limit`: the next chunk resumes there, as a whole-buffer search would.
+    /// keyword). Returns where the next chunk resumes, as a whole-buffer search would: `limit`,
+    /// or (before `limit`) the start of a candidate that crosses `limit`, left over for the
+    /// next chunk to search again, or past the end of a candidate longer than `MAX_MATCH_LEN`
+    /// accepted across `limit`.
     ///
     /// Two engines run side by side: the ungated patterns over every byte, the gated ones only
     /// near their keywords. Their candidates are merged as one leftmost-first search over all
@@ -526,6 +528,16 @@ impl<'s> Scanner<'s> {
         mut judge: impl FnMut(&[u8], Candidate) -> bool,
     ) -> usize {
         self.find_gates(hay, open_gates);
+        if !eof {
+            // A keyword past the end of this chunk may belong to a candidate crossing `limit`:
+            // such candidates are left to the next chunk, which sees the keyword, and to leave
+            // them over they must be found here.
+            let start = limit.saturating_sub(MAX_MATCH_LEN);
+            match self.gates.last_mut() {
+                Some(last) if last.1 >= start => last.1 = hay.len(),
+                _ => self.gates.push((start, hay.len())),
+            }
+        }
         let mut at = from;
         // The next candidate of each engine, kept while it starts at or after `at`; `None`
         // once an engine has nothing more in this chunk.
@@ -544,17 +556,26 @@ impl<'s> Scanner<'s> {
                 (Some(u), Some(g)) if (g.start, g.pattern) < (u.start, u.pattern) => g,
                 (Some(u), _) => u,
                 (None, Some(g)) => g,
-                (None, None) => return at,
+                (None, None) => return at.max(limit),
             };
             if m.start >= limit {
-                return at;
+                return at.max(limit);
             }
             if m.start == m.end {
                 at = m.start + 1;
                 continue;
             }
-            if !eof && m.end == hay.len() {
-                return at;
+            // A candidate crossing the cut is left to the next chunk, which starts before it
+            // (with up to `LOOKBEHIND` bytes of its line as context, so it must start past
+            // them for the input to move on): there its match may go on past this chunk's end,
+            // and its line is whole for the judge's window and the fingerprint's context.
+            let left_over = |end: usize| {
+                !eof && (end > limit || end == hay.len())
+                    && end - m.start <= MAX_MATCH_LEN
+                    && m.start > crate::read::LOOKBEHIND
+            };
+            if left_over(m.end) {
+                return m.start;
             }
             if self.offer(hay, m.pattern, m.start, m.end, &mut judge) {
                 at = m.end;
@@ -573,8 +594,11 @@ impl<'s> Scanner<'s> {
                     continue;
                 }
                 if let Some(other) = self.anchored(hay, m.start, pattern) {
-                    if other.start == other.end || (!eof && other.end == hay.len()) {
+                    if other.start == other.end {
                         continue;
+                    }
+                    if left_over(other.end) {
+                        return m.start;
                     }
                     if self.offer(hay, pattern, other.start, other.end, &mut judge) {
                         accepted_end = Some(other.end);
@@ -584,7 +608,7 @@ impl<'s> Scanner<'s> {
             }
             at = accepted_end.unwrap_or(m.start + 1);
         }
-        at
+        at.max(limit)
     }
 
     /// The leftmost candidate of the ungated patterns at or after `at`.
@@ -735,16 +759,36 @@ mod tests {
     }
 
     #[test]
-    fn candidates_touching_the_end_of_a_chunk_are_deferred() {
+    fn candidates_crossing_the_cut_are_left_to_the_next_chunk() {
         let set = set();
         let mut scanner = Scanner::new(&set);
-        let hay = b"mail jane@acme-corp.io";
+        // Past the context the next chunk keeps before a left-over candidate.
+        let mut hay = b"x ".repeat(crate::read::LOOKBEHIND);
+        let start = hay.len() + 5;
+        hay.extend_from_slice(b"mail jane@acme-corp.io and more");
+        for (limit, left_over) in [(start + 3, true), (hay.len(), false), (start, false)] {
+            let mut n = 0;
+            let resume = scanner.scan_from(&hay, 0, limit, false, false, |_, _| {
+                n += 1;
+                true
+            });
+            // Crossing the cut: left over, searched again from its start by the next chunk.
+            // Ending before it: judged. Starting at it: the next chunk's.
+            let (want_resume, want_judged) = match (left_over, limit == start) {
+                (true, _) => (start, 0),
+                (false, true) => (start, 0),
+                (false, false) => (limit, 1),
+            };
+            assert_eq!((resume, n), (want_resume, want_judged), "limit {limit}");
+        }
+        // Touching the end of a non-final chunk: left over; in the final one, judged.
+        let hay = &hay[..hay.len() - 9];
         let mut n = 0;
-        scanner.scan(hay, hay.len(), false, |_, _| {
+        let resume = scanner.scan_from(hay, 0, hay.len(), false, false, |_, _| {
             n += 1;
             true
         });
-        assert_eq!(n, 0);
+        assert_eq!((resume, n), (start, 0));
         scanner.scan(hay, hay.len(), true, |_, _| {
             n += 1;
             true

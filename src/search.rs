@@ -320,13 +320,28 @@ fn search_chunk(
             keyed.next();
         }
         emit.verdict(hay, cand, verdict, out);
-        // Near the cut: a keyed value left to the next chunk may overlap it.
-        if ve + crate::scan::MAX_MATCH_LEN > keyed_limit {
+        // Near the cut: a keyed value left to the next chunk may overlap it (the limit moves
+        // back by up to one match when a candidate is left over at the chunk's end).
+        if ve + 2 * crate::scan::MAX_MATCH_LEN > keyed_limit {
             accepted_late.push((base + vs as u64, base + ve as u64));
         }
         crate::spill::maybe(&mut out.findings, &mut sink);
         true
     });
+    // Where the next chunk starts: at the cut, less the end of a line cut there (context
+    // only), and where its search resumes. A candidate the scan left over because it ends at
+    // this chunk's end (it may go on) is searched again by the next chunk, which then starts
+    // before it, with its line's context; so are the keyed values from there on.
+    let mut next = cut - keep;
+    let mut resume_next = keep + resume.saturating_sub(cut);
+    let mut keyed_limit = keyed_limit;
+    if resume < cut {
+        // The scan leaves over only candidates past `read::LOOKBEHIND`: the input moves on.
+        let back = resume - read::keep_before(hay, resume, overlap);
+        next = next.min(back.max(1));
+        resume_next = resume - next;
+        keyed_limit = resume;
+    }
     for (rule, s, e) in keyed {
         // A value running into a cut inside a line may be cut short: the next chunk has it.
         if s < keyed_limit && (eof || e < keyed_limit) {
@@ -334,35 +349,35 @@ fn search_chunk(
             crate::spill::maybe(&mut out.findings, &mut sink);
         }
     }
-    // Move the cursor to the cut.
+    // Move the cursor to the next chunk's first byte.
     let (line, counted_to) = (emit.line, emit.counted_to);
-    cursor.line = line + memchr::memchr_iter(b'\n', &hay[counted_to.min(cut)..cut]).count() as u64;
-    match memchr::memrchr(b'\n', &hay[..cut]) {
+    let newlines = |span: &[u8]| memchr::memchr_iter(b'\n', span).count() as u64;
+    cursor.line = if counted_to <= next {
+        line + newlines(&hay[counted_to..next])
+    } else {
+        line - newlines(&hay[next..counted_to])
+    };
+    match memchr::memrchr(b'\n', &hay[..next]) {
         Some(p) => {
-            let (c, u) = columns(&hay[p + 1..cut]);
+            let (c, u) = columns(&hay[p + 1..next]);
             cursor.carry_chars = c;
             cursor.carry_utf16 = u;
         }
         None => {
-            let (c, u) = columns(&hay[..cut]);
+            let (c, u) = columns(&hay[..next]);
             cursor.carry_chars += c;
             cursor.carry_utf16 += u;
         }
     }
-    cursor.base += cut as u64;
+    cursor.base += next as u64;
     cursor.shape = shape;
-    // The next chunk starts with the end of a line cut here, as context only.
-    let (c, u) = columns(&hay[cut - keep..cut]);
-    cursor.carry_chars -= c;
-    cursor.carry_utf16 -= u;
-    cursor.base -= keep as u64;
-    cursor.from = keep + resume.saturating_sub(cut);
-    cursor.kept = keyed_limit - (cut - keep);
+    cursor.from = resume_next;
+    cursor.kept = keyed_limit - next;
     cursor.accepted = accepted_late;
     // A large input's findings go out as it is scanned, not all at its end.
     crate::spill::maybe(&mut out.findings, &mut sink);
     scanner.sink = sink;
-    cut - keep
+    next
 }
 
 /// Turns kept candidates of one chunk into located, redacted, fingerprinted findings.
@@ -642,6 +657,49 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].byte_offset as usize, chunk_size - 10 + 6);
         assert_eq!(found[0].column as usize, chunk_size - 10 + 7);
+    }
+
+    #[test]
+    fn a_match_crossing_a_line_cut_and_reaching_the_chunk_end_is_found() {
+        // A pattern that may cross a newline (`\s+`): a match starting on the line before a
+        // cut and ending exactly where the chunk ends is left to the next chunk, which must
+        // start early enough to see it whole.
+        let rules = crate::rules::parse_rule_file(
+            "t.toml",
+            r#"
+[[rule]]
+id = "member-number"
+name = "Member number"
+description = "A member number."
+confidence = "high"
+categories = ["identifiers"]
+pattern = 'MEMBER:\s+[0-9]{4,8}'
+examples = ["MEMBER: 12345678"]
+counterexamples = ["MEMBER: 12"]
+"#,
+        )
+        .unwrap();
+        let set = RuleSet::new(rules, Policy::builtin()).unwrap();
+        let mut scanner = Scanner::new(&set);
+        let chunk_size = 2048;
+        for tail in 4..8 {
+            // The newline lands `tail` bytes before the end of the first chunk: a match runs
+            // from before it to the chunk's last byte, and goes on in the next chunk.
+            let mut text = vec![b'x'; chunk_size - tail - 9];
+            text.extend_from_slice(b" MEMBER:\n12345678 and more\n");
+            let start = chunk_size - tail - 8;
+            let whole = search_bytes(&mut scanner, &text, "t", &ScanOptions::default());
+            assert_eq!(whole.len(), 1, "tail {tail}: whole");
+            let options = ScanOptions {
+                chunk_size,
+                ..ScanOptions::default()
+            };
+            let found = search_bytes(&mut scanner, &text, "t", &options);
+            let offsets: Vec<u64> = found.iter().map(|f| f.byte_offset).collect();
+            assert_eq!(offsets, [start as u64], "tail {tail}");
+            assert_eq!(found[0].line, 1, "tail {tail}");
+            assert_eq!(key(&found[0]), key(&whole[0]), "tail {tail}");
+        }
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! - redaction never outputs the raw value;
 //! - fingerprints do not change when lines are inserted above a finding;
 //! - rules gated by their keywords (searched only near one) find exactly what they find when
-//!   searched everywhere.
+//!   searched everywhere;
+//! - matches that span lines are found whatever the chunk size.
 
 use std::sync::OnceLock;
 
@@ -360,6 +361,31 @@ proptest! {
                 .collect()
         };
         prop_assert_eq!(found(gated), found(everywhere));
+    }
+
+    #[test]
+    fn matches_spanning_lines_are_found_whatever_the_chunk_size(
+        text in gated_text(),
+        // From twice the room a longest match (1 KiB) needs with its context on both sides.
+        chunk_size in 4096usize..10_000,
+        csv_path in any::<bool>(),
+        searched_everywhere in any::<bool>(),
+    ) {
+        let (gated, everywhere) = gated_sets();
+        let set = if searched_everywhere { everywhere } else { gated };
+        let path = if csv_path { "t.csv" } else { "t.log" };
+        let found = |chunk_size: usize| -> Vec<Key> {
+            let options = ScanOptions {
+                min_confidence: Confidence::Low,
+                chunk_size,
+                ..ScanOptions::default()
+            };
+            search_bytes(&mut Scanner::new(set), &text, path, &options)
+                .iter()
+                .map(key)
+                .collect()
+        };
+        prop_assert_eq!(found(chunk_size), found(8 << 20), "chunk size {}", chunk_size);
     }
 }
 
