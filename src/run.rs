@@ -15,7 +15,7 @@ use std::fs::File;
 use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::Instant;
 
 use anyhow::{Context as _, Result};
@@ -357,17 +357,19 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
                         scanner.sink = Some(Box::new({
                             let (outbox, share) = (&outbox, &share);
                             move |batch: Vec<Finding>| {
-                                let mut share = share.lock().expect("share lock");
+                                let mut share =
+                                    share.lock().unwrap_or_else(PoisonError::into_inner);
                                 let ready = share.ready(config, run, render, file, batch);
                                 outbox.part(i, ready, &mut share.spill);
                             }
                         }));
-                        let mut outcome =
-                            search_file(&mut scanner, file, config, &mut buf, progress);
+                        let mut outcome = guarded(&mut scanner, &config.rules, |scanner| {
+                            search_file(scanner, file, config, &mut buf, progress)
+                        });
                         scanner.sink = None;
                         let findings = std::mem::take(&mut outcome.findings);
                         let ready = {
-                            let mut share = share.lock().expect("share lock");
+                            let mut share = share.lock().unwrap_or_else(PoisonError::into_inner);
                             let ready = share.ready(config, run, render, file, findings);
                             outbox.send_spill(i, &mut share.spill);
                             ready
@@ -377,7 +379,7 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
                         }
                     }
                     drop(scanner);
-                    share.into_inner().expect("share lock")
+                    share.into_inner().unwrap_or_else(PoisonError::into_inner)
                 })
             })
             .collect();
@@ -473,6 +475,30 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
     Ok(RunResult { totals, failed })
 }
 
+/// What `skipped` says of an input whose search panicked.
+const INTERNAL_ERROR: &str =
+    "internal error: piiscan failed on this input (a bug; please report it with the message above)";
+
+/// Run one input's `search`, turning a panic (a bug) into the input reported as not scanned:
+/// the rest of the scan goes on, and no other worker is left waiting for its turn to write.
+/// The scanner is rebuilt, as its caches may have been left half-updated.
+fn guarded<'s>(
+    scanner: &mut Scanner<'s>,
+    rules: &'s crate::scan::RuleSet,
+    search: impl FnOnce(&mut Scanner<'s>) -> Outcome,
+) -> Outcome {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| search(scanner))) {
+        Ok(outcome) => outcome,
+        Err(_) => {
+            *scanner = Scanner::new(rules);
+            Outcome {
+                gap: Some(Gap::Skipped(INTERNAL_ERROR.into())),
+                ..Outcome::default()
+            }
+        }
+    }
+}
+
 fn search_file(
     scanner: &mut Scanner<'_>,
     file: &InputFile,
@@ -486,6 +512,11 @@ fn search_file(
         None => std::fs::metadata(&file.path)
             .and_then(|meta| read::open_file(&file.path, &meta, config.mmap)),
     };
+    // A way for the tests to check that a panic on one input spares the rest of the scan.
+    #[cfg(debug_assertions)]
+    if std::env::var_os("PIISCAN_TEST_PANIC_ON").is_some_and(|name| file.path.ends_with(name)) {
+        panic!("PIISCAN_TEST_PANIC_ON: {}", file.display);
+    }
     match opened {
         Ok(opened) => {
             let (opened, counted) = match progress {

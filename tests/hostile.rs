@@ -602,3 +602,55 @@ fn a_catastrophic_looking_rule_does_not_hang_the_scan() {
     assert!(code == 0 || code == 1, "{err}");
     assert!(started.elapsed() < Duration::from_secs(60));
 }
+
+#[test]
+fn a_panic_on_one_input_is_reported_and_the_scan_goes_on() {
+    if !cfg!(debug_assertions) {
+        eprintln!("skipped: the test panic is compiled into debug builds only");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    // More inputs than the threads may run ahead of the writer, the panic early among them:
+    // before, the other threads waited for its turn to be written, for ever.
+    for i in 0..300 {
+        write(dir.path(), &format!("f{i:03}.txt"), GOOD_TEXT.as_bytes());
+    }
+    write(dir.path(), "f002-boom.txt", GOOD_TEXT.as_bytes());
+    for threads in ["1", "4"] {
+        let started = Instant::now();
+        let mut cmd = piiscan(dir.path());
+        cmd.env("PIISCAN_TEST_PANIC_ON", "f002-boom.txt")
+            .timeout(Duration::from_secs(120))
+            .args([
+                "scan",
+                ".",
+                "--format",
+                "json",
+                "--no-config",
+                "--threads",
+                threads,
+            ]);
+        let (out, err, code) = stdout_of(&mut cmd);
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "{threads} threads: hung"
+        );
+        assert_eq!(code, 1, "{threads} threads: {err}");
+        let doc: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {err}"));
+        let gaps = skipped(&doc);
+        assert_eq!(gaps.len(), 1, "{gaps:?}");
+        assert!(
+            gaps["f002-boom.txt"].starts_with("internal error"),
+            "{gaps:?}"
+        );
+        assert!(
+            err.contains("piiscan: skipped f002-boom.txt: internal error"),
+            "{err}"
+        );
+        assert_eq!(
+            doc["findings"].as_array().unwrap().len(),
+            300,
+            "{threads} threads"
+        );
+    }
+}
