@@ -116,7 +116,8 @@ pub struct Finding {
     /// A keyed hash of the raw value, for counting distinct values without keeping them.
     pub value_hash: u64,
     pub context: Context,
-    pub explain: Option<Explain>,
+    /// Boxed: only `--explain` fills it, and every finding is moved several times.
+    pub explain: Option<Box<Explain>>,
 }
 
 /// Render a value for output.

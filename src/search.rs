@@ -537,7 +537,7 @@ impl Emit<'_, '_> {
             fingerprint,
             value_hash: hasher.finish(),
             context,
-            explain: explain.map(|e| *e),
+            explain,
         });
     }
 }

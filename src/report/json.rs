@@ -53,7 +53,7 @@ impl<'a> FindingJson<'a> {
             value: f.value.as_deref(),
             fingerprint: &f.fingerprint,
             context: &f.context,
-            explain: f.explain.as_ref(),
+            explain: f.explain.as_deref(),
         }
     }
 }

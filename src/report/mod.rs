@@ -383,6 +383,11 @@ impl Distinct {
 
     /// Add every value of `other`.
     fn merge(&mut self, other: &Distinct) {
+        if self.exact.is_empty() && self.registers.is_empty() {
+            // The first share merged into the run's totals: a copy, not one insert per value.
+            self.clone_from(other);
+            return;
+        }
         for &h in &other.exact {
             self.insert(h);
         }
