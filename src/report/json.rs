@@ -13,13 +13,27 @@ use serde::Serialize;
 use super::{Render, Reporter, RunInfo, Totals};
 use crate::finding::{Context, Explain, Finding};
 
-/// The serialized form of a finding.
+/// The serialized form of a finding: the fields its rule decides, then its own.
 #[derive(Serialize)]
 pub struct FindingJson<'a> {
+    #[serde(flatten)]
+    pub head: FindingHead<'a>,
+    #[serde(flatten)]
+    pub own: FindingOwn<'a>,
+}
+
+/// The fields of a finding that its rule decides: the same for all its findings.
+#[derive(Serialize)]
+pub struct FindingHead<'a> {
     pub rule: &'a str,
     pub name: &'a str,
     pub categories: &'a [String],
     pub ccpa: &'a [String],
+}
+
+/// The fields of a finding of its own.
+#[derive(Serialize)]
+pub struct FindingOwn<'a> {
     pub confidence: &'a str,
     pub path: &'a str,
     pub line: u64,
@@ -35,14 +49,20 @@ pub struct FindingJson<'a> {
     pub explain: Option<&'a Explain>,
 }
 
-impl<'a> FindingJson<'a> {
-    pub fn new(run: &'a RunInfo, f: &'a Finding) -> FindingJson<'a> {
-        let rule = &run.rules.rules[f.rule];
-        FindingJson {
+impl<'a> FindingHead<'a> {
+    pub fn new(rule: &'a crate::scan::CompiledRule) -> FindingHead<'a> {
+        FindingHead {
             rule: &rule.rule.id,
             name: &rule.rule.name,
             categories: &rule.categories,
             ccpa: &rule.ccpa,
+        }
+    }
+}
+
+impl<'a> FindingOwn<'a> {
+    pub fn new(f: &'a Finding) -> FindingOwn<'a> {
+        FindingOwn {
             confidence: f.confidence.as_str(),
             path: &f.path,
             line: f.line,
@@ -56,6 +76,41 @@ impl<'a> FindingJson<'a> {
             explain: f.explain.as_deref(),
         }
     }
+}
+
+impl<'a> FindingJson<'a> {
+    pub fn new(run: &'a RunInfo, f: &'a Finding) -> FindingJson<'a> {
+        FindingJson {
+            head: FindingHead::new(&run.rules.rules[f.rule]),
+            own: FindingOwn::new(f),
+        }
+    }
+}
+
+/// Each rule's findings open with the same bytes, `{"rule":...,"ccpa":[...],`: made once per
+/// run, so that rendering a finding escapes only its own strings.
+pub fn finding_heads(rules: &crate::scan::RuleSet) -> Vec<Vec<u8>> {
+    rules
+        .rules
+        .iter()
+        .map(|rule| {
+            let mut head = serde_json::to_vec(&FindingHead::new(rule)).unwrap_or_default();
+            // `{...}` becomes `{...,`: the finding's own fields follow.
+            head.pop();
+            head.push(b',');
+            head
+        })
+        .collect()
+}
+
+/// Append one finding as a JSON object: its rule's head, then its own fields.
+pub fn write_finding(run: &RunInfo, f: &Finding, out: &mut Vec<u8>) -> io::Result<()> {
+    out.extend_from_slice(&run.finding_heads[f.rule]);
+    let own = out.len();
+    serde_json::to_writer(&mut *out, &FindingOwn::new(f))?;
+    // The own fields' `{` is already there, as the head's.
+    out.remove(own);
+    Ok(())
 }
 
 /// What comes before every item of the document's `findings` array; the first item's is

@@ -34,6 +34,8 @@ pub struct RunInfo<'a> {
     pub started: std::time::SystemTime,
     /// `--min-confidence`: the lowest confidence reported.
     pub min_confidence: Confidence,
+    /// For each rule, the JSON its findings open with (`json::finding_heads`).
+    pub finding_heads: Vec<Vec<u8>>,
 }
 
 impl<'a> RunInfo<'a> {
@@ -45,6 +47,7 @@ impl<'a> RunInfo<'a> {
             paths: &config.paths,
             started: std::time::SystemTime::now(),
             min_confidence: config.options.min_confidence,
+            finding_heads: json::finding_heads(&config.rules),
         }
     }
 }
@@ -86,12 +89,12 @@ impl Render {
             match self {
                 Render::Nothing => return Ok(()),
                 Render::JsonLines => {
-                    serde_json::to_writer(&mut *out, &FindingJson::new(run, f))?;
+                    json::write_finding(run, f, out)?;
                     out.push(b'\n');
                 }
                 Render::JsonItems => {
                     out.extend_from_slice(json::ITEM_SEPARATOR);
-                    serde_json::to_writer(&mut *out, &FindingJson::new(run, f))?;
+                    json::write_finding(run, f, out)?;
                 }
                 Render::Text => text::line(run, f, out)?,
             }
