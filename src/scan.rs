@@ -8,8 +8,9 @@
 //! runs only near one of their keywords (found by one Aho-Corasick pass): such a rule rejects
 //! every match without a keyword on its line anyway, and a rule set's cost does not grow with
 //! them. So do patterns whose matches all start with a rare word (`$2b$` for a password hash),
-//! searched only where one starts (`prefix_words`). One forward pass over the bytes yields the leftmost candidate of any pattern (the two
-//! engines' candidates merged in that order); the judge then validates it. When the judge
+//! searched only where one starts (`prefix_words`). One forward pass over the bytes yields the
+//! leftmost candidate of any pattern (the two engines' candidates merged in that order); the
+//! judge then validates it. When the judge
 //! rejects a candidate (a number failing Luhn, say), the patterns listed after it that can
 //! start with the candidate's first byte are tried anchored at the same start, and the search
 //! resumes one byte later: rejection never hides another rule's match. Captures (the optional
@@ -574,8 +575,9 @@ impl<'s> Scanner<'s> {
     /// accepted across `limit`.
     ///
     /// Two engines run side by side: the ungated patterns over every byte, the gated ones only
-    /// near their keywords or where their prefix words start. Their candidates are merged as one leftmost-first search over all
-    /// patterns would order them: leftmost first, then in rule order.
+    /// near their keywords or where their prefix words start. Their candidates are merged as one
+    /// leftmost-first search over all patterns would order them: leftmost first, then in rule
+    /// order.
     pub fn scan_from(
         &mut self,
         hay: &[u8],
@@ -585,17 +587,11 @@ impl<'s> Scanner<'s> {
         open_gates: bool,
         mut judge: impl FnMut(&[u8], Candidate) -> bool,
     ) -> usize {
-        self.find_gates(hay, open_gates);
-        if !eof {
-            // A keyword past the end of this chunk may belong to a candidate crossing `limit`:
-            // such candidates are left to the next chunk, which sees the keyword, and to leave
-            // them over they must be found here.
-            let start = limit.saturating_sub(MAX_MATCH_LEN);
-            match self.gates.last_mut() {
-                Some(last) if last.1 >= start => last.1 = hay.len(),
-                _ => self.gates.push((start, hay.len())),
-            }
-        }
+        // A keyword past the end of a non-final chunk may belong to a candidate crossing
+        // `limit`: such candidates are left to the next chunk, which sees the keyword, and to
+        // leave them over they must be found here.
+        let open_tail = (!eof).then(|| limit.saturating_sub(MAX_MATCH_LEN));
+        self.find_gates(hay, open_gates, open_tail);
         let mut at = from;
         // The next candidate of each engine, kept while it starts at or after `at`; `None`
         // once an engine has nothing more in this chunk.
@@ -735,14 +731,16 @@ impl<'s> Scanner<'s> {
 
     /// Find where gated patterns' matches may start in `hay`: within `GATE_REACH` before each
     /// keyword of a gated rule, up to the end of its line, newline included (or `GATE_REACH`
-    /// after it), or everywhere with `open`; and where a prefix-gated pattern's word starts.
-    fn find_gates(&mut self, hay: &[u8], open: bool) {
+    /// after it), or everywhere with `open`; where a prefix-gated pattern's word starts; and
+    /// from `open_tail` to the end.
+    fn find_gates(&mut self, hay: &[u8], open: bool, open_tail: Option<usize>) {
         self.gates.clear();
         if open && self.set.gate.is_some() {
             self.gates.push((0, hay.len()));
             return;
         }
-        let mut spans = Vec::new();
+        let mut spans: Vec<(usize, usize)> =
+            open_tail.map(|at| (at, hay.len())).into_iter().collect();
         if let Some(prefix_gate) = &self.set.prefix_gate {
             // A match of a prefix-gated pattern starts where one of its words does; overlapping
             // words are all found, as each may start a match.
@@ -1014,7 +1012,7 @@ mod tests {
         let mut scanner = Scanner::new(&set);
         let far = "x".repeat(2 * GATE_REACH);
         let hay = format!("{far}\nid B-123456 Badge\n{far}\nbadge\n");
-        scanner.find_gates(hay.as_bytes(), false);
+        scanner.find_gates(hay.as_bytes(), false, None);
         let first = far.len() + 1 + "id B-123456 ".len();
         let second = hay.rfind("badge").unwrap();
         assert_eq!(
@@ -1026,7 +1024,7 @@ mod tests {
         );
         assert!(scanner.gate_open(first - 3) && scanner.gate_open(first + 5));
         assert!(!scanner.gate_open(first + 6));
-        scanner.find_gates(hay.as_bytes(), true);
+        scanner.find_gates(hay.as_bytes(), true, None);
         assert_eq!(scanner.gates, [(0, hay.len())]);
 
         let mut found = Vec::new();

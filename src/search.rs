@@ -329,9 +329,10 @@ fn search_chunk(
         true
     });
     // Where the next chunk starts: at the cut, less the end of a line cut there (context
-    // only), and where its search resumes. A candidate the scan left over because it ends at
-    // this chunk's end (it may go on) is searched again by the next chunk, which then starts
-    // before it, with its line's context; so are the keyed values from there on.
+    // only), and where its search resumes. A candidate the scan left over because it crosses
+    // the cut (it may go on past this chunk's end, and its line is not whole) is searched again
+    // by the next chunk, which then starts before it, with its line's context; so are the
+    // keyed values from there on.
     let mut next = cut - keep;
     let mut resume_next = keep + resume.saturating_sub(cut);
     let mut keyed_limit = keyed_limit;
