@@ -3,8 +3,9 @@
 //!
 //! Workers take inputs by index from a shared counter. Each worker makes its findings ready
 //! itself (filters them, counts them in its own share of the totals, renders them when the
-//! format renders findings one by one) and sends them through a channel; the reporting thread
-//! puts them back in order and mostly copies bytes. Workers never run more than
+//! format renders findings one by one) and sends them through a channel, small inputs several
+//! at a time (`DONE_BATCH`); the reporting thread puts them back in order and mostly copies
+//! bytes. Workers never run more than
 //! `AHEAD_PER_THREAD` inputs ahead of the reporter, and the batches of large inputs that are not
 //! yet next to be written never hold more than `AHEAD_FINDINGS` findings in memory in all:
 //! rendered output past that waits in a temporary file, other findings make their worker wait.
@@ -15,7 +16,7 @@ use std::fs::File;
 use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
-use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
 use anyhow::{Context as _, Result};
@@ -37,12 +38,20 @@ const AHEAD_PER_THREAD: usize = 64;
 /// where they are found and never wait.
 const AHEAD_FINDINGS: usize = 4 * crate::spill::SPILL_AT;
 
+/// Finished inputs a worker keeps before sending them to the writer together, and the most
+/// findings they may hold. One message per input would wake the writer for each one: on a
+/// source tree of small files, those thread switches cost more than reading the files.
+const DONE_BATCH: usize = 32;
+const DONE_BATCH_FINDINGS: usize = 4096;
+/// Before an input this large, the inputs kept are sent: scanning it takes long enough.
+const DONE_BATCH_BYTES: u64 = 1 << 20;
+
 /// What a worker sends the writer: a batch of a large input's findings while it is being
-/// scanned (and whether it counts against `AHEAD_FINDINGS`), then the input's outcome and its
-/// remaining findings.
+/// scanned (and whether it counts against `AHEAD_FINDINGS`), then finished inputs: each one's
+/// outcome and remaining findings, in input order.
 enum Message {
     Part(usize, Ready, bool),
-    Done(usize, Outcome, Ready),
+    Done(Vec<(usize, Outcome, Ready)>),
 }
 
 /// Findings made ready on the thread that found them: filtered, counted in that thread's share
@@ -119,7 +128,7 @@ impl Outbox<'_> {
                 }
                 continue;
             }
-            w = cv.wait(w).expect("progress lock");
+            w = wait(cv, w);
         }
     }
 
@@ -132,6 +141,25 @@ impl Outbox<'_> {
             };
             let _ = self.tx.send(Message::Part(i, ready, false));
         }
+    }
+}
+
+/// Wait for the writer to move on, counted in `waiting` so that it wakes this thread only when
+/// one waits.
+fn wait<'g>(cv: &Condvar, mut w: MutexGuard<'g, Progress>) -> MutexGuard<'g, Progress> {
+    w.waiting += 1;
+    let mut w = cv.wait(w).expect("progress lock");
+    w.waiting -= 1;
+    w
+}
+
+/// Change the progress the workers wait on, and wake those that wait.
+fn release(written: &(Mutex<Progress>, Condvar), change: impl FnOnce(&mut Progress)) {
+    let (lock, cv) = written;
+    let mut w = lock.lock().expect("progress lock");
+    change(&mut w);
+    if w.waiting > 0 {
+        cv.notify_all();
     }
 }
 
@@ -157,9 +185,36 @@ struct Share {
     failed: bool,
     /// Rendered output of the input being scanned that ran ahead of the writer (`Outbox`).
     spill: Option<File>,
+    /// Finished inputs not yet sent (see `DONE_BATCH`), and how many findings they hold.
+    done: Vec<(usize, Outcome, Ready)>,
+    done_held: usize,
 }
 
 impl Share {
+    /// Keep input `i`'s outcome and findings with those to send together, and send them when
+    /// there are enough. Returns false once the writer is gone.
+    fn finished(&mut self, outbox: &Outbox<'_>, i: usize, outcome: Outcome, ready: Ready) -> bool {
+        // What the input spilled goes before its outcome.
+        outbox.send_spill(i, &mut self.spill);
+        self.done_held += ready.held;
+        self.done.push((i, outcome, ready));
+        if self.done.len() < DONE_BATCH && self.done_held < DONE_BATCH_FINDINGS {
+            return true;
+        }
+        self.send_done(outbox)
+    }
+
+    /// Send the finished inputs kept here. Called before this thread could wait for the
+    /// writer, which may be waiting for one of them. Returns false once the writer is gone.
+    fn send_done(&mut self, outbox: &Outbox<'_>) -> bool {
+        self.done_held = 0;
+        self.done.is_empty()
+            || outbox
+                .tx
+                .send(Message::Done(std::mem::take(&mut self.done)))
+                .is_ok()
+    }
+
     /// Filter one input's findings (added lines, baseline), count them, and render them if
     /// the format says how.
     fn ready(
@@ -215,6 +270,8 @@ struct Progress {
     ahead: usize,
     /// Spill files made and not yet copied by the writer.
     spill_files: usize,
+    /// Workers waiting for one of the above to change.
+    waiting: usize,
 }
 
 /// The writing side of a run: the reporter, the totals it counts, and the first write error.
@@ -234,9 +291,7 @@ impl Writer<'_> {
     fn write_parts(&mut self, i: usize) {
         for (batch, counted) in self.parts.remove(&i).unwrap_or_default() {
             if counted {
-                let (lock, cv) = self.written;
-                lock.lock().expect("progress lock").ahead -= batch.held;
-                cv.notify_all();
+                release(self.written, |w| w.ahead -= batch.held);
             }
             self.write(batch);
         }
@@ -257,9 +312,7 @@ impl Writer<'_> {
         }
         // The spill file is closed by now (copied, or dropped after a write error).
         if spilled {
-            let (lock, cv) = self.written;
-            lock.lock().expect("progress lock").spill_files -= 1;
-            cv.notify_all();
+            release(self.written, |w| w.spill_files -= 1);
         }
     }
 
@@ -346,8 +399,20 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
                         {
                             let (lock, cv) = &*written;
                             let mut w = lock.lock().expect("progress lock");
+                            // The writer may be waiting for an input kept here: send them
+                            // before waiting, or before a large input keeps them long.
+                            if i >= w.written + window || files[i].len >= DONE_BATCH_BYTES {
+                                drop(w);
+                                let mut share =
+                                    share.lock().unwrap_or_else(PoisonError::into_inner);
+                                if !share.send_done(&outbox) {
+                                    break;
+                                }
+                                drop(share);
+                                w = lock.lock().expect("progress lock");
+                            }
                             while i >= w.written + window {
-                                w = cv.wait(w).expect("progress lock");
+                                w = wait(cv, w);
                             }
                         }
                         let file = &files[i];
@@ -360,6 +425,9 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
                                 let mut share =
                                     share.lock().unwrap_or_else(PoisonError::into_inner);
                                 let ready = share.ready(config, run, render, file, batch);
+                                // Inputs finished before this one go first: `part` may wait
+                                // for the writer to reach it.
+                                share.send_done(outbox);
                                 outbox.part(i, ready, &mut share.spill);
                             }
                         }));
@@ -368,16 +436,16 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
                         });
                         scanner.sink = None;
                         let findings = std::mem::take(&mut outcome.findings);
-                        let ready = {
-                            let mut share = share.lock().unwrap_or_else(PoisonError::into_inner);
-                            let ready = share.ready(config, run, render, file, findings);
-                            outbox.send_spill(i, &mut share.spill);
-                            ready
-                        };
-                        if outbox.tx.send(Message::Done(i, outcome, ready)).is_err() {
+                        let mut share = share.lock().unwrap_or_else(PoisonError::into_inner);
+                        let ready = share.ready(config, run, render, file, findings);
+                        if !share.finished(&outbox, i, outcome, ready) {
                             break;
                         }
                     }
+                    share
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .send_done(&outbox);
                     drop(scanner);
                     share.into_inner().unwrap_or_else(PoisonError::into_inner)
                 })
@@ -397,7 +465,7 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
             written: &written,
         };
         for message in rx {
-            let (i, outcome, ready) = match message {
+            let done = match message {
                 Message::Part(i, batch, counted) => {
                     writer.parts.entry(i).or_default().push((batch, counted));
                     if i == next_out {
@@ -405,17 +473,20 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
                     }
                     continue;
                 }
-                Message::Done(i, outcome, ready) => (i, outcome, ready),
+                Message::Done(done) => done,
             };
-            pending.insert(i, (outcome, ready));
+            for (i, outcome, ready) in done {
+                pending.insert(i, (outcome, ready));
+            }
+            let before = next_out;
             while let Some((outcome, ready)) = pending.remove(&next_out) {
                 // A worker sends an input's batches before its outcome, so all are here.
                 writer.write_parts(next_out);
                 writer.record(next_out, outcome, ready);
                 next_out += 1;
-                let (lock, cv) = &*written;
-                lock.lock().expect("progress lock").written = next_out;
-                cv.notify_all();
+            }
+            if next_out > before {
+                release(&written, |w| w.written = next_out);
             }
             // The input now next may be one still being scanned that sent batches ahead.
             writer.write_parts(next_out);

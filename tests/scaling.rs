@@ -275,6 +275,67 @@ fn large_inputs_stream_their_findings_in_order_whatever_the_threads() {
 }
 
 #[test]
+fn many_small_inputs_between_big_ones_are_written_in_order_whatever_the_threads() {
+    // Far more small inputs than a worker keeps before sending them (`run::DONE_BATCH`) or may
+    // run ahead of the writer, with big inputs among them that send findings while scanned and
+    // whose worker may have to wait: a worker must send what it keeps before it waits.
+    let dir = tempfile::tempdir().unwrap();
+    let mut want = 0;
+    for i in 0..400 {
+        let name = format!("f{i:03}.log");
+        if i % 97 == 50 {
+            let big: String = (0..12_000)
+                .map(|k| format!("client 81.2.{}.{} ok\n", k % 250, 7 + k % 200))
+                .collect();
+            std::fs::write(dir.path().join(name), big).unwrap();
+            want += 12_000;
+        } else {
+            let line = format!("mail user{i}@fabrikam-mail.com\n");
+            std::fs::write(dir.path().join(name), line).unwrap();
+            want += 1;
+        }
+    }
+    let paths = |lines: &[String]| -> Vec<String> {
+        lines
+            .iter()
+            .map(|l| {
+                let v: Value = serde_json::from_str(l).unwrap();
+                v["path"].as_str().unwrap().to_string()
+            })
+            .collect()
+    };
+    let run = |threads: &str| -> Vec<String> {
+        let (out, err, code) = stdout_of(
+            piiscan(dir.path())
+                .args([
+                    "scan",
+                    ".",
+                    "--format",
+                    "jsonl",
+                    "--fail-on",
+                    "never",
+                    "-j",
+                    threads,
+                ])
+                .timeout(std::time::Duration::from_secs(120)),
+        );
+        // A worker waiting for the writer while keeping what the writer waits for never ends.
+        assert_eq!(code, 0, "{threads} threads: hung or failed: {err}");
+        out.lines().map(str::to_string).collect()
+    };
+    let one = run("1");
+    assert_eq!(one.len(), want);
+    let in_order = paths(&one);
+    assert!(in_order.windows(2).all(|w| w[0] <= w[1]), "out of order");
+    for threads in ["2", "4"] {
+        assert!(
+            one == run(threads),
+            "output differs between 1 and {threads} threads"
+        );
+    }
+}
+
+#[test]
 fn the_data_map_and_the_json_document_are_the_same_whatever_the_threads() {
     // Each scanning thread counts its own findings; the counts are merged at the end.
     let dir = tree_with_big_inputs();
