@@ -69,16 +69,17 @@ pub fn search_input(
     };
     match input {
         Input::Stream(reader) => search_top(&mut ctx, reader, path),
-        Input::Seekable(mut file) => {
-            let mut head = [0u8; 4];
-            let zip = match read_head(&mut file, &mut head) {
-                Ok(n) => decompress::detect(&head[..n]) == Kind::Zip,
-                Err(e) => return skipped(format!("cannot read: {e}")),
-            };
-            if zip {
-                zip_archive(&mut ctx, file, path, top)
-            } else {
-                search_top(&mut ctx, file, path)
+        Input::Seekable(file) => {
+            // Looked at once: only a zip goes back to its start (most inputs are small files,
+            // and each system call counts).
+            let peeked = Peeked::new(file, decompress::PEEK);
+            if decompress::detect(peeked.head()) != Kind::Zip {
+                return search_peeked(&mut ctx, peeked, path);
+            }
+            let mut file = peeked.into_inner();
+            match file.seek(SeekFrom::Start(0)) {
+                Ok(_) => zip_archive(&mut ctx, file, path, top),
+                Err(e) => skipped(format!("cannot read: {e}")),
             }
         }
     }
@@ -87,7 +88,15 @@ pub fn search_input(
 /// An input's outer stream: a compressed one is decompressed on a thread of its own, a block
 /// ahead of the search, so that decompressing and scanning one big file use two cores.
 fn search_top<R: Read + Send>(ctx: &mut Ctx<'_, '_>, reader: R, path: &Arc<str>) -> Outcome {
-    let peeked = Peeked::new(reader, decompress::PEEK);
+    search_peeked(ctx, Peeked::new(reader, decompress::PEEK), path)
+}
+
+/// `search_top` with the stream's first bytes already looked at.
+fn search_peeked<R: Read + Send>(
+    ctx: &mut Ctx<'_, '_>,
+    peeked: Peeked<R>,
+    path: &Arc<str>,
+) -> Outcome {
     let kind = decompress::detect(peeked.head());
     if !kind.is_compressed() {
         let top = Level {
@@ -108,21 +117,6 @@ fn search_top<R: Read + Send>(ctx: &mut Ctx<'_, '_>, reader: R, path: &Arc<str>)
         };
         search_stream(ctx, Box::new(ahead), path, level)
     })
-}
-
-/// Read the first bytes of a seekable input and go back to its start.
-fn read_head(file: &mut dyn Seekable, head: &mut [u8]) -> io::Result<usize> {
-    let mut n = 0;
-    while n < head.len() {
-        match file.read(&mut head[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    file.seek(SeekFrom::Start(0))?;
-    Ok(n)
 }
 
 fn skipped(reason: String) -> Outcome {

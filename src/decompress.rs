@@ -581,6 +581,11 @@ impl<R: Read> Peeked<R> {
     pub fn head(&self) -> &[u8] {
         &self.head
     }
+
+    /// The reader, past the bytes looked at.
+    pub fn into_inner(self) -> R {
+        self.inner
+    }
 }
 
 impl<R: Read> Read for Peeked<R> {

@@ -3,8 +3,8 @@
 //! Every input is scanned as a sequence of chunks (at most `CHUNK_SIZE` bytes, with an overlap
 //! carried over so nothing is lost at a boundary), so memory stays bounded whatever the size.
 //!
-//! Files are read with plain `read` calls into a reused buffer (files up to `CHUNK_SIZE` whole,
-//! with one `read`); a file truncated meanwhile at worst gives a short read. With `--mmap`, a
+//! Files are read with plain `read` calls into a reused buffer (files up to `CHUNK_SIZE` whole);
+//! a file truncated meanwhile at worst gives a short read. With `--mmap`, a
 //! larger file is memory-mapped when it looks settled: its modification time is more than
 //! `SETTLED_AFTER` in the past. A mapped file that another process truncates makes the next
 //! access to a vanished page raise SIGBUS and kill the scan, and the files that get truncated
@@ -50,15 +50,11 @@ pub trait Seekable: Read + Seek + Send {}
 impl<T: Read + Seek + Send> Seekable for T {}
 
 /// Open a file from the walk, choosing between mapping and reading as explained above.
-pub fn open_file(path: &Path, meta: &Metadata, allow_mmap: bool) -> io::Result<Opened<'static>> {
+/// Without `--mmap` (the default) a file is only opened: its metadata would cost one more
+/// system call per file, and on a source tree of small files each one counts.
+pub fn open_file(path: &Path, allow_mmap: bool) -> io::Result<Opened<'static>> {
     let mut file = File::open(path)?;
-    let large = meta.len() > CHUNK_SIZE as u64;
-    let settled = meta
-        .modified()
-        .ok()
-        .and_then(|m| SystemTime::now().duration_since(m).ok())
-        .is_some_and(|age| age > SETTLED_AFTER);
-    if allow_mmap && large && settled && meta.is_file() && is_plain(&mut file)? {
+    if allow_mmap && worth_mapping(&file.metadata()?) && is_plain(&mut file)? {
         // SAFETY: the mapping is read-only and the file is settled (see the module docs); a
         // concurrent truncation of a settled file is the one case this cannot rule out.
         if let Ok(map) = unsafe { Mmap::map(&file) } {
@@ -67,6 +63,16 @@ pub fn open_file(path: &Path, meta: &Metadata, allow_mmap: bool) -> io::Result<O
         }
     }
     Ok(Opened::Seekable(Box::new(file)))
+}
+
+/// Whether a file is a large regular file that looks settled (see the module docs).
+fn worth_mapping(meta: &Metadata) -> bool {
+    let settled = meta
+        .modified()
+        .ok()
+        .and_then(|m| SystemTime::now().duration_since(m).ok())
+        .is_some_and(|age| age > SETTLED_AFTER);
+    meta.is_file() && meta.len() > CHUNK_SIZE as u64 && settled
 }
 
 /// Whether a file is neither compressed nor an archive (by its first bytes); leaves it at its
@@ -306,8 +312,7 @@ mod tests {
                 .unwrap()
                 .set_modified(old)
                 .unwrap();
-            let meta = std::fs::metadata(&path).unwrap();
-            let opened = open_file(&path, &meta, true).unwrap();
+            let opened = open_file(&path, true).unwrap();
             assert_eq!(matches!(opened, Opened::Mapped(_)), mapped, "{name}");
             if let Opened::Seekable(mut file) = opened {
                 let mut head = [0; 3];

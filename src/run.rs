@@ -580,8 +580,7 @@ fn search_file(
     let opened = match &file.blob {
         Some(data) => Ok(read::Opened::Stream(Box::new(&data[..]))),
         None if discover::is_stdin(&file.path) => Ok(read::Opened::Stream(Box::new(io::stdin()))),
-        None => std::fs::metadata(&file.path)
-            .and_then(|meta| read::open_file(&file.path, &meta, config.mmap)),
+        None => read::open_file(&file.path, config.mmap),
     };
     // A way for the tests to check that a panic on one input spares the rest of the scan.
     #[cfg(debug_assertions)]
