@@ -828,6 +828,30 @@ mod tests {
     }
 
     #[test]
+    fn the_double_colon_of_source_code_is_no_ipv6_candidate() {
+        let set = set();
+        let ipv6 = set.find_rule("ipv6").unwrap();
+        let mut scanner = Scanner::new(&set);
+        let mut offered = |hay: &[u8]| {
+            // Offsets, not values: a failing test prints no data.
+            let mut spans = Vec::new();
+            scanner.scan(hay, hay.len(), true, |_, c| {
+                if c.rule == ipv6 {
+                    spans.push((c.start, c.end));
+                }
+                false
+            });
+            spans
+        };
+        // Paths (`std::cmp`, `Zone_::fe80`) and bare `::` are never offered to the judge.
+        let code = b"use std::cmp::Ordering; let z = Zone_::fe80; match x { _ => y::z :: w }";
+        assert_eq!(offered(code), []);
+        // Addresses that start with `::` still are, after a non-word byte.
+        let text = b"from ::ffff:81.2.69.160 and [::1]:80, fe80::1 too";
+        assert_eq!(offered(text), [(5, 23), (29, 32), (38, 45)]);
+    }
+
+    #[test]
     fn candidates_crossing_the_cut_are_left_to_the_next_chunk() {
         let set = set();
         let mut scanner = Scanner::new(&set);
