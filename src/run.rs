@@ -396,25 +396,23 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
                         if i >= files.len() {
                             break;
                         }
+                        let (lock, cv) = &*written;
+                        let must_wait = i >= lock.lock().expect("progress lock").written + window;
+                        // The writer may be waiting for an input kept here: send them before
+                        // waiting, or before a large input keeps them long.
+                        if (must_wait || files[i].len >= DONE_BATCH_BYTES)
+                            && !share
+                                .lock()
+                                .unwrap_or_else(PoisonError::into_inner)
+                                .send_done(&outbox)
                         {
-                            let (lock, cv) = &*written;
-                            let mut w = lock.lock().expect("progress lock");
-                            // The writer may be waiting for an input kept here: send them
-                            // before waiting, or before a large input keeps them long.
-                            if i >= w.written + window || files[i].len >= DONE_BATCH_BYTES {
-                                drop(w);
-                                let mut share =
-                                    share.lock().unwrap_or_else(PoisonError::into_inner);
-                                if !share.send_done(&outbox) {
-                                    break;
-                                }
-                                drop(share);
-                                w = lock.lock().expect("progress lock");
-                            }
-                            while i >= w.written + window {
-                                w = wait(cv, w);
-                            }
+                            break;
                         }
+                        let mut w = lock.lock().expect("progress lock");
+                        while i >= w.written + window {
+                            w = wait(cv, w);
+                        }
+                        drop(w);
                         let file = &files[i];
                         // Batches of a large input go out while it is scanned (see `spill`);
                         // those of an input not next to be written wait in the writer, up to
