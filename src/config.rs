@@ -1,13 +1,15 @@
 //! Turning the command line into one immutable configuration for a run.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::JoinHandle;
 
 use anyhow::{anyhow, bail, Result};
 
 use crate::baseline::Baseline;
 use crate::cli::{ColorChoice, FailOn, Format, Level, RedactArg, RuleSources, ScanArgs};
 use crate::config_file::{self, FailLevel, Loaded};
+use crate::discover::{self, Discovered, Walk};
 use crate::finding::{Confidence, Redaction};
 use crate::git::Change;
 use crate::rules::{self, Policy};
@@ -48,46 +50,71 @@ impl Default for ScanOptions {
 /// Everything a scan run needs, fixed before the first byte is read.
 #[derive(Debug)]
 pub struct Config {
-    pub paths: Vec<PathBuf>,
+    /// Where the inputs are and which to scan.
+    pub walk: Walk,
     pub format: Format,
     pub output: Option<PathBuf>,
     pub rules: Arc<RuleSet>,
     pub options: ScanOptions,
     /// Findings at or above this make exit code 1; `None` never fails.
     pub fail_on: Option<Confidence>,
-    pub threads: usize,
-    pub max_filesize: Option<u64>,
-    pub no_ignore: bool,
-    pub hidden: bool,
-    pub follow: bool,
     pub mmap: bool,
     pub color: bool,
     /// `--sarif-category`: the SARIF run's `automationDetails.id`.
     pub sarif_category: Option<String>,
-    /// The path standard input (`-`) gets in reports (`--stdin-name`).
-    pub stdin_name: String,
     /// Whether to draw a progress bar on stderr, and whether that was forced (`--progress`).
     pub progress: bool,
     pub progress_forced: bool,
     /// Per-category `fail-on` from the configuration file: (category pattern, threshold).
     pub fail_on_category: Vec<(String, Option<Confidence>)>,
-    /// Globs of paths to scan (all when empty) and to leave out.
-    pub include: Vec<String>,
-    pub exclude: Vec<String>,
     /// Known findings to suppress.
     pub baseline: Option<Arc<Baseline>>,
-    /// `--staged` / `--diff BASE`: scan a git change instead of walking paths.
-    pub change: Option<Change>,
-    /// The configuration file in effect, if any.
-    pub config_file: Option<PathBuf>,
-    /// `--shard K/N`: scan only this worker's share of the inputs.
-    pub shard: Option<crate::shard::Shard>,
+    /// The inputs, discovered while the rule set compiled; taken by the first run.
+    discovering: Mutex<Option<JoinHandle<Result<Discovered>>>>,
 }
 
 impl Config {
     pub fn from_args(args: &ScanArgs) -> Result<Config> {
         let loaded = find_config(args.config.as_deref(), args.no_config)?;
         let file = loaded.as_ref().map(|l| &l.file);
+        let walk = Walk {
+            paths: args.paths.clone(),
+            threads: args
+                .threads
+                .filter(|&n| n > 0)
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+            max_filesize: args.max_filesize,
+            no_ignore: args.no_ignore,
+            hidden: args.hidden,
+            follow: args.follow,
+            include: file.map(|f| f.include.clone()).unwrap_or_default(),
+            exclude: file.map(|f| f.exclude.clone()).unwrap_or_default(),
+            config_file: loaded.as_ref().map(|l| l.path.clone()),
+            change: match (&args.diff, args.staged) {
+                (Some(base), _) => Some(Change::Diff(base.clone())),
+                (None, true) => Some(Change::Staged),
+                (None, false) => None,
+            },
+            shard: match (args.shard, args.shard_count) {
+                (Some(s), _) => Some(s),
+                (None, Some(count)) => Some(
+                    crate::shard::Shard::from_index(
+                        args.shard_index,
+                        count,
+                        std::env::var("JOB_COMPLETION_INDEX").ok(),
+                    )
+                    .map_err(|e| anyhow!(e))?,
+                ),
+                (None, None) => None,
+            },
+            stdin_name: args.stdin_name.clone(),
+        };
+        // The walk (or git, for a change) runs while the rules compile. On an error below, the
+        // process ends without waiting for it.
+        let discovering = {
+            let walk = walk.clone();
+            std::thread::spawn(move || discover::inputs(&walk))
+        };
         let rules = Arc::new(build_rule_set(&args.sources, loaded.as_ref())?);
         // A baseline named in .piiscan.toml may not be recorded yet (a team sets the key, then
         // runs `piiscan baseline`); one named with --baseline must exist.
@@ -124,15 +151,6 @@ impl Config {
                 .unwrap_or(FailLevel::Medium)
                 .threshold(),
         };
-        let change = match (&args.diff, args.staged) {
-            (Some(base), _) => Some(Change::Diff(base.clone())),
-            (None, true) => Some(Change::Staged),
-            (None, false) => None,
-        };
-        let threads = args
-            .threads
-            .filter(|&n| n > 0)
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
         let color = match args.color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
@@ -144,7 +162,7 @@ impl Config {
             }
         };
         Ok(Config {
-            paths: args.paths.clone(),
+            walk,
             format: args.format,
             output: args.output.clone(),
             rules,
@@ -176,15 +194,9 @@ impl Config {
                 },
             },
             fail_on,
-            threads,
-            max_filesize: args.max_filesize,
-            no_ignore: args.no_ignore,
-            hidden: args.hidden,
-            follow: args.follow,
             mmap: args.mmap && !args.no_mmap,
             color,
             sarif_category: args.sarif_category.clone(),
-            stdin_name: args.stdin_name.clone(),
             progress: args.progress
                 || (!args.no_progress && {
                     use std::io::IsTerminal;
@@ -199,24 +211,25 @@ impl Config {
                         .collect()
                 })
                 .unwrap_or_default(),
-            include: file.map(|f| f.include.clone()).unwrap_or_default(),
-            exclude: file.map(|f| f.exclude.clone()).unwrap_or_default(),
             baseline,
-            change,
-            config_file: loaded.map(|l| l.path),
-            shard: match (args.shard, args.shard_count) {
-                (Some(s), _) => Some(s),
-                (None, Some(count)) => Some(
-                    crate::shard::Shard::from_index(
-                        args.shard_index,
-                        count,
-                        std::env::var("JOB_COMPLETION_INDEX").ok(),
-                    )
-                    .map_err(|e| anyhow!(e))?,
-                ),
-                (None, None) => None,
-            },
+            discovering: Mutex::new(Some(discovering)),
         })
+    }
+
+    /// The inputs of a run: those discovered while the rules compiled, the first time; found
+    /// again after that (a benchmark runs one configuration many times).
+    pub fn inputs(&self) -> Result<Discovered> {
+        let started = self
+            .discovering
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        match started {
+            Some(handle) => handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            None => discover::inputs(&self.walk),
+        }
     }
 
     /// Does a reported finding with these categories and confidence fail the run? A category's
@@ -300,4 +313,46 @@ pub fn build_rule_set(sources: &RuleSources, loaded: Option<&Loaded>) -> Result<
                 .map_err(|e| anyhow!("{}: {e}", l.path.display()))?;
     }
     Ok(set)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn scan_args(argv: &[&str]) -> ScanArgs {
+        match crate::cli::Cli::parse_from(argv).command {
+            crate::cli::Command::Scan(args) => args,
+            _ => unreachable!("a scan command line"),
+        }
+    }
+
+    #[test]
+    fn inputs_discovered_while_the_rules_compile_equal_a_later_discovery() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["b.log", "a.txt", "sub/c.csv"] {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "x\n").unwrap();
+        }
+        let root = dir.path().to_str().unwrap();
+        let config =
+            Config::from_args(&scan_args(&["piiscan", "scan", root, "--no-config"])).unwrap();
+        let names = |d: Discovered| -> Vec<String> {
+            d.files
+                .iter()
+                .map(|f| {
+                    f.path
+                        .strip_prefix(dir.path())
+                        .unwrap()
+                        .display()
+                        .to_string()
+                })
+                .collect()
+        };
+        // The first run takes what was found in the background; later runs walk again.
+        let first = names(config.inputs().unwrap());
+        assert_eq!(first, ["a.txt", "b.log", "sub/c.csv"]);
+        assert_eq!(names(config.inputs().unwrap()), first);
+    }
 }

@@ -9,7 +9,29 @@ use std::sync::Mutex;
 
 use ignore::{WalkBuilder, WalkState};
 
-use crate::config::Config;
+/// What discovery needs to know: where to look, what to leave out and how. Owned and apart
+/// from the rest of the configuration, so that discovery can run while the rule set compiles
+/// (`Config::from_args`): both take tens of milliseconds, and a pre-commit hook waits for both.
+#[derive(Debug, Clone, Default)]
+pub struct Walk {
+    pub paths: Vec<PathBuf>,
+    pub threads: usize,
+    pub max_filesize: Option<u64>,
+    pub no_ignore: bool,
+    pub hidden: bool,
+    pub follow: bool,
+    /// Globs of paths to scan (all when empty) and to leave out.
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+    /// The configuration file in effect, if any (its globs are relative to its directory).
+    pub config_file: Option<PathBuf>,
+    /// `--staged` / `--diff BASE`: scan a git change instead of walking paths.
+    pub change: Option<crate::git::Change>,
+    /// `--shard K/N`: scan only this worker's share of the inputs.
+    pub shard: Option<crate::shard::Shard>,
+    /// The path standard input (`-`) gets in reports (`--stdin-name`).
+    pub stdin_name: String,
+}
 
 /// A file to scan.
 #[derive(Debug, Clone, Default)]
@@ -39,13 +61,13 @@ pub struct Discovered {
 }
 
 /// The inputs of a run: the files of a git change with `--staged`/`--diff`, else a walk.
-pub fn inputs(config: &Config) -> anyhow::Result<Discovered> {
-    let mut found = match &config.change {
-        Some(change) => discover_change(config, change)?,
-        None => discover(config),
+pub fn inputs(walk: &Walk) -> anyhow::Result<Discovered> {
+    let mut found = match &walk.change {
+        Some(change) => discover_change(walk, change)?,
+        None => discover(walk),
     };
-    if let Some(shard) = config.shard {
-        let roots = &config.paths;
+    if let Some(shard) = walk.shard {
+        let roots = &walk.paths;
         found
             .files
             .retain(|f| shard.owns(crate::shard::relative_to_root(&f.display, roots)));
@@ -64,11 +86,11 @@ pub struct PathFilter {
 }
 
 impl PathFilter {
-    pub fn new(config: &Config) -> anyhow::Result<Option<PathFilter>> {
-        if config.include.is_empty() && config.exclude.is_empty() {
+    pub fn new(walk: &Walk) -> anyhow::Result<Option<PathFilter>> {
+        if walk.include.is_empty() && walk.exclude.is_empty() {
             return Ok(None);
         }
-        let root = match config.config_file.as_ref().and_then(|p| p.parent()) {
+        let root = match walk.config_file.as_ref().and_then(|p| p.parent()) {
             Some(dir) => dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf()),
             None => std::env::current_dir()?,
         };
@@ -89,8 +111,8 @@ impl PathFilter {
             Ok(Some(b.build()?))
         };
         Ok(Some(PathFilter {
-            include: build(&config.include, false)?,
-            exclude: build(&config.exclude, true)?,
+            include: build(&walk.include, false)?,
+            exclude: build(&walk.exclude, true)?,
             root,
         }))
     }
@@ -127,9 +149,9 @@ impl PathFilter {
 
 /// The files a git change adds or modifies, read from git (the index for `--staged`, HEAD for
 /// `--diff`), without walking the tree.
-fn discover_change(config: &Config, change: &crate::git::Change) -> anyhow::Result<Discovered> {
+fn discover_change(walk: &Walk, change: &crate::git::Change) -> anyhow::Result<Discovered> {
     let repo = crate::git::toplevel(&std::env::current_dir()?)?;
-    let filter = PathFilter::new(config)?;
+    let filter = PathFilter::new(walk)?;
     let mut files = crate::git::changed_files(&repo, change)?;
     files.retain(|f| {
         filter
@@ -140,13 +162,13 @@ fn discover_change(config: &Config, change: &crate::git::Change) -> anyhow::Resu
     crate::git::read_blobs(
         &repo,
         &files,
-        config.max_filesize,
+        walk.max_filesize,
         |file, content, size| match content {
             None => found.skipped.push(Skipped {
                 path: file.path.clone(),
                 reason: format!(
                     "larger than --max-filesize ({size} > {} bytes)",
-                    config.max_filesize.unwrap_or(0)
+                    walk.max_filesize.unwrap_or(0)
                 ),
             }),
             Some(data) => found.files.push(InputFile {
@@ -162,28 +184,28 @@ fn discover_change(config: &Config, change: &crate::git::Change) -> anyhow::Resu
     Ok(found)
 }
 
-pub fn discover(config: &Config) -> Discovered {
-    let filter = PathFilter::new(config).ok().flatten();
+pub fn discover(walk: &Walk) -> Discovered {
+    let filter = PathFilter::new(walk).ok().flatten();
     let found = Mutex::new(Discovered::default());
-    let mut paths = config.paths.iter().filter(|p| !is_stdin(p));
+    let mut paths = walk.paths.iter().filter(|p| !is_stdin(p));
     let Some(first) = paths.next() else {
-        return with_stdin(config, Discovered::default());
+        return with_stdin(walk, Discovered::default());
     };
     let mut builder = WalkBuilder::new(first);
     for p in paths {
         builder.add(p);
     }
     builder
-        .hidden(!config.hidden)
-        .follow_links(config.follow)
-        .threads(config.threads)
-        .ignore(!config.no_ignore)
-        .git_ignore(!config.no_ignore)
-        .git_global(!config.no_ignore)
-        .git_exclude(!config.no_ignore)
-        .parents(!config.no_ignore)
+        .hidden(!walk.hidden)
+        .follow_links(walk.follow)
+        .threads(walk.threads)
+        .ignore(!walk.no_ignore)
+        .git_ignore(!walk.no_ignore)
+        .git_global(!walk.no_ignore)
+        .git_exclude(!walk.no_ignore)
+        .parents(!walk.no_ignore)
         .require_git(false);
-    if !config.no_ignore {
+    if !walk.no_ignore {
         builder.add_custom_ignore_filename(".piiscanignore");
     }
     builder.build_parallel().run(|| {
@@ -197,7 +219,7 @@ pub fn discover(config: &Config) -> Discovered {
                     let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
                     let wanted = filter.as_ref().is_none_or(|f| f.allows(entry.path()));
                     if !is_dir && wanted {
-                        classify(entry.path(), entry.depth() == 0, config, &mut result);
+                        classify(entry.path(), entry.depth() == 0, walk, &mut result);
                     }
                 }
             }
@@ -211,7 +233,7 @@ pub fn discover(config: &Config) -> Discovered {
     found.files.sort_by(|a, b| a.display.cmp(&b.display));
     found.files.dedup_by(|a, b| a.display == b.display);
     found.skipped.sort_by(|a, b| a.path.cmp(&b.path));
-    with_stdin(config, found)
+    with_stdin(walk, found)
 }
 
 /// `-` names standard input.
@@ -220,13 +242,13 @@ pub fn is_stdin(path: &Path) -> bool {
 }
 
 /// Put standard input first when `-` was named (`piiscan scan - other/`), as `--stdin-name`.
-fn with_stdin(config: &Config, mut found: Discovered) -> Discovered {
-    if config.paths.iter().any(|p| is_stdin(p)) {
+fn with_stdin(walk: &Walk, mut found: Discovered) -> Discovered {
+    if walk.paths.iter().any(|p| is_stdin(p)) {
         found.files.insert(
             0,
             InputFile {
                 path: PathBuf::from("-"),
-                display: config.stdin_name.clone(),
+                display: walk.stdin_name.clone(),
                 ..InputFile::default()
             },
         );
@@ -234,7 +256,7 @@ fn with_stdin(config: &Config, mut found: Discovered) -> Discovered {
     found
 }
 
-fn classify(path: &Path, named: bool, config: &Config, out: &mut Discovered) {
+fn classify(path: &Path, named: bool, walk: &Walk, out: &mut Discovered) {
     let display = display_path(path);
     // Symlinks that the walk does not follow are metadata'd as themselves.
     let meta = match std::fs::metadata(path) {
@@ -257,7 +279,7 @@ fn classify(path: &Path, named: bool, config: &Config, out: &mut Discovered) {
         }
         return;
     }
-    if let Some(max) = config.max_filesize {
+    if let Some(max) = walk.max_filesize {
         if meta.len() > max {
             out.skipped.push(Skipped {
                 path: display,

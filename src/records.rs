@@ -62,7 +62,7 @@ pub fn run(
 ) -> Result<RecordTotals> {
     let mut totals = RecordTotals::default();
     let run = RunInfo::new(config);
-    let threads = config.threads.max(1);
+    let threads = config.walk.threads.max(1);
     let mut scanners: Vec<Scanner> = (0..threads).map(|_| Scanner::new(&config.rules)).collect();
     let mut batch: Vec<(u64, String, Vec<u8>)> = Vec::new();
     let mut batch_bytes = 0;
@@ -89,7 +89,7 @@ pub fn run(
             line.pop();
         }
         let record = match format {
-            InputFormat::Lines => Some((config.stdin_name.clone(), std::mem::take(&mut line))),
+            InputFormat::Lines => Some((config.walk.stdin_name.clone(), std::mem::take(&mut line))),
             InputFormat::Jsonl {
                 path_field,
                 text_field,

@@ -364,7 +364,7 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
     let started = Instant::now();
     let run = RunInfo::new(config);
 
-    let discovered = discover::inputs(config)?;
+    let discovered = config.inputs()?;
     let mut totals = Totals::default();
     totals.skipped = discovered.skipped;
     let files = discovered.files;
@@ -373,12 +373,12 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
 
     let next = AtomicUsize::new(0);
     let written = Arc::new((Mutex::new(Progress::default()), Condvar::new()));
-    let window = AHEAD_PER_THREAD * config.threads.max(1);
+    let window = AHEAD_PER_THREAD * config.walk.threads.max(1);
     let (tx, rx) = mpsc::sync_channel::<Message>(window);
     let render = reporter.render();
 
     let write_result: io::Result<()> = std::thread::scope(|s| {
-        let workers: Vec<_> = (0..config.threads.max(1).min(files.len().max(1)))
+        let workers: Vec<_> = (0..config.walk.threads.max(1).min(files.len().max(1)))
             .map(|_| {
                 let tx = tx.clone();
                 let (next, files, written, run) = (&next, &files, written.clone(), &run);
@@ -435,7 +435,18 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
                         scanner.sink = None;
                         let findings = std::mem::take(&mut outcome.findings);
                         let mut share = share.lock().unwrap_or_else(PoisonError::into_inner);
-                        let ready = share.ready(config, run, render, file, findings);
+                        // A panic here would leave the writer waiting for this input (and the
+                        // ones kept with it) for ever: it becomes a skipped input instead.
+                        let ready = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                            share.ready(config, run, render, file, findings)
+                        }))
+                        .unwrap_or_else(|_| {
+                            outcome = internal_error();
+                            Ready {
+                                body: Body::Rendered(Vec::new()),
+                                held: 0,
+                            }
+                        });
                         if !share.finished(&outbox, i, outcome, ready) {
                             break;
                         }
@@ -483,7 +494,8 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
                 writer.record(next_out, outcome, ready);
                 next_out += 1;
             }
-            if next_out > before {
+            // After a write error `written` stays past every input (set below).
+            if next_out > before && writer.result.is_ok() {
                 release(&written, |w| w.written = next_out);
             }
             // The input now next may be one still being scanned that sent batches ahead.
@@ -512,7 +524,7 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
     write_result?;
     drop(progress);
     totals.duration = started.elapsed();
-    if let (Some(baseline), None) = (&config.baseline, &config.change) {
+    if let (Some(baseline), None) = (&config.baseline, &config.walk.change) {
         // Only a whole scan can tell that an entry matches nothing any more.
         totals.baseline_stale = Some(baseline.stale() as u64);
     }
@@ -530,7 +542,7 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
         }
         eprintln!("{line}");
     }
-    if failed && config.change.is_some() && totals.findings > 0 {
+    if failed && config.walk.change.is_some() && totals.findings > 0 {
         eprintln!(
             "piiscan: blocked: this change adds {} finding(s) of personal data (listed above, values redacted).\n\
              To accept one, add `piiscan:ignore` (or `piiscan:ignore[RULE]`) in a comment on its line or\n\
@@ -560,11 +572,16 @@ fn guarded<'s>(
         Ok(outcome) => outcome,
         Err(_) => {
             *scanner = Scanner::new(rules);
-            Outcome {
-                gap: Some(Gap::Skipped(INTERNAL_ERROR.into())),
-                ..Outcome::default()
-            }
+            internal_error()
         }
+    }
+}
+
+/// The outcome of an input whose search or rendering panicked.
+fn internal_error() -> Outcome {
+    Outcome {
+        gap: Some(Gap::Skipped(INTERNAL_ERROR.into())),
+        ..Outcome::default()
     }
 }
 

@@ -44,7 +44,7 @@ impl<'a> RunInfo<'a> {
             rules: &config.rules,
             color: config.color,
             sarif_category: config.sarif_category.as_deref(),
-            paths: &config.paths,
+            paths: &config.walk.paths,
             started: std::time::SystemTime::now(),
             min_confidence: config.options.min_confidence,
             finding_heads: json::finding_heads(&config.rules),
