@@ -43,7 +43,8 @@ const AHEAD_FINDINGS: usize = 4 * crate::spill::SPILL_AT;
 /// source tree of small files, those thread switches cost more than reading the files.
 const DONE_BATCH: usize = 32;
 const DONE_BATCH_FINDINGS: usize = 4096;
-/// Before an input this large, the inputs kept are sent: scanning it takes long enough.
+/// Before an input this large, the inputs kept are sent: scanning it takes long enough. (One
+/// that is small on disk but long, compressed, sends them once it has read a whole chunk.)
 const DONE_BATCH_BYTES: u64 = 1 << 20;
 
 /// What a worker sends the writer: a batch of a large input's findings while it is being
@@ -429,10 +430,22 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
                                 outbox.part(i, ready, &mut share.spill);
                             }
                         }));
+                        // An input longer than a chunk (a small gzip may hold gigabytes) takes
+                        // long: the inputs kept meanwhile go to the writer now.
+                        scanner.long_input = Some(Box::new({
+                            let (outbox, share) = (&outbox, &share);
+                            move || {
+                                share
+                                    .lock()
+                                    .unwrap_or_else(PoisonError::into_inner)
+                                    .send_done(outbox);
+                            }
+                        }));
                         let mut outcome = guarded(&mut scanner, &config.rules, |scanner| {
                             search_file(scanner, file, config, &mut buf, progress)
                         });
                         scanner.sink = None;
+                        scanner.long_input = None;
                         let findings = std::mem::take(&mut outcome.findings);
                         let mut share = share.lock().unwrap_or_else(PoisonError::into_inner);
                         // A panic here would leave the writer waiting for this input (and the

@@ -534,6 +534,9 @@ pub struct Scanner<'s> {
     gates: Vec<(usize, usize)>,
     /// Receives batches of the current input's findings; without one they stay in its outcome.
     pub sink: Option<crate::spill::Sink<'s>>,
+    /// Called when the current input (or an archive member) turns out longer than one chunk:
+    /// a compressed file's size on disk does not tell how long its scan takes.
+    pub long_input: Option<Box<dyn FnMut() + Send + 's>>,
 }
 
 impl<'s> Scanner<'s> {
@@ -544,6 +547,7 @@ impl<'s> Scanner<'s> {
             gated_cache: set.gated.as_ref().map(|e| e.regex.create_cache()),
             gates: Vec::new(),
             sink: None,
+            long_input: None,
         }
     }
 

@@ -164,6 +164,11 @@ pub(crate) fn search_plain(
                 out.gap = Some(Gap::Skipped("binary file".into()));
                 return out;
             }
+            if !eof {
+                if let Some(long_input) = &mut scanner.long_input {
+                    long_input();
+                }
+            }
         }
         let consumed = search_chunk(scanner, buf, eof, &mut cursor, path, options, &mut out);
         if eof {
@@ -614,6 +619,34 @@ mod tests {
             f.column_utf16,
             f.fingerprint.clone(),
         )
+    }
+
+    #[test]
+    fn an_input_longer_than_a_chunk_is_announced_once_whatever_its_layers() {
+        let set = rule_set();
+        let mut scanner = Scanner::new(&set);
+        let calls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        scanner.long_input = Some(Box::new({
+            let calls = calls.clone();
+            move || {
+                calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+        }));
+        let options = ScanOptions {
+            chunk_size: 4096,
+            ..ScanOptions::default()
+        };
+        let text = b"client 81.2.69.160 signed in\n".repeat(2000);
+        let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut gzip, &text).unwrap();
+        let gzip = gzip.finish().unwrap();
+        // Short, long, and long behind a compressed file smaller than a chunk.
+        assert!(gzip.len() < options.chunk_size);
+        for (input, want) in [(&text[..1000], 0), (&text[..], 1), (&gzip[..], 1)] {
+            calls.store(0, std::sync::atomic::Ordering::Relaxed);
+            search_bytes(&mut scanner, input, "t", &options);
+            assert_eq!(calls.load(std::sync::atomic::Ordering::Relaxed), want);
+        }
     }
 
     #[test]
