@@ -43,9 +43,6 @@ const AHEAD_FINDINGS: usize = 4 * crate::spill::SPILL_AT;
 /// source tree of small files, those thread switches cost more than reading the files.
 const DONE_BATCH: usize = 32;
 const DONE_BATCH_FINDINGS: usize = 4096;
-/// Before an input this large, the inputs kept are sent: scanning it takes long enough. (One
-/// that is small on disk but long, compressed, sends them once it has read a whole chunk.)
-const DONE_BATCH_BYTES: u64 = 1 << 20;
 
 /// What a worker sends the writer: a batch of a large input's findings while it is being
 /// scanned (and whether it counts against `AHEAD_FINDINGS`), then finished inputs: each one's
@@ -400,8 +397,8 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
                         let (lock, cv) = &*written;
                         let must_wait = i >= lock.lock().expect("progress lock").written + window;
                         // The writer may be waiting for an input kept here: send them before
-                        // waiting, or before a large input keeps them long.
-                        if (must_wait || files[i].len >= DONE_BATCH_BYTES)
+                        // waiting (a long input sends them too: `long_input` below).
+                        if must_wait
                             && !share
                                 .lock()
                                 .unwrap_or_else(PoisonError::into_inner)
