@@ -183,9 +183,8 @@ struct Share {
     failed: bool,
     /// Rendered output of the input being scanned that ran ahead of the writer (`Outbox`).
     spill: Option<File>,
-    /// Finished inputs not yet sent (see `DONE_BATCH`), and how many findings they hold.
+    /// Finished inputs not yet sent (see `DONE_BATCH`).
     done: Vec<(usize, Outcome, Ready)>,
-    done_held: usize,
 }
 
 impl Share {
@@ -194,9 +193,9 @@ impl Share {
     fn finished(&mut self, outbox: &Outbox<'_>, i: usize, outcome: Outcome, ready: Ready) -> bool {
         // What the input spilled goes before its outcome.
         outbox.send_spill(i, &mut self.spill);
-        self.done_held += ready.held;
         self.done.push((i, outcome, ready));
-        if self.done.len() < DONE_BATCH && self.done_held < DONE_BATCH_FINDINGS {
+        let held: usize = self.done.iter().map(|(_, _, ready)| ready.held).sum();
+        if self.done.len() < DONE_BATCH && held < DONE_BATCH_FINDINGS {
             return true;
         }
         self.send_done(outbox)
@@ -205,7 +204,6 @@ impl Share {
     /// Send the finished inputs kept here. Called before this thread could wait for the
     /// writer, which may be waiting for one of them. Returns false once the writer is gone.
     fn send_done(&mut self, outbox: &Outbox<'_>) -> bool {
-        self.done_held = 0;
         self.done.is_empty()
             || outbox
                 .tx
