@@ -26,6 +26,7 @@ pub mod scan;
 pub mod scrub;
 pub mod search;
 pub mod shard;
+pub mod sieve;
 pub mod spill;
 pub mod structured;
 pub mod suppress;

@@ -28,6 +28,24 @@ use crate::validate::{self, Validator};
 /// Longest input one candidate may span; chunked reading keeps at least this much overlap.
 pub const MAX_MATCH_LEN: usize = 1024;
 
+/// Shortest chunk the sieve runs on: below it, starting its lanes costs more than it saves.
+const SIEVE_MIN_LEN: usize = 4096;
+
+/// Most matches per byte for which the sieve pays: beyond one per `SIEVE_MAX_DENSITY` bytes
+/// (an access log with an address on every line), the search would visit most of the chunk
+/// anyway, so the sieve stops early and the search covers all of it.
+const SIEVE_MAX_DENSITY: usize = 512;
+
+/// When a scanner runs the sieve (see [`crate::sieve`]) before searching a chunk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SieveUse {
+    /// On chunks of `SIEVE_MIN_LEN` bytes or more, while matches are sparse.
+    Auto,
+    /// On every chunk, however short or dense (tests compare it with `Never`).
+    Always,
+    Never,
+}
+
 /// Regex size limit per rule, so a hostile user rule cannot exhaust memory.
 const RULE_REGEX_SIZE_LIMIT: usize = 4 << 20;
 
@@ -97,6 +115,10 @@ pub struct RuleSet {
     pub allowlist: crate::suppress::Allowlist,
     /// The patterns of every rule that is not gated, searched over every byte.
     ungated: Engine,
+    /// The same patterns as DFAs that find where their matches can be, faster than `ungated`
+    /// searches (see [`crate::sieve`]); built on first use, as small inputs do without.
+    sieve: std::sync::OnceLock<Option<crate::sieve::Sieve>>,
+    ungated_patterns: Vec<String>,
     /// The gated patterns (see [`gated`] and [`prefix_words`]), searched only near one of
     /// their words.
     gated: Option<Engine>,
@@ -326,6 +348,8 @@ impl RuleSet {
             global.push(index);
         }
         let ungated = Engine::new(&ungated_patterns, ungated_global)?;
+        let ungated_patterns: Vec<String> =
+            ungated_patterns.iter().map(|p| p.to_string()).collect();
         let gated_engine = if gated_patterns.is_empty() {
             None
         } else {
@@ -398,6 +422,8 @@ impl RuleSet {
             policy,
             allowlist: crate::suppress::Allowlist::default(),
             ungated,
+            sieve: std::sync::OnceLock::new(),
+            ungated_patterns,
             gated: gated_engine,
             gate,
             prefix_gate,
@@ -412,6 +438,21 @@ impl RuleSet {
             word_uses,
             word_text,
         })
+    }
+
+    /// The sieve over the ungated patterns, built the first time a long chunk needs it.
+    fn sieve(&self) -> Option<&crate::sieve::Sieve> {
+        self.sieve
+            .get_or_init(|| {
+                let patterns: Vec<&str> =
+                    self.ungated_patterns.iter().map(String::as_str).collect();
+                // The same patterns compiled for the main regex: this cannot fail but by
+                // size, and then the main regex searches alone.
+                (!patterns.is_empty())
+                    .then(|| crate::sieve::Sieve::new(&patterns).ok())
+                    .flatten()
+            })
+            .as_ref()
     }
 
     pub fn find_rule(&self, id: &str) -> Option<usize> {
@@ -532,6 +573,13 @@ pub struct Scanner<'s> {
     gated_cache: Option<meta::Cache>,
     /// Where gated rules' matches may start in the current chunk: sorted, disjoint spans.
     gates: Vec<(usize, usize)>,
+    /// When the sieve runs; `Auto` outside tests.
+    pub sieve: SieveUse,
+    sieve_cache: Option<crate::sieve::SieveCache>,
+    /// Where the ungated patterns' matches lie in the current chunk (sorted, disjoint spans),
+    /// when `sieved`; otherwise they are searched for everywhere.
+    regions: Vec<(usize, usize)>,
+    sieved: bool,
     /// Receives batches of the current input's findings; without one they stay in its outcome.
     pub sink: Option<crate::spill::Sink<'s>>,
     /// Called when the current input (or an archive member) turns out longer than one chunk:
@@ -546,6 +594,10 @@ impl<'s> Scanner<'s> {
             cache: set.ungated.regex.create_cache(),
             gated_cache: set.gated.as_ref().map(|e| e.regex.create_cache()),
             gates: Vec::new(),
+            sieve: SieveUse::Auto,
+            sieve_cache: None,
+            regions: Vec::new(),
+            sieved: false,
             sink: None,
             long_input: None,
         }
@@ -596,6 +648,7 @@ impl<'s> Scanner<'s> {
         // leave them over they must be found here.
         let open_tail = (!eof).then(|| limit.saturating_sub(MAX_MATCH_LEN));
         self.find_gates(hay, open_gates, open_tail);
+        self.sieved = self.sieve(hay, from);
         let mut at = from;
         // The next candidate of each engine, kept while it starts at or after `at`; `None`
         // once an engine has nothing more in this chunk.
@@ -669,16 +722,44 @@ impl<'s> Scanner<'s> {
         at.max(limit)
     }
 
-    /// The leftmost candidate of the ungated patterns at or after `at`.
+    /// Find where the ungated patterns' matches lie in `hay` after `from` (see
+    /// [`crate::sieve`]), if the chunk is long enough for it to pay.
+    fn sieve(&mut self, hay: &[u8], from: usize) -> bool {
+        let len = hay.len().saturating_sub(from);
+        let max_ends = match self.sieve {
+            SieveUse::Never => return false,
+            SieveUse::Auto if len < SIEVE_MIN_LEN => return false,
+            SieveUse::Auto => Some(len / SIEVE_MAX_DENSITY),
+            SieveUse::Always => None,
+        };
+        let Some(sieve) = self.set.sieve() else {
+            return false;
+        };
+        let cache = self.sieve_cache.get_or_insert_with(|| sieve.create_cache());
+        sieve.regions(cache, hay, from, max_ends, &mut self.regions)
+    }
+
+    /// The leftmost candidate of the ungated patterns at or after `at`: searched for only in
+    /// the regions the sieve found, when it ran. A match starting in a region ends in it.
     fn next_ungated(&mut self, hay: &[u8], at: usize) -> Option<Hit> {
         let engine = &self.set.ungated;
-        let input = Input::new(hay).span(at..hay.len());
-        let m = engine.regex.search_with(&mut self.cache, &input)?;
-        Some(Hit {
+        let hit = |m: regex_automata::Match| Hit {
             start: m.start(),
             end: m.end(),
             pattern: engine.global[m.pattern().as_usize()],
-        })
+        };
+        if !self.sieved {
+            let input = Input::new(hay).span(at..hay.len());
+            return engine.regex.search_with(&mut self.cache, &input).map(hit);
+        }
+        let first = self.regions.partition_point(|&(_, end)| end <= at);
+        for &(start, end) in &self.regions[first..] {
+            let input = Input::new(hay).span(at.max(start)..end);
+            if let Some(m) = engine.regex.search_with(&mut self.cache, &input) {
+                return Some(hit(m));
+            }
+        }
+        None
     }
 
     /// The leftmost candidate of the gated patterns at or after `at` that starts in a gate.

@@ -6,14 +6,16 @@
 //! - fingerprints do not change when lines are inserted above a finding;
 //! - rules gated by their keywords (searched only near one) find exactly what they find when
 //!   searched everywhere;
-//! - matches that span lines are found whatever the chunk size.
+//! - matches that span lines are found whatever the chunk size;
+//! - the sieve, which finds where candidates can be before the search, changes nothing: the
+//!   scanner offers the same candidates with it and without it.
 
 use std::sync::OnceLock;
 
 use piiscan::config::ScanOptions;
 use piiscan::finding::{redact, Confidence, Finding, Redaction};
 use piiscan::rules::{load_rules, Policy, RedactStyle};
-use piiscan::scan::{RuleSet, Scanner};
+use piiscan::scan::{Candidate, RuleSet, Scanner, SieveUse};
 use piiscan::search::search_bytes;
 use proptest::prelude::*;
 
@@ -418,4 +420,64 @@ fn gated_rules_are_found_near_their_keywords_only() {
     // Two lines apart, the keyword says nothing about the value.
     let far = format!("host\n{}\n83.149.9.216", "x ".repeat(40));
     assert_eq!(found(&far), Vec::<String>::new());
+}
+
+/// Every candidate the scanner offers over `text`, with the judge rejecting some of them (so
+/// that other rules are tried at the same start and the search resumes a byte later), from
+/// `from` on.
+fn offered(text: &[u8], from: usize, sieve: SieveUse) -> Vec<(usize, usize, usize)> {
+    let mut scanner = Scanner::new(rule_set());
+    scanner.sieve = sieve;
+    let mut offered = Vec::new();
+    scanner.scan_from(text, from, text.len(), true, false, |_, c: Candidate| {
+        offered.push((c.start, c.end, c.rule));
+        (c.start + c.rule) % 3 != 0
+    });
+    offered
+}
+
+/// Mostly plain words, with identifiers now and then: the sparse text the sieve is for.
+fn sparse_text() -> impl Strategy<Value = Vec<u8>> {
+    prop::collection::vec(
+        prop_oneof![
+            12 => prop::sample::select(FILLER).prop_map(|w| w.as_bytes().to_vec()),
+            1 => prop::sample::select(IDENTIFIERS).prop_map(|w| w.as_bytes().to_vec()),
+        ],
+        0..1500,
+    )
+    .prop_map(|words| words.join(&b' '))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_sieve_changes_no_candidate(
+        text in prop_oneof![text(), sparse_text()],
+        from in 0usize..200,
+    ) {
+        let from = from.min(text.len());
+        let sieved = offered(&text, from, SieveUse::Always);
+        let searched = offered(&text, from, SieveUse::Never);
+        prop_assert_eq!(sieved.len(), searched.len(), "{} bytes from {}", text.len(), from);
+        prop_assert!(sieved == searched, "{} bytes from {}", text.len(), from);
+    }
+
+    #[test]
+    fn scanning_with_the_sieve_finds_what_scanning_without_it_finds(
+        text in sparse_text(),
+        chunk_size in 2048usize..20_000,
+    ) {
+        let find = |sieve: SieveUse| {
+            let mut scanner = Scanner::new(rule_set());
+            scanner.sieve = sieve;
+            let options = ScanOptions {
+                min_confidence: Confidence::Low,
+                chunk_size,
+                ..ScanOptions::default()
+            };
+            search_bytes(&mut scanner, &text, "t.log", &options).iter().map(key).collect::<Vec<Key>>()
+        };
+        prop_assert_eq!(find(SieveUse::Always), find(SieveUse::Never), "chunk size {}", chunk_size);
+    }
 }

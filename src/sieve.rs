@@ -1,0 +1,445 @@
+//! The sieve: a cheaper pass over a chunk that finds the regions where candidates of the one
+//! regex over all (ungated) patterns can start, so that its search skips everything else.
+//!
+//! Why: a lazy DFA steps one byte at a time, and each step waits for the previous one's table
+//! lookup, so a single search runs at about 400 MB/s whatever the CPU can do in parallel. No
+//! literal prefilter applies to detectors that start with a digit or a letter. The sieve runs
+//! the same patterns as a DFA in `LANES` independent lanes over consecutive parts of the
+//! chunk, interleaved in one loop: the lookups of different lanes overlap, and where personal
+//! data is sparse the pass runs two to three times as fast as one search.
+//!
+//! How it stays exact:
+//! - The forward DFA reports every position where a match of any pattern ends (match kind
+//!   `All`); for each such end a reverse DFA finds the earliest start of a match ending there.
+//!   Each (start, end) pair is a region, and regions are merged: every match starts inside a
+//!   merged region and ends inside the same one.
+//! - A lane starts afresh where its part begins, so a match that starts in its part but ends
+//!   in the next is still its to find: it goes on past its part until its DFA state is a start
+//!   state again. A start state holds only what a fresh start holds, so from there on every
+//!   thread still alive is also alive in the lane that covers those bytes.
+//! - If the lazy DFA's cache fills up during the pass, its states are forgotten; the sieve
+//!   then gives up on the chunk and the caller searches all of it.
+
+use regex_automata::hybrid::dfa::{Cache as DfaCache, DFA};
+use regex_automata::hybrid::LazyStateID;
+use regex_automata::nfa::thompson;
+use regex_automata::util::{start, syntax};
+use regex_automata::{Anchored, Input, MatchKind};
+
+/// Independent lanes per pass: enough to hide the latency of a table lookup on current CPUs
+/// without spilling the lanes' state out of registers.
+const LANES: usize = 4;
+
+/// How far a lane may go past its part to wait for a start state before the sieve gives up.
+const MAX_OVERRUN: usize = 64 << 10;
+
+/// Lazy DFA cache per direction; like the main regex's, it grows only as states are built.
+const CACHE_CAPACITY: usize = 8 << 20;
+
+/// The forward and reverse DFAs of the main pass's patterns.
+#[derive(Debug)]
+pub struct Sieve {
+    forward: DFA,
+    reverse: DFA,
+}
+
+/// One thread's mutable state for a [`Sieve`].
+#[derive(Debug, Clone)]
+pub struct SieveCache {
+    forward: DfaCache,
+    reverse: DfaCache,
+    /// The forward DFA's start states, valid while its cache has been cleared `starts_for`
+    /// times.
+    starts: Vec<LazyStateID>,
+    starts_for: Option<usize>,
+    /// Match ends found by the lanes, kept to reuse the allocation.
+    ends: Vec<usize>,
+}
+
+/// Why the sieve stopped early: the lazy DFA's cache was cleared (its states are forgotten),
+/// or the chunk holds more matches than the caller allows.
+struct GaveUp;
+
+impl Sieve {
+    pub fn new(patterns: &[&str]) -> Result<Sieve, String> {
+        let syntax = syntax::Config::new().unicode(false).utf8(false);
+        let build = |reverse: bool| {
+            DFA::builder()
+                .syntax(syntax)
+                .thompson(
+                    thompson::Config::new()
+                        .reverse(reverse)
+                        .which_captures(thompson::WhichCaptures::None)
+                        .nfa_size_limit(Some(64 << 20)),
+                )
+                .configure(
+                    DFA::config()
+                        .match_kind(MatchKind::All)
+                        .cache_capacity(CACHE_CAPACITY),
+                )
+                .build_many(patterns)
+                .map_err(|e| e.to_string())
+        };
+        Ok(Sieve {
+            forward: build(false)?,
+            reverse: build(true)?,
+        })
+    }
+
+    pub fn create_cache(&self) -> SieveCache {
+        SieveCache {
+            forward: self.forward.create_cache(),
+            reverse: self.reverse.create_cache(),
+            starts: Vec::new(),
+            starts_for: None,
+            ends: Vec::new(),
+        }
+    }
+
+    /// Fill `regions` with sorted, disjoint spans of `hay` that hold the start and end of every
+    /// match starting at or after `from` (ends exclusive). Returns false, with `regions`
+    /// meaningless, when the sieve gave up on this chunk (its cache was cleared, or it found
+    /// more than `max_ends` match ends): then everything must be searched.
+    pub fn regions(
+        &self,
+        cache: &mut SieveCache,
+        hay: &[u8],
+        from: usize,
+        max_ends: Option<usize>,
+        regions: &mut Vec<(usize, usize)>,
+    ) -> bool {
+        regions.clear();
+        let mut ends = std::mem::take(&mut cache.ends);
+        ends.clear();
+        let found = self
+            .match_ends(cache, hay, from, max_ends.unwrap_or(usize::MAX), &mut ends)
+            .is_ok()
+            && self.match_starts(cache, hay, from, &ends, regions);
+        cache.ends = ends;
+        if !found {
+            return false;
+        }
+        regions.sort_unstable();
+        let mut merged = 0;
+        for i in 0..regions.len() {
+            let (start, end) = regions[i];
+            if merged > 0 && start < regions[merged - 1].1 {
+                let last = &mut regions[merged - 1].1;
+                *last = (*last).max(end);
+            } else {
+                regions[merged] = (start, end);
+                merged += 1;
+            }
+        }
+        regions.truncate(merged);
+        true
+    }
+
+    /// Every position of `hay` after `from` where a match of some pattern starting at or after
+    /// `from` ends, in lane order (a lane's ends ascending; lanes may report an end twice).
+    fn match_ends(
+        &self,
+        cache: &mut SieveCache,
+        hay: &[u8],
+        from: usize,
+        max_ends: usize,
+        ends: &mut Vec<usize>,
+    ) -> Result<(), GaveUp> {
+        let dfa = &self.forward;
+        let clears = cache.forward.clear_count();
+        if cache.starts_for != Some(clears) {
+            cache.starts.clear();
+            for look_behind in [None, Some(b'\n'), Some(b'\r'), Some(b' '), Some(b'a')] {
+                let config = start::Config::new()
+                    .anchored(Anchored::No)
+                    .look_behind(look_behind);
+                let sid = dfa
+                    .start_state(&mut cache.forward, &config)
+                    .map_err(|_| GaveUp)?;
+                cache.starts.push(sid);
+            }
+            if cache.forward.clear_count() != clears {
+                return Err(GaveUp);
+            }
+            cache.starts_for = Some(clears);
+        }
+        let part = (hay.len() - from) / LANES;
+        let begin: [usize; LANES] = std::array::from_fn(|k| from + k * part);
+        let mut sid = [LazyStateID::default(); LANES];
+        for k in 0..LANES {
+            let look_behind = begin[k].checked_sub(1).map(|i| hay[i]);
+            let config = start::Config::new()
+                .anchored(Anchored::No)
+                .look_behind(look_behind);
+            sid[k] = dfa
+                .start_state(&mut cache.forward, &config)
+                .map_err(|_| GaveUp)?;
+        }
+        if cache.forward.clear_count() != clears {
+            return Err(GaveUp);
+        }
+        // All lanes in step over the first `part` bytes of their parts. The usual step is a
+        // table lookup per lane; anything else (a match, a state not built yet) takes the
+        // careful path for that step.
+        let lanes: [&[u8]; LANES] = std::array::from_fn(|k| &hay[begin[k]..begin[k] + part]);
+        let mut i = 0;
+        while i < part {
+            // The usual step: one table lookup per lane, as long as no lane meets a tagged
+            // state (a match, or one not built yet). Tags are the high bits of a state ID, so
+            // the largest ID is tagged if any is.
+            while i < part {
+                let next: [LazyStateID; LANES] = std::array::from_fn(|k| {
+                    // SAFETY: `sid[k]` is untagged (checked before it was kept) and was built
+                    // in this cache, which has not been cleared since: a clear ends the pass.
+                    unsafe {
+                        dfa.next_state_untagged_unchecked(&cache.forward, sid[k], lanes[k][i])
+                    }
+                });
+                if next.iter().max().is_some_and(|s| s.is_tagged()) {
+                    break;
+                }
+                sid = next;
+                i += 1;
+            }
+            // Careful steps until every lane is in an untagged state again.
+            while i < part {
+                for k in 0..LANES {
+                    sid[k] = self.step(cache, clears, sid[k], hay, begin[k] + i, ends)?;
+                }
+                if ends.len() > max_ends {
+                    return Err(GaveUp);
+                }
+                i += 1;
+                if !sid.iter().max().is_some_and(|s| s.is_tagged()) {
+                    break;
+                }
+            }
+        }
+        // Each lane then finishes alone: the rest of its part (the last part is longer by
+        // the remainder), then on until no match that started in its part can still be going.
+        for k in 0..LANES {
+            let part_end = if k + 1 < LANES {
+                begin[k + 1]
+            } else {
+                hay.len()
+            };
+            let mut at = begin[k] + part;
+            let mut state = sid[k];
+            while at < hay.len() && (at < part_end || !cache.starts.contains(&state)) {
+                // A long run without a start state (a base64 blob holds an email's local part
+                // all along) would have several lanes step over it one careful step at a time.
+                if at >= part_end + MAX_OVERRUN {
+                    return Err(GaveUp);
+                }
+                state = self.step(cache, clears, state, hay, at, ends)?;
+                at += 1;
+            }
+            if at == hay.len() {
+                let eoi = dfa
+                    .next_eoi_state(&mut cache.forward, state)
+                    .map_err(|_| GaveUp)?;
+                if eoi.is_match() {
+                    ends.push(hay.len());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// One forward step of a lane over `hay[at]`, recording a match that ends at `at`.
+    fn step(
+        &self,
+        cache: &mut SieveCache,
+        clears: usize,
+        state: LazyStateID,
+        hay: &[u8],
+        at: usize,
+        ends: &mut Vec<usize>,
+    ) -> Result<LazyStateID, GaveUp> {
+        let next = self
+            .forward
+            .next_state(&mut cache.forward, state, hay[at])
+            .map_err(|_| GaveUp)?;
+        if cache.forward.clear_count() != clears || next.is_dead() || next.is_quit() {
+            return Err(GaveUp);
+        }
+        // Match states are delayed by one byte: this one says a match ends where `at` starts.
+        if next.is_match() {
+            ends.push(at);
+        }
+        Ok(next)
+    }
+
+    /// For each match end, the span from the earliest start (at or after `from`) of a match
+    /// ending there. Returns false if the reverse DFA gave up.
+    fn match_starts(
+        &self,
+        cache: &mut SieveCache,
+        hay: &[u8],
+        from: usize,
+        ends: &[usize],
+        regions: &mut Vec<(usize, usize)>,
+    ) -> bool {
+        for &end in ends {
+            let input = Input::new(hay).span(from..end).anchored(Anchored::Yes);
+            match self.reverse.try_search_rev(&mut cache.reverse, &input) {
+                Ok(Some(start)) => regions.push((start.offset(), end)),
+                // The forward DFA saw a match end here: one starts somewhere after `from`.
+                Ok(None) => regions.push((from, end)),
+                Err(_) => return false,
+            }
+        }
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use regex_automata::meta;
+
+    const PATTERNS: &[&str] = &[
+        r"\b[A-Za-z0-9._%+-]+@(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,24}\b",
+        r"\b(?:[0-9]{1,3}\.){3}[0-9]{1,3}\b",
+        r"\b[0-9]{3}-[0-9]{2}-[0-9]{4}\b",
+        r"(?i:pass(?:word)?)\s{0,3}[:=]\s{0,3}[^\s]{1,16}",
+        r"[0-9]*x",
+    ];
+
+    fn sieve() -> Sieve {
+        Sieve::new(PATTERNS).unwrap()
+    }
+
+    /// Every match the main search could report: at each start, the leftmost-first match of
+    /// the patterns anchored there.
+    fn matches(hay: &[u8], from: usize) -> Vec<(usize, usize)> {
+        let regex = meta::Regex::builder()
+            .syntax(syntax::Config::new().unicode(false).utf8(false))
+            .build_many(PATTERNS)
+            .unwrap();
+        (from..=hay.len())
+            .filter_map(|at| {
+                let input = Input::new(hay).span(at..hay.len()).anchored(Anchored::Yes);
+                regex.search(&input).map(|m| (m.start(), m.end()))
+            })
+            .collect()
+    }
+
+    fn regions(hay: &[u8], from: usize, max_ends: Option<usize>) -> Option<Vec<(usize, usize)>> {
+        let sieve = sieve();
+        let mut cache = sieve.create_cache();
+        let mut regions = Vec::new();
+        sieve
+            .regions(&mut cache, hay, from, max_ends, &mut regions)
+            .then_some(regions)
+    }
+
+    fn assert_covered(hay: &[u8], from: usize) {
+        let regions = regions(hay, from, None).expect("the sieve ran");
+        for pair in regions.windows(2) {
+            assert!(
+                pair[0].1 <= pair[1].0,
+                "regions sorted and disjoint: {regions:?}"
+            );
+        }
+        for (start, end) in matches(hay, from) {
+            assert!(
+                regions.iter().any(|&(s, e)| s <= start && end <= e),
+                "match {start}..{end} outside the regions {regions:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn text_without_matches_has_no_region() {
+        let hay = b"just some words, nothing to see here; again and again. ".repeat(40);
+        assert_eq!(regions(&hay, 0, None), Some(vec![]));
+    }
+
+    #[test]
+    fn a_region_is_the_match_and_nothing_around_it() {
+        let mut hay = b"some words ".repeat(30);
+        let at = hay.len();
+        hay.extend_from_slice(b"mail ana@example.org today ");
+        hay.extend(b"more words ".repeat(30));
+        let email = (at + 5, at + 5 + "ana@example.org".len());
+        assert_eq!(regions(&hay, 0, None), Some(vec![email]));
+    }
+
+    #[test]
+    fn a_match_longer_than_a_lane_part_is_found_by_the_lane_it_starts_in() {
+        // Each lane covers 25 bytes; the email's local part runs over three of them.
+        let mut hay = b"x ".repeat(10);
+        hay.extend(b"a".repeat(60));
+        hay.extend_from_slice(b"@example.org ");
+        hay.extend(b"y ".repeat(10));
+        assert_covered(&hay, 0);
+        assert_covered(&hay, 7);
+    }
+
+    #[test]
+    fn a_match_whose_start_repeats_is_covered_from_its_first_byte() {
+        // `[0-9]*x`: after the digits, the DFA state is a start state again, while the match
+        // that began at the first digit is still going.
+        let mut hay = b"- ".repeat(20);
+        hay.extend(b"7".repeat(90));
+        hay.extend_from_slice(b"x ");
+        hay.extend(b"- ".repeat(20));
+        assert_covered(&hay, 0);
+    }
+
+    #[test]
+    fn dense_matches_stop_the_sieve() {
+        let hay = b"10.0.0.1 ".repeat(100);
+        assert_eq!(regions(&hay, 0, Some(10)), None);
+        assert!(regions(&hay, 0, None).is_some());
+    }
+
+    #[test]
+    fn a_long_run_without_a_start_state_stops_the_sieve() {
+        // An email's local part never ends: no lane reaches a start state after its part.
+        let hay = b"a".repeat(4 * MAX_OVERRUN);
+        assert_eq!(regions(&hay, 0, None), None);
+    }
+
+    fn fragment() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec![
+            " ",
+            " ",
+            "\n",
+            "word",
+            "a.b",
+            "ana@example.org",
+            "x@y",
+            "@",
+            ".",
+            "10.0.0.1",
+            "1.2.3",
+            "536-22-1849",
+            "12-34",
+            "password: hunter2",
+            "pass=",
+            "7",
+            "99x",
+            "x",
+            "aaaa",
+            "-",
+            "%",
+            "é",
+        ])
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+        #[test]
+        fn every_match_lies_in_one_region(
+            parts in prop::collection::vec(fragment(), 0..80),
+            from in 0usize..40,
+        ) {
+            let hay = parts.concat().into_bytes();
+            assert_covered(&hay, from.min(hay.len()));
+        }
+    }
+}
