@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # piiscan vs ripgrep vs cat on the generated corpora, side by side.
 #
-#   bash benches/compare.sh [normal|low|source] [runs] [size]
+#   bash benches/compare.sh [normal|low|source|sparse] [runs] [size]
 #
 # The corpus is generated once per density and size (default 20MB, in fixtures/corpus/DENSITY;
 # other sizes in fixtures/corpus/DENSITY-SIZE, e.g. `bash benches/compare.sh normal 5 200MB`).
 # `source` scans real source code instead: the crates cargo downloaded to build piiscan
-# ($CARGO_HOME/registry/src, about 10,000 files), where personal data is rare.
+# ($CARGO_HOME/registry/src, about 10,000 files), where personal data is rare. `sparse` is the
+# same source code concatenated into four files of about 28 MB each (fixtures/corpus/sparse):
+# large files with one finding per 60 KB, as a directory of rotated logs with little personal
+# data in them.
 #
 # ripgrep gets one alternation of the same detectors' regexes (from rules/*.toml), in ASCII
 # mode `(?-u)` and in its default Unicode mode; piiscan also validates, scores and classifies
@@ -19,12 +22,23 @@ size=${3:-20MB}
 if [ "$density" = source ]; then
   dir=${CARGO_HOME:-$HOME/.cargo}/registry/src
   cargo fetch -q
+elif [ "$density" = sparse ]; then
+  dir=fixtures/corpus/sparse
+  if [ ! -d "$dir" ]; then
+    cargo fetch -q
+    mkdir -p "$dir"
+    find "${CARGO_HOME:-$HOME/.cargo}/registry/src" -type f \( -name '*.rs' -o -name '*.md' \
+      -o -name '*.toml' -o -name '*.txt' \) -size -2M -print0 | LC_ALL=C sort -z |
+      xargs -0 cat > "$dir/all"
+    split -n 4 -d "$dir/all" "$dir/part"
+    rm "$dir/all"
+  fi
 elif [ "$size" = 20MB ]; then
   dir=fixtures/corpus/$density
 else
   dir=fixtures/corpus/$density-$size
 fi
-[ "$density" = source ] || [ -d "$dir/logs" ] || python3 fixtures/gen/corpus.py --out "$dir" --size "$size" --seed 1 --density "$density"
+[ "$density" = source ] || [ "$density" = sparse ] || [ -d "$dir/logs" ] || python3 fixtures/gen/corpus.py --out "$dir" --size "$size" --seed 1 --density "$density"
 cargo build --release -q
 bin=target/release/piiscan
 alt=$(python3 - <<'PY'
