@@ -31,6 +31,11 @@ pub const MAX_MATCH_LEN: usize = 1024;
 /// Shortest chunk the sieve runs on: below it, starting its lanes costs more than it saves.
 const SIEVE_MIN_LEN: usize = 4096;
 
+/// Bytes a scanner searches before it starts the sieve. The sieve's lazy DFA builds its states
+/// as it meets new kinds of text, as the main regex's does, and until both have most of theirs
+/// the sieve costs more than it saves: a pre-commit hook's few files never use it.
+const SIEVE_WARM_UP: usize = 4 << 20;
+
 /// Most matches per byte for which the sieve pays: beyond one per `SIEVE_MAX_DENSITY` bytes
 /// (an access log with an address on every line), the search would visit most of the chunk
 /// anyway, so the sieve stops early and the search covers all of it.
@@ -39,7 +44,8 @@ const SIEVE_MAX_DENSITY: usize = 512;
 /// When a scanner runs the sieve (see [`crate::sieve`]) before searching a chunk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SieveUse {
-    /// On chunks of `SIEVE_MIN_LEN` bytes or more, while matches are sparse.
+    /// On chunks of `SIEVE_MIN_LEN` bytes or more, after `SIEVE_WARM_UP` bytes, while matches
+    /// are sparse.
     Auto,
     /// On every chunk, however short or dense (tests compare it with `Never`).
     Always,
@@ -580,6 +586,9 @@ pub struct Scanner<'s> {
     /// when `sieved`; otherwise they are searched for everywhere.
     regions: Vec<(usize, usize)>,
     sieved: bool,
+    /// Bytes this scanner has searched, to start the sieve only once its cost of building
+    /// DFA states is spread over enough input.
+    searched: usize,
     /// Receives batches of the current input's findings; without one they stay in its outcome.
     pub sink: Option<crate::spill::Sink<'s>>,
     /// Called when the current input (or an archive member) turns out longer than one chunk:
@@ -598,6 +607,7 @@ impl<'s> Scanner<'s> {
             sieve_cache: None,
             regions: Vec::new(),
             sieved: false,
+            searched: 0,
             sink: None,
             long_input: None,
         }
@@ -726,9 +736,12 @@ impl<'s> Scanner<'s> {
     /// [`crate::sieve`]), if the chunk is long enough for it to pay.
     fn sieve(&mut self, hay: &[u8], from: usize) -> bool {
         let len = hay.len().saturating_sub(from);
+        self.searched = self.searched.saturating_add(len);
         let max_ends = match self.sieve {
             SieveUse::Never => return false,
-            SieveUse::Auto if len < SIEVE_MIN_LEN => return false,
+            SieveUse::Auto if len < SIEVE_MIN_LEN || self.searched <= SIEVE_WARM_UP => {
+                return false
+            }
             SieveUse::Auto => Some(len / SIEVE_MAX_DENSITY),
             SieveUse::Always => None,
         };
