@@ -2,7 +2,8 @@
 //! threads, summary output), on corpora written by fixtures/gen/corpus.py.
 //!
 //! `cargo bench --bench engine` generates fixtures/corpus/{normal,low} (20 MB each) on first
-//! use. Criterion reports MB/s (its "thrpt" line).
+//! use. It also runs on fixtures/corpus/sparse (real source code, where the sieve pays) when
+//! `bash benches/compare.sh sparse` has written it. Criterion reports MB/s (its "thrpt" line).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -70,8 +71,19 @@ fn config(dir: &Path, threads: usize) -> Config {
 }
 
 fn benches(c: &mut Criterion) {
-    for density in ["normal", "low"] {
-        let dir = corpus(density);
+    let sparse = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/corpus/sparse");
+    let mut densities = vec!["normal", "low"];
+    if sparse.is_dir() {
+        densities.push("sparse");
+    } else {
+        println!("skipping engine/sparse: run `bash benches/compare.sh sparse` to write it");
+    }
+    for density in densities {
+        let dir = if density == "sparse" {
+            sparse.clone()
+        } else {
+            corpus(density)
+        };
         let data = load(&dir);
         let cfg = config(&dir, 1);
         let options = ScanOptions::default();

@@ -14,8 +14,9 @@
 //! rejects a candidate (a number failing Luhn, say), the patterns listed after it that can
 //! start with the candidate's first byte are tried anchored at the same start, and the search
 //! resumes one byte later: rejection never hides another rule's match. Captures (the optional
-//! `value` group) are computed only for candidates, never for the whole input. See
-//! docs/ARCHITECTURE.md.
+//! `value` group) are computed only for candidates, never for the whole input. On long chunks
+//! the sieve ([`crate::sieve`]) first finds the regions where the ungated patterns' matches
+//! lie, and the search skips the rest. See docs/ARCHITECTURE.md.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex_automata::meta;
