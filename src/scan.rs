@@ -456,7 +456,7 @@ impl RuleSet {
                 // The same patterns compiled for the main regex: this cannot fail but by
                 // size, and then the main regex searches alone.
                 (!patterns.is_empty())
-                    .then(|| crate::sieve::Sieve::new(&patterns).ok())
+                    .then(|| crate::sieve::Sieve::new(&patterns).ok().flatten())
                     .flatten()
             })
             .as_ref()
@@ -1113,6 +1113,42 @@ mod tests {
         badge.keywords = vec!["badge".into()];
         rules.push(badge);
         RuleSet::new(rules, Policy::builtin()).unwrap()
+    }
+
+    /// The candidates offered over `hay` with the sieve in `sieve` mode, judge accepting all.
+    fn offered(set: &RuleSet, hay: &[u8], sieve: SieveUse) -> Vec<(usize, usize, usize)> {
+        let mut scanner = Scanner::new(set);
+        scanner.sieve = sieve;
+        let mut offered = Vec::new();
+        scanner.scan(hay, hay.len(), true, |_, c| {
+            offered.push((c.start, c.end, c.rule));
+            true
+        });
+        offered
+    }
+
+    #[test]
+    fn a_rule_that_can_match_nothing_turns_the_sieve_off() {
+        // An empty match at a line start, listed after email: the search must still offer the
+        // email that starts there.
+        let mut rules = crate::rules::load_rules(&[] as &[&std::path::Path]).unwrap();
+        let mut code = rules[0].clone();
+        code.id = "code".into();
+        code.pattern = r"(?m)^(?:[A-Z]{2}[0-9]{6})?".into();
+        code.patterns.clear();
+        code.keys.clear();
+        code.keywords.clear();
+        code.validator = None;
+        rules.push(code);
+        let set = RuleSet::new(rules, Policy::builtin()).unwrap();
+        assert!(set.sieve().is_none());
+        let mut hay = b"plain words and more plain words\n".repeat(30);
+        hay.extend_from_slice(b"ana.souza@example.org wrote this\n");
+        hay.extend(b"plain words and more plain words\n".repeat(30));
+        let email = set.find_rule("email").unwrap();
+        let sieved = offered(&set, &hay, SieveUse::Always);
+        assert!(sieved.iter().any(|&(s, _, r)| r == email && hay[s] == b'a'));
+        assert_eq!(sieved, offered(&set, &hay, SieveUse::Never));
     }
 
     #[test]

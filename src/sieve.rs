@@ -61,14 +61,24 @@ pub struct SieveCache {
 struct GaveUp;
 
 impl Sieve {
-    pub fn new(patterns: &[&str]) -> Result<Sieve, String> {
+    /// The sieve over `patterns`, or `None` when one of them can match the empty string: an
+    /// empty match makes every DFA state a match state (there would be nothing to skip), and
+    /// a region of no bytes cannot hold it for the search.
+    pub fn new(patterns: &[&str]) -> Result<Option<Sieve>, String> {
         let syntax = syntax::Config::new().unicode(false).utf8(false);
+        for pattern in patterns {
+            let hir = syntax::parse_with(pattern, &syntax).map_err(|e| e.to_string())?;
+            if hir.properties().minimum_len().is_none_or(|n| n == 0) {
+                return Ok(None);
+            }
+        }
         let build = |reverse: bool| {
             DFA::builder()
                 .syntax(syntax)
                 .thompson(
                     thompson::Config::new()
                         .reverse(reverse)
+                        .utf8(false)
                         .which_captures(thompson::WhichCaptures::None)
                         .nfa_size_limit(Some(64 << 20)),
                 )
@@ -80,10 +90,10 @@ impl Sieve {
                 .build_many(patterns)
                 .map_err(|e| e.to_string())
         };
-        Ok(Sieve {
+        Ok(Some(Sieve {
             forward: build(false)?,
             reverse: build(true)?,
-        })
+        }))
     }
 
     pub fn create_cache(&self) -> SieveCache {
@@ -109,6 +119,7 @@ impl Sieve {
         regions: &mut Vec<(usize, usize)>,
     ) -> bool {
         regions.clear();
+        let from = from.min(hay.len());
         let mut ends = std::mem::take(&mut cache.ends);
         ends.clear();
         let found = self
@@ -123,7 +134,7 @@ impl Sieve {
         let mut merged = 0;
         for i in 0..regions.len() {
             let (start, end) = regions[i];
-            if merged > 0 && start < regions[merged - 1].1 {
+            if merged > 0 && start <= regions[merged - 1].1 {
                 let last = &mut regions[merged - 1].1;
                 *last = (*last).max(end);
             } else {
@@ -175,6 +186,11 @@ impl Sieve {
                 .start_state(&mut cache.forward, &config)
                 .map_err(|_| GaveUp)?;
         }
+        // Start states are untagged when the DFA has no prefilter, as here; the lockstep
+        // loop below relies on it.
+        if sid.iter().any(|s| s.is_tagged()) {
+            return Err(GaveUp);
+        }
         if cache.forward.clear_count() != clears {
             return Err(GaveUp);
         }
@@ -189,8 +205,9 @@ impl Sieve {
             // the largest ID is tagged if any is.
             while i < part {
                 let next: [LazyStateID; LANES] = std::array::from_fn(|k| {
-                    // SAFETY: `sid[k]` is untagged (checked before it was kept) and was built
-                    // in this cache, which has not been cleared since: a clear ends the pass.
+                    // SAFETY: `sid[k]` is untagged (start states are checked above, later
+                    // states before they are kept) and was built in this cache, which has not
+                    // been cleared since: a clear ends the pass.
                     unsafe {
                         dfa.next_state_untagged_unchecked(&cache.forward, sid[k], lanes[k][i])
                     }
@@ -308,7 +325,7 @@ mod tests {
     ];
 
     fn sieve() -> Sieve {
-        Sieve::new(PATTERNS).unwrap()
+        Sieve::new(PATTERNS).unwrap().unwrap()
     }
 
     /// Every match the main search could report: at each start, the leftmost-first match of
@@ -387,6 +404,15 @@ mod tests {
         hay.extend_from_slice(b"x ");
         hay.extend(b"- ".repeat(20));
         assert_covered(&hay, 0);
+    }
+
+    #[test]
+    fn patterns_that_match_the_empty_string_have_no_sieve() {
+        assert!(Sieve::new(&[r"[0-9]{3}", r"(?m)^(?:[A-Z]{2}[0-9]{6})?"])
+            .unwrap()
+            .is_none());
+        assert!(Sieve::new(&[r"[0-9]{3}", r"\b[0-9]*\b"]).unwrap().is_none());
+        assert!(Sieve::new(&[r"[0-9]{3}"]).unwrap().is_some());
     }
 
     #[test]
