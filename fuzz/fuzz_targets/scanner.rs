@@ -1,6 +1,7 @@
 //! The candidate scanner and the judge over arbitrary bytes, with the built-in rules: the
 //! first two bytes pick a chunk size (at least 2 KiB, so the overlap holds any match), and
-//! the findings of the chunked search must be exactly those of a whole-buffer search.
+//! the findings of the chunked search must be exactly those of a whole-buffer search, and so
+//! must those of a search after the sieve on every chunk.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -9,7 +10,7 @@ use libfuzzer_sys::fuzz_target;
 use piiscan::config::ScanOptions;
 use piiscan::finding::{Confidence, Finding, Redaction};
 use piiscan::rules::{load_rules, Policy};
-use piiscan::scan::{RuleSet, Scanner};
+use piiscan::scan::{RuleSet, Scanner, SieveUse};
 use piiscan::search::search_bytes;
 
 fn rule_set() -> &'static RuleSet {
@@ -53,6 +54,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let set = rule_set();
     let mut scanner = Scanner::new(set);
+    scanner.sieve = SieveUse::Never;
     let whole = ScanOptions {
         min_confidence: Confidence::Low,
         redaction: Redaction::Full,
@@ -74,4 +76,10 @@ fuzz_target!(|data: &[u8]| {
         .map(key)
         .collect();
     assert_eq!(got, expected, "chunk size {chunk_size}");
+    scanner.sieve = SieveUse::Always;
+    let sieved: Vec<Key> = search_bytes(&mut scanner, text, path, &chunked)
+        .iter()
+        .map(key)
+        .collect();
+    assert_eq!(sieved, expected, "chunk size {chunk_size}, sieved");
 });
