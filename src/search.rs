@@ -348,6 +348,19 @@ fn search_chunk(
         resume_next = resume - next;
         keyed_limit = resume;
     }
+    let keyed: Vec<(usize, usize, usize)> = keyed.collect();
+    // A keyed value running into the cut is left to the next chunk, which then starts before
+    // it with its line's context, as for a candidate left over: its key is in that chunk, and
+    // its fingerprint's context is that of one whole pass. (Values are at most
+    // `structured::MAX_FIELD` bytes, so the input still moves on.)
+    let left = keyed
+        .iter()
+        .filter(|&&(_, s, e)| s < keyed_limit && e >= keyed_limit);
+    if let Some(first) = left.map(|&(_, s, _)| s).min().filter(|_| !eof) {
+        let back = first - read::keep_before(hay, first, overlap);
+        next = next.min(back.max(1));
+        resume_next = resume - next;
+    }
     for (rule, s, e) in keyed {
         // A value running into a cut inside a line may be cut short: the next chunk has it.
         if s < keyed_limit && (eof || e < keyed_limit) {
@@ -671,6 +684,38 @@ mod tests {
                 .map(key)
                 .collect();
             assert_eq!(got.len(), expected.len(), "chunk size {chunk_size}");
+            assert!(got == expected, "chunk size {chunk_size}: findings differ");
+        }
+    }
+
+    #[test]
+    fn a_keyed_value_running_into_the_cut_of_a_long_line_keeps_its_fingerprint() {
+        // One JSON line of records whose user agent is found under its key: the next chunk
+        // must start far enough before a value left to it for the fingerprint's context.
+        let set = rule_set();
+        let mut scanner = Scanner::new(&set);
+        let mut record = b"{\"ua\":\"Moz".to_vec();
+        record.extend([0xff; 239]);
+        record.extend_from_slice(b"illa\\/5.0 (Linux; Android 14; Pixel 8it\\/537.36\"}");
+        let text = record.repeat(68);
+        let whole = ScanOptions {
+            min_confidence: crate::finding::Confidence::Low,
+            ..ScanOptions::default()
+        };
+        let expected: Vec<_> = search_bytes(&mut scanner, &text, "t", &whole)
+            .iter()
+            .map(key)
+            .collect();
+        assert_eq!(expected.len(), 68);
+        for chunk_size in [3132, 4096, 5000] {
+            let options = ScanOptions {
+                chunk_size,
+                ..whole
+            };
+            let got: Vec<_> = search_bytes(&mut scanner, &text, "t", &options)
+                .iter()
+                .map(key)
+                .collect();
             assert!(got == expected, "chunk size {chunk_size}: findings differ");
         }
     }
