@@ -669,23 +669,36 @@ mod tests {
         let text = mixed_text();
         let whole = ScanOptions::default();
         assert!(text.len() < whole.chunk_size);
-        let expected: Vec<_> = search_bytes(&mut scanner, &text, "t", &whole)
+        let found =
+            assert_chunks_change_nothing(&mut scanner, &text, whole, &[2048, 3001, 8192, 65536]);
+        assert!(found > 3000, "{found}");
+    }
+
+    /// Check that `text` searched in chunks of each size gives the findings of one whole
+    /// pass, and return how many there are.
+    fn assert_chunks_change_nothing(
+        scanner: &mut Scanner<'_>,
+        text: &[u8],
+        whole: ScanOptions,
+        chunk_sizes: &[usize],
+    ) -> usize {
+        let expected: Vec<_> = search_bytes(scanner, text, "t", &whole)
             .iter()
             .map(key)
             .collect();
-        assert!(expected.len() > 3000, "{}", expected.len());
-        for chunk_size in [2048, 3001, 8192, 65536] {
+        for &chunk_size in chunk_sizes {
             let options = ScanOptions {
                 chunk_size,
                 ..whole
             };
-            let got: Vec<_> = search_bytes(&mut scanner, &text, "t", &options)
+            let got: Vec<_> = search_bytes(scanner, text, "t", &options)
                 .iter()
                 .map(key)
                 .collect();
             assert_eq!(got.len(), expected.len(), "chunk size {chunk_size}");
             assert!(got == expected, "chunk size {chunk_size}: findings differ");
         }
+        expected.len()
     }
 
     #[test]
@@ -702,22 +715,8 @@ mod tests {
             min_confidence: crate::finding::Confidence::Low,
             ..ScanOptions::default()
         };
-        let expected: Vec<_> = search_bytes(&mut scanner, &text, "t", &whole)
-            .iter()
-            .map(key)
-            .collect();
-        assert_eq!(expected.len(), 68);
-        for chunk_size in [3132, 4096, 5000] {
-            let options = ScanOptions {
-                chunk_size,
-                ..whole
-            };
-            let got: Vec<_> = search_bytes(&mut scanner, &text, "t", &options)
-                .iter()
-                .map(key)
-                .collect();
-            assert!(got == expected, "chunk size {chunk_size}: findings differ");
-        }
+        let found = assert_chunks_change_nothing(&mut scanner, &text, whole, &[3132, 4096, 5000]);
+        assert_eq!(found, 68);
     }
 
     #[test]
