@@ -334,33 +334,25 @@ fn search_chunk(
         true
     });
     // Where the next chunk starts: at the cut, less the end of a line cut there (context
-    // only), and where its search resumes. A candidate the scan left over because it crosses
-    // the cut (it may go on past this chunk's end, and its line is not whole) is searched again
-    // by the next chunk, which then starts before it, with its line's context; so are the
-    // keyed values from there on.
-    let mut next = cut - keep;
-    let mut resume_next = keep + resume.saturating_sub(cut);
-    let mut keyed_limit = keyed_limit;
-    if resume < cut {
-        // The scan leaves over only candidates past `read::LOOKBEHIND`: the input moves on.
-        let back = resume - read::keep_before(hay, resume, overlap);
-        next = next.min(back.max(1));
-        resume_next = resume - next;
-        keyed_limit = resume;
-    }
+    // only), and where its search resumes. What this chunk leaves over is searched again by
+    // the next one, which then starts before the first of it with its line's context: a
+    // candidate crossing the cut (it may go on past this chunk's end, and its line is not
+    // whole), and the keyed values from there on or running into the cut (the key is then in
+    // the next chunk, and the fingerprint's context is that of one whole pass). The scan
+    // leaves over only candidates past `read::LOOKBEHIND`, and values are at most
+    // `structured::MAX_FIELD` bytes: the input moves on.
+    let keyed_limit = keyed_limit.min(resume);
     let keyed: Vec<(usize, usize, usize)> = keyed.collect();
-    // A keyed value running into the cut is left to the next chunk, which then starts before
-    // it with its line's context, as for a candidate left over: its key is in that chunk, and
-    // its fingerprint's context is that of one whole pass. (Values are at most
-    // `structured::MAX_FIELD` bytes, so the input still moves on.)
-    let left = keyed
+    let running_into_limit = keyed
         .iter()
-        .filter(|&&(_, s, e)| s < keyed_limit && e >= keyed_limit);
-    if let Some(first) = left.map(|&(_, s, _)| s).min().filter(|_| !eof) {
-        let back = first - read::keep_before(hay, first, overlap);
-        next = next.min(back.max(1));
-        resume_next = resume - next;
+        .filter(|&&(_, s, e)| !eof && s < keyed_limit && e >= keyed_limit)
+        .map(|&(_, s, _)| s);
+    let left_over = (resume < cut).then_some(resume).into_iter();
+    let mut next = cut - keep;
+    if let Some(first) = left_over.chain(running_into_limit).min() {
+        next = next.min((first - read::keep_before(hay, first, overlap)).max(1));
     }
+    let resume_next = resume - next;
     for (rule, s, e) in keyed {
         // A value running into a cut inside a line may be cut short: the next chunk has it.
         if s < keyed_limit && (eof || e < keyed_limit) {
