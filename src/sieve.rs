@@ -46,7 +46,7 @@ pub struct Sieve {
 }
 
 /// One thread's mutable state for a [`Sieve`].
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct SieveCache {
     forward: DfaCache,
     reverse: DfaCache,
@@ -163,12 +163,7 @@ impl Sieve {
         if cache.starts_for != Some(clears) {
             cache.starts.clear();
             for look_behind in [None, Some(b'\n'), Some(b'\r'), Some(b' '), Some(b'a')] {
-                let config = start::Config::new()
-                    .anchored(Anchored::No)
-                    .look_behind(look_behind);
-                let sid = dfa
-                    .start_state(&mut cache.forward, &config)
-                    .map_err(|_| GaveUp)?;
+                let sid = self.start(cache, look_behind)?;
                 cache.starts.push(sid);
             }
             if cache.forward.clear_count() != clears {
@@ -180,13 +175,7 @@ impl Sieve {
         let begin: [usize; LANES] = std::array::from_fn(|k| from + k * part);
         let mut sid = [LazyStateID::default(); LANES];
         for k in 0..LANES {
-            let look_behind = begin[k].checked_sub(1).map(|i| hay[i]);
-            let config = start::Config::new()
-                .anchored(Anchored::No)
-                .look_behind(look_behind);
-            sid[k] = dfa
-                .start_state(&mut cache.forward, &config)
-                .map_err(|_| GaveUp)?;
+            sid[k] = self.start(cache, begin[k].checked_sub(1).map(|i| hay[i]))?;
         }
         // Start states are untagged when the DFA has no prefilter, as here; the lockstep
         // loop below relies on it.
@@ -196,9 +185,7 @@ impl Sieve {
         if cache.forward.clear_count() != clears {
             return Err(GaveUp);
         }
-        // All lanes in step over the first `part` bytes of their parts. The usual step is a
-        // table lookup per lane; anything else (a match, a state not built yet) takes the
-        // careful path for that step.
+        // All lanes in step over the first `part` bytes of their parts.
         let lanes: [&[u8]; LANES] = std::array::from_fn(|k| &hay[begin[k]..begin[k] + part]);
         let mut i = 0;
         while i < part {
@@ -263,6 +250,20 @@ impl Sieve {
             }
         }
         Ok(())
+    }
+
+    /// The forward DFA's unanchored start state after `look_behind`.
+    fn start(
+        &self,
+        cache: &mut SieveCache,
+        look_behind: Option<u8>,
+    ) -> Result<LazyStateID, GaveUp> {
+        let config = start::Config::new()
+            .anchored(Anchored::No)
+            .look_behind(look_behind);
+        self.forward
+            .start_state(&mut cache.forward, &config)
+            .map_err(|_| GaveUp)
     }
 
     /// One forward step of a lane over `hay[at]`, recording a match that ends at `at`.
