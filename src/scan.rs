@@ -1183,7 +1183,7 @@ mod tests {
         let mut scanner = Scanner::new(&set);
         let dense = b"10.0.0.1 ".repeat(1000);
         let sparse = b"plain words and more plain words\n".repeat(300);
-        let mut scan = |scanner: &mut Scanner, hay: &[u8]| {
+        let scan = |scanner: &mut Scanner, hay: &[u8]| {
             scanner.scan(hay, hay.len(), true, |_, _| true);
             scanner.sieved
         };
