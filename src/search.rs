@@ -467,14 +467,16 @@ impl Emit<'_, '_> {
         }
         let line_start = whole_line_start.max(vs.saturating_sub(512));
         let line_end = whole_line_end.min(ve + 512);
-        let previous_line = whole_line_start.checked_sub(1).map(|end| {
-            let start = memchr::memrchr(b'\n', &hay[..end]).map_or(0, |p| p + 1);
-            &hay[start..end]
-        });
+        let previous_line = || {
+            whole_line_start.checked_sub(1).map(|end| {
+                let start = memchr::memrchr(b'\n', &hay[..end]).map_or(0, |p| p + 1);
+                &hay[start..end]
+            })
+        };
         if self.has_ignores
             && suppress::inline_ignored(
                 &hay[whole_line_start..line_end],
-                previous_line,
+                previous_line(),
                 &compiled.rule.id,
             )
         {
