@@ -92,7 +92,7 @@ pub fn search(
     }
     let mut start = 0;
     loop {
-        let end = (start + options.chunk_size).min(data.len());
+        let end = (start + chunk_len(options, start == 0)).min(data.len());
         let eof = end == data.len();
         let consumed = search_chunk(
             scanner,
@@ -127,7 +127,7 @@ pub(crate) fn search_plain(
     buf.clear();
     let mut first = true;
     loop {
-        let eof = match read::fill(reader, buf, options.chunk_size) {
+        let eof = match read::fill(reader, buf, chunk_len(options, first)) {
             Ok(eof) => eof,
             Err(e) => {
                 // Scan what arrived (unless it is binary), then report the rest as missing.
@@ -193,6 +193,16 @@ impl Cursor {
             kept: 0,
             accepted: Vec::new(),
         }
+    }
+}
+
+/// How many bytes a chunk holds: the first at least all that sniffing the input's shape looks
+/// at, so that a first line longer than a (small) chunk is sniffed as in one pass.
+fn chunk_len(options: &ScanOptions, first: bool) -> usize {
+    if first {
+        options.chunk_size.max(structured::MAX_HEADER)
+    } else {
+        options.chunk_size
     }
 }
 
@@ -711,6 +721,32 @@ mod tests {
         };
         let found = assert_chunks_change_nothing(&mut scanner, &text, whole, &[3132, 4096, 5000]);
         assert_eq!(found, 68);
+    }
+
+    #[test]
+    fn a_first_line_longer_than_a_chunk_is_sniffed_as_in_one_pass() {
+        // An access log whose first line (a long request) is longer than a small chunk: its
+        // shape, and so the user agents found in their field, must not depend on the chunk.
+        let set = rule_set();
+        let mut scanner = Scanner::new(&set);
+        let line = |path: &str| {
+            format!(
+                "203.0.113.9 - - [10/Oct/2023:13:55:36 +0000] \"GET /{path} HTTP/1.1\" 200 512 \
+                 \"-\" \"ExampleBot/2.1 (+https://bot.example.com/about)\"\n"
+            )
+        };
+        let mut text = line(&"a".repeat(3000));
+        for _ in 0..40 {
+            text.push_str(&line("index.html"));
+        }
+        let whole = ScanOptions::default();
+        let user_agent = set.find_rule("user-agent").unwrap();
+        let in_one_pass = search_bytes(&mut scanner, text.as_bytes(), "t", &whole);
+        assert_eq!(
+            in_one_pass.iter().filter(|f| f.rule == user_agent).count(),
+            41
+        );
+        assert_chunks_change_nothing(&mut scanner, text.as_bytes(), whole, &[2048, 3001]);
     }
 
     #[test]

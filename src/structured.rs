@@ -33,8 +33,9 @@ pub const MAX_VALUE: usize = 256;
 /// Longest field value the structured pass reports (a long user agent fits).
 pub const MAX_FIELD: usize = 1024;
 
-/// A header row is looked for in this many first bytes.
-const MAX_HEADER: usize = 8192;
+/// A header row is looked for in this many first bytes; an input's first chunk holds at least
+/// as many (when it has them), so that its shape does not depend on the chunk size.
+pub const MAX_HEADER: usize = 8192;
 
 fn is_separator(b: u8) -> bool {
     matches!(b, b'_' | b'-' | b'.' | b'/' | b' ')
