@@ -111,8 +111,11 @@ pub struct KeyTable {
     /// Normalised key -> the rules listing it, in load order.
     map: HashMap<Box<[u8]>, Vec<usize>, BuildHasherDefault<Fnv>>,
     /// Every spelling (`first_name`, `first-name`, `firstname`...; ASCII case-insensitive) of
-    /// the keys of rules detected by key: the JSON prefilter.
-    detect: Option<AhoCorasick>,
+    /// the keys of rules detected by key, quoted: the JSON prefilter's words.
+    spellings: Vec<String>,
+    /// Their automaton, built the first time a JSON input needs it: building it is a third of
+    /// compiling the built-in rules, and a pre-commit hook's files are mostly not JSON.
+    detect: std::sync::OnceLock<Option<AhoCorasick>>,
     /// Per rule: whether it is detected by key.
     detected: Vec<bool>,
 }
@@ -150,26 +153,38 @@ impl KeyTable {
                 }
             }
         }
-        let detect = if spellings.is_empty() {
-            None
-        } else {
-            Some(
-                AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::LeftmostLongest)
-                    // Every spelling starts with `"` or `.`: a start-byte prefilter would stop
-                    // at every quote of a JSON line for nothing.
-                    .prefilter(false)
-                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-                    .build(&spellings)
-                    .map_err(|e| format!("keys do not compile: {e}"))?,
-            )
-        };
         Ok(KeyTable {
             map,
-            detect,
+            spellings,
+            detect: std::sync::OnceLock::new(),
             detected: rules.iter().map(Rule::detected_by_key).collect(),
         })
+    }
+
+    /// The automaton over the spellings of keys that detect values, if there are any.
+    fn detect(&self) -> Option<&AhoCorasick> {
+        self.detect
+            .get_or_init(|| {
+                if self.spellings.is_empty() {
+                    return None;
+                }
+                let build = |kind| {
+                    AhoCorasickBuilder::new()
+                        .ascii_case_insensitive(true)
+                        .match_kind(MatchKind::LeftmostLongest)
+                        // Every spelling starts with `"` or `.`: a start-byte prefilter would
+                        // stop at every quote of a JSON line for nothing.
+                        .prefilter(false)
+                        .kind(kind)
+                        .build(&self.spellings)
+                };
+                // A DFA searches fastest; past its size limit (keys by the hundred thousand)
+                // an NFA does the same work, which cannot fail on keys of 64 bytes at most.
+                build(Some(aho_corasick::AhoCorasickKind::DFA))
+                    .or_else(|_| build(None))
+                    .ok()
+            })
+            .as_ref()
     }
 
     /// The rules that list `key`: the whole key, else its last segment, else its last two
@@ -754,7 +769,7 @@ fn json_key_values(
     limit: usize,
     out: &mut Vec<(usize, usize, usize)>,
 ) {
-    let Some(ac) = &table.detect else { return };
+    let Some(ac) = table.detect() else { return };
     let mut resume = 0;
     for m in ac.find_iter(&hay[..limit]) {
         // The hit is `"key"` (the whole key) or `.key"` (the last segment of a dotted key).
@@ -1130,6 +1145,22 @@ mod tests {
         key_values(&t, &Shape::Json, hay, hay.len(), false, &mut out);
         let got: Vec<&[u8]> = out.iter().map(|&(_, s, e)| &hay[s..e]).collect();
         assert_eq!(got, [&b"Ana"[..], b"Souza", b"CTO"]);
+    }
+
+    #[test]
+    fn the_key_automaton_is_built_for_the_first_json_input_only() {
+        let t = table();
+        let hay = br#"{"first_name":"Ana"}"#;
+        let (mut plain, mut json) = (Vec::new(), Vec::new());
+        key_values(&t, &Shape::Plain, hay, hay.len(), false, &mut plain);
+        assert!(plain.is_empty());
+        assert!(t.detect.get().is_none(), "built for plain text");
+        key_values(&t, &Shape::Json, hay, hay.len(), false, &mut json);
+        assert_eq!(json.len(), 1);
+        assert!(t.detect.get().is_some_and(Option::is_some));
+        // Without keys that detect values, there is none to build.
+        let none = KeyTable::new(&[]).unwrap();
+        assert!(none.detect().is_none());
     }
 
     #[test]
