@@ -98,6 +98,44 @@ pub fn compile_rule_regex(pattern: &str) -> Result<regex::bytes::Regex, String> 
         .map_err(error_line)
 }
 
+/// `reject_if_preceded_by` as it runs: anchored at the end of what precedes the value.
+pub fn preceded_by_regex(re: &str) -> String {
+    format!("(?:{re})\\z")
+}
+
+/// `reject_if_followed_by` as it runs: anchored at the start of what follows the value.
+pub fn followed_by_regex(re: &str) -> String {
+    format!("\\A(?:{re})")
+}
+
+/// A rule's own regex (a pattern with a `value` group, `reject_if_preceded_by`...), compiled
+/// the first time a candidate needs it: compiling them all was a quarter of starting up, and a
+/// pre-commit run meets few rules. Its text is checked when the rules load (a user rule's is
+/// compiled then, alone and under the same size limit; the built-in ones are tested), so
+/// compiling it again does not fail.
+#[derive(Debug)]
+pub struct RuleRegex {
+    text: String,
+    regex: std::sync::OnceLock<Option<regex::bytes::Regex>>,
+}
+
+impl RuleRegex {
+    fn new(text: String) -> RuleRegex {
+        RuleRegex {
+            text,
+            regex: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The compiled regex (`None` only if the text no longer compiles, which loading rules
+    /// out).
+    pub fn get(&self) -> Option<&regex::bytes::Regex> {
+        self.regex
+            .get_or_init(|| compile_rule_regex(&self.text).ok())
+            .as_ref()
+    }
+}
+
 /// How a word from a rule's lists affects a match near it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WordRole {
@@ -112,9 +150,9 @@ pub struct CompiledRule {
     pub rule: Rule,
     pub validator: Option<Validator>,
     /// `reject_if_preceded_by`, anchored at the end of what precedes the value.
-    pub preceded_by: Option<regex::bytes::Regex>,
+    pub preceded_by: Option<RuleRegex>,
     /// `reject_if_followed_by`, anchored at the start of what follows the value.
-    pub followed_by: Option<regex::bytes::Regex>,
+    pub followed_by: Option<RuleRegex>,
     /// Policy categories, with undeclared ones as `undeclared:<id>`.
     pub categories: Vec<String>,
     pub ccpa: Vec<String>,
@@ -148,7 +186,7 @@ pub struct RuleSet {
     pattern_local: Vec<usize>,
     /// For each pattern with a `value` group, the pattern alone, used only to find the group
     /// inside a candidate.
-    pattern_value: Vec<Option<regex::bytes::Regex>>,
+    pattern_value: Vec<Option<RuleRegex>>,
     /// For each pattern, the bytes a match can start with (a superset), so that a rejected
     /// candidate is offered only to the patterns that could match where it starts.
     pattern_first: Vec<[bool; 256]>,
@@ -309,17 +347,8 @@ impl RuleSet {
         for (index, rule) in rules.iter().enumerate() {
             let own = (!rule.pattern.is_empty()).then_some(&rule.pattern);
             for pattern in own.into_iter().chain(&rule.patterns) {
-                let value = if pattern.contains("(?P<value>") || pattern.contains("(?<value>") {
-                    Some(
-                        compile_rule_regex(pattern).map_err(|message| RuleError::Rule {
-                            file: "<rules>".into(),
-                            rule: rule.id.clone(),
-                            message,
-                        })?,
-                    )
-                } else {
-                    None
-                };
+                let value = (pattern.contains("(?P<value>") || pattern.contains("(?<value>"))
+                    .then(|| RuleRegex::new(pattern.clone()));
                 patterns.push(pattern.as_str());
                 pattern_rule.push(index);
                 pattern_value.push(value);
@@ -405,20 +434,11 @@ impl RuleSet {
                 }
             }
             let validator = rule.validator.as_deref().and_then(validate::lookup);
-            let anchored =
-                |re: &Option<String>, wrap: fn(&str) -> String| -> Result<_, RuleError> {
-                    re.as_deref()
-                        .map(|re| {
-                            compile_rule_regex(&wrap(re)).map_err(|message| RuleError::Rule {
-                                file: "<rules>".into(),
-                                rule: rule.id.clone(),
-                                message,
-                            })
-                        })
-                        .transpose()
-                };
-            let preceded_by = anchored(&rule.reject_if_preceded_by, |re| format!("(?:{re})\\z"))?;
-            let followed_by = anchored(&rule.reject_if_followed_by, |re| format!("\\A(?:{re})"))?;
+            let anchored = |re: &Option<String>, wrap: fn(&str) -> String| {
+                re.as_deref().map(|re| RuleRegex::new(wrap(re)))
+            };
+            let preceded_by = anchored(&rule.reject_if_preceded_by, preceded_by_regex);
+            let followed_by = anchored(&rule.reject_if_followed_by, followed_by_regex);
             compiled.push(CompiledRule {
                 categories: policy.classify(&rule.categories),
                 ccpa: policy.ccpa(&rule.categories, &rule.ccpa),
@@ -906,6 +926,9 @@ impl<'s> Scanner<'s> {
         let (value_start, value_end) = match &self.set.pattern_value[pattern] {
             None => (start, end),
             Some(re) => {
+                let Some(re) = re.get() else {
+                    return false;
+                };
                 // Look-around needs the surrounding bytes: search the whole window anchored at
                 // the candidate's start.
                 let Some(caps) = re.captures_at(&hay[..end], start) else {
@@ -937,6 +960,22 @@ mod tests {
     fn set() -> RuleSet {
         let rules = crate::rules::load_rules(&[] as &[&std::path::Path]).unwrap();
         RuleSet::new(rules, Policy::builtin()).unwrap()
+    }
+
+    #[test]
+    fn every_regex_of_the_built_in_rules_compiles_when_first_needed() {
+        let set = set();
+        let values: Vec<&RuleRegex> = set.pattern_value.iter().flatten().collect();
+        let around: Vec<&RuleRegex> = set
+            .rules
+            .iter()
+            .flat_map(|r| r.preceded_by.iter().chain(&r.followed_by))
+            .collect();
+        assert!(values.len() >= 8 && around.len() >= 8);
+        for re in values.iter().chain(&around) {
+            assert!(re.regex.get().is_none(), "compiled before use: {}", re.text);
+            assert!(re.get().is_some(), "does not compile: {}", re.text);
+        }
     }
 
     #[test]

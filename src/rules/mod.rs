@@ -251,12 +251,22 @@ fn check_rule(file: &str, rule: &Rule) -> Result<(), RuleError> {
     for (i, pattern) in rule.patterns.iter().enumerate() {
         check_regex(pattern).map_err(|e| fail(format!("patterns[{i}]: {e}")))?;
     }
-    for (field, re) in [
-        ("reject_if_preceded_by", &rule.reject_if_preceded_by),
-        ("reject_if_followed_by", &rule.reject_if_followed_by),
+    // Checked as they run, anchored: the rule set compiles exactly these texts when first
+    // needed.
+    for (field, re, anchored) in [
+        (
+            "reject_if_preceded_by",
+            &rule.reject_if_preceded_by,
+            crate::scan::preceded_by_regex as fn(&str) -> String,
+        ),
+        (
+            "reject_if_followed_by",
+            &rule.reject_if_followed_by,
+            crate::scan::followed_by_regex,
+        ),
     ] {
         if let Some(re) = re {
-            check_regex(re).map_err(|e| fail(format!("{field}: {e}")))?;
+            check_regex(&anchored(re)).map_err(|e| fail(format!("{field}: {e}")))?;
         }
     }
     Ok(())
@@ -361,6 +371,25 @@ counterexamples = ["b"]
 "#;
         let err = parse_rule_file("my.toml", text).unwrap_err().to_string();
         assert!(err.starts_with("my.toml: rule `x`: pattern:"), "{err}");
+    }
+
+    #[test]
+    fn malformed_reject_regexes_are_named_when_rules_load() {
+        // Compiled only when first needed by a scan, so they must be checked here, as they run.
+        for (field, re) in [
+            ("reject_if_preceded_by", "(x"),
+            ("reject_if_followed_by", "x)"),
+            ("reject_if_followed_by", "a{1000}{1000}"),
+        ] {
+            let text = format!(
+                "[[rule]]\nid = \"x\"\nname = \"X\"\ndescription = \"d\"\n\
+                 categories = [\"contact-information\"]\npattern = \"abc\"\n\
+                 confidence = \"high\"\nexamples = [\"abc\"]\ncounterexamples = [\"b\"]\n\
+                 {field} = '{re}'\n"
+            );
+            let err = parse_rule_file("my.toml", &text).unwrap_err().to_string();
+            assert!(err.starts_with(&format!("my.toml: rule `x`: {field}:")), "{err}");
+        }
     }
 
     #[test]
