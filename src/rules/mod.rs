@@ -388,7 +388,10 @@ counterexamples = ["b"]
                  {field} = '{re}'\n"
             );
             let err = parse_rule_file("my.toml", &text).unwrap_err().to_string();
-            assert!(err.starts_with(&format!("my.toml: rule `x`: {field}:")), "{err}");
+            assert!(
+                err.starts_with(&format!("my.toml: rule `x`: {field}:")),
+                "{err}"
+            );
         }
     }
 
