@@ -124,6 +124,7 @@ impl KeyTable {
     pub fn new(rules: &[Rule]) -> Result<KeyTable, String> {
         let mut map: HashMap<Box<[u8]>, Vec<usize>, BuildHasherDefault<Fnv>> = HashMap::default();
         let mut spellings: Vec<String> = Vec::new();
+        let mut spelled_already = std::collections::HashSet::new();
         let mut buf = [0u8; MAX_KEY];
         for (index, rule) in rules.iter().enumerate() {
             for key in &rule.keys {
@@ -145,7 +146,7 @@ impl KeyTable {
                     for sep in ["", "_", "-", ".", " "] {
                         let spelled = words.join(sep);
                         for quoted in [format!("\"{spelled}\""), format!(".{spelled}\"")] {
-                            if !spellings.contains(&quoted) {
+                            if spelled_already.insert(quoted.clone()) {
                                 spellings.push(quoted);
                             }
                         }
