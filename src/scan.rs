@@ -1201,18 +1201,23 @@ mod tests {
         }
     }
 
+    /// The built-in rules and, last, rule `id` with only `pattern` and `keywords`.
+    fn set_with_rule(id: &str, pattern: &str, keywords: &[&str]) -> RuleSet {
+        let mut rules = crate::rules::load_rules(&[] as &[&std::path::Path]).unwrap();
+        let mut extra = rules[0].clone();
+        extra.id = id.into();
+        extra.pattern = pattern.into();
+        extra.patterns.clear();
+        extra.keys.clear();
+        extra.validator = None;
+        extra.keywords = keywords.iter().map(|k| k.to_string()).collect();
+        rules.push(extra);
+        RuleSet::new(rules, Policy::builtin()).unwrap()
+    }
+
     /// The built-in rules and one rule gated by its keyword.
     fn set_with_gated_rule() -> RuleSet {
-        let mut rules = crate::rules::load_rules(&[] as &[&std::path::Path]).unwrap();
-        let mut badge = rules[0].clone();
-        badge.id = "badge".into();
-        badge.pattern = r"\bB-[0-9]{6}\b".into();
-        badge.patterns.clear();
-        badge.keys.clear();
-        badge.validator = None;
-        badge.keywords = vec!["badge".into()];
-        rules.push(badge);
-        RuleSet::new(rules, Policy::builtin()).unwrap()
+        set_with_rule("badge", r"\bB-[0-9]{6}\b", &["badge"])
     }
 
     /// The candidates offered over `hay` with the sieve in `sieve` mode, judge accepting all.
@@ -1231,16 +1236,7 @@ mod tests {
     fn a_rule_that_can_match_nothing_turns_the_sieve_off() {
         // An empty match at a line start, listed after email: the search must still offer the
         // email that starts there.
-        let mut rules = crate::rules::load_rules(&[] as &[&std::path::Path]).unwrap();
-        let mut code = rules[0].clone();
-        code.id = "code".into();
-        code.pattern = r"(?m)^(?:[A-Z]{2}[0-9]{6})?".into();
-        code.patterns.clear();
-        code.keys.clear();
-        code.keywords.clear();
-        code.validator = None;
-        rules.push(code);
-        let set = RuleSet::new(rules, Policy::builtin()).unwrap();
+        let set = set_with_rule("code", r"(?m)^(?:[A-Z]{2}[0-9]{6})?", &[]);
         assert!(set.sieve().is_none());
         let mut hay = b"plain words and more plain words\n".repeat(30);
         hay.extend_from_slice(b"ana.souza@example.org wrote this\n");
