@@ -38,6 +38,18 @@ const MAX_OVERRUN: usize = 64 << 10;
 /// Lazy DFA cache per direction; like the main regex's, it grows only as states are built.
 const CACHE_CAPACITY: usize = 8 << 20;
 
+/// How many match ends the lanes may have found after `i` of their `part` bytes each: an
+/// eighth of the chunk's `max_ends` from the start, the rest in proportion to how far they
+/// are. Dense data then ends the pass within its first few kilobytes, before the lanes have
+/// built the DFA states of much more text than they give up on.
+fn ends_allowed(max_ends: usize, i: usize, part: usize) -> usize {
+    // What the lanes have yet to cover is taken off, rounded down: ends spread evenly up to
+    // the limit never stop the pass.
+    let later = max_ends - max_ends / 8;
+    let rest = (later as u128 * part.saturating_sub(i) as u128) / part.max(1) as u128;
+    max_ends - rest as usize
+}
+
 /// The forward and reverse DFAs of the main pass's patterns.
 #[derive(Debug)]
 pub struct Sieve {
@@ -212,7 +224,7 @@ impl Sieve {
                 for k in 0..LANES {
                     sid[k] = self.step(cache, clears, sid[k], hay, begin[k] + i, ends)?;
                 }
-                if ends.len() > max_ends {
+                if ends.len() > max_ends / 8 && ends.len() > ends_allowed(max_ends, i, part) {
                     return Err(GaveUp);
                 }
                 i += 1;
@@ -423,6 +435,45 @@ mod tests {
         let hay = b"10.0.0.1 ".repeat(100);
         assert_eq!(regions(&hay, 0, Some(10)), None);
         assert!(regions(&hay, 0, None).is_some());
+    }
+
+    /// Four lane parts of 2,000 bytes, each made of `segments` equal pieces of words ending
+    /// in an address, followed by words only.
+    fn lanes_with_addresses(segments: usize, segment_len: usize) -> Vec<u8> {
+        let address = b" 10.0.0.1 ";
+        let mut part = Vec::new();
+        for _ in 0..segments {
+            part.extend(b"w".repeat(segment_len - address.len()));
+            part.extend_from_slice(address);
+        }
+        part.resize(2000, b' ');
+        part.repeat(LANES)
+    }
+
+    #[test]
+    fn matches_spread_evenly_up_to_the_limit_keep_the_sieve() {
+        // 40 match ends in all, one every 200 bytes of each lane: exactly the limit.
+        let hay = lanes_with_addresses(10, 200);
+        assert_eq!(regions(&hay, 0, Some(40)).map(|r| r.len()), Some(40));
+    }
+
+    #[test]
+    fn matches_crowded_at_the_start_stop_the_sieve_before_the_limit() {
+        // 24 match ends, under the limit of 40, but all in the first 60 bytes of each lane:
+        // dense text, given up on before the lanes go further.
+        let hay = lanes_with_addresses(6, 10);
+        assert_eq!(regions(&hay, 0, Some(40)), None);
+        assert_eq!(regions(&hay, 0, None).map(|r| r.len()), Some(6 * LANES));
+    }
+
+    #[test]
+    fn the_allowance_grows_from_an_eighth_to_the_whole_limit() {
+        assert_eq!(ends_allowed(800, 0, 1000), 100);
+        assert_eq!(ends_allowed(800, 500, 1000), 100 + 350);
+        assert_eq!(ends_allowed(800, 1000, 1000), 800);
+        // No overflow when there is no limit.
+        assert_eq!(ends_allowed(usize::MAX, 0, 2), usize::MAX / 8);
+        assert!(ends_allowed(usize::MAX, 2, 2) > usize::MAX / 8 * 7);
     }
 
     #[test]
