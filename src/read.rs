@@ -103,14 +103,17 @@ pub fn release_mapped(map: &Mmap, upto: usize) {
 }
 
 /// Fill `buf` from `reader` until it holds `want` bytes or the input ends. Returns whether the
-/// input ended. `read_to_end` on a `Take` grows the buffer as data arrives and reuses its
-/// capacity, so a small file never costs a chunk-sized allocation or zeroing.
+/// input ended. The buffer's capacity is reused from input to input and never zeroed: the
+/// pages of a chunk-sized allocation that a small file does not fill are never touched.
 pub fn fill(reader: &mut dyn Read, buf: &mut Vec<u8>, want: usize) -> io::Result<bool> {
     if buf.len() >= want {
         return Ok(false);
     }
-    let missing = (want - buf.len()) as u64;
-    reader.take(missing).read_to_end(buf)?;
+    let missing = want - buf.len();
+    // Room for exactly the chunk: `read_to_end` would otherwise double the buffer when it
+    // fills, and every scanning thread would keep twice the chunk size for the rest of the run.
+    buf.reserve_exact(missing);
+    reader.take(missing as u64).read_to_end(buf)?;
     Ok(buf.len() < want)
 }
 

@@ -38,6 +38,16 @@ const AHEAD_PER_THREAD: usize = 64;
 /// where they are found and never wait.
 const AHEAD_FINDINGS: usize = 4 * crate::spill::SPILL_AT;
 
+/// Findings of the input being written that may be on their way to the writer, in batches:
+/// two, so that a worker renders the next batch while the writer copies the last one. Past
+/// this the worker waits: a writer slowed by its reader (`| jq`, a full pipe) would otherwise
+/// collect up to the channel's length of batches, hundreds of megabytes of a dense input.
+const NEXT_FINDINGS: usize = 2 * crate::spill::SPILL_AT;
+
+/// Findings in the last batch of a finished input past which it goes out on its own, as the
+/// batches sent while it was scanned, rather than with the outcomes kept for `DONE_BATCH`.
+const FINISHED_AS_BATCH: usize = crate::spill::SPILL_AT / 4;
+
 /// Finished inputs a worker keeps before sending them to the writer together, and the most
 /// findings they may hold. One message per input would wake the writer for each one: on a
 /// source tree of small files, those thread switches cost more than reading the files.
@@ -45,11 +55,23 @@ const DONE_BATCH: usize = 32;
 const DONE_BATCH_FINDINGS: usize = 4096;
 
 /// What a worker sends the writer: a batch of a large input's findings while it is being
-/// scanned (and whether it counts against `AHEAD_FINDINGS`), then finished inputs: each one's
-/// outcome and remaining findings, in input order.
+/// scanned (and which budget it counts against), then finished inputs: each one's outcome and
+/// remaining findings, in input order.
 enum Message {
-    Part(usize, Ready, bool),
+    Part(usize, Ready, Budget),
     Done(Vec<(usize, Outcome, Ready)>),
+}
+
+/// Which count of `Progress` a batch on its way to the writer holds findings in, released
+/// once it is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Budget {
+    /// `ahead`: the input is not next to be written (`AHEAD_FINDINGS`).
+    Ahead,
+    /// `next`: the input is the one being written (`NEXT_FINDINGS`).
+    Next,
+    /// Nothing held in memory: a spill file.
+    Free,
 }
 
 /// Findings made ready on the thread that found them: filtered, counted in that thread's share
@@ -85,26 +107,32 @@ struct Outbox<'a> {
 
 impl Outbox<'_> {
     /// Send a batch of input `i`, made ready while it is scanned. Once `i` is next to be
-    /// written, batches go straight out. Before that, a batch waits in the writer while fewer
-    /// than `AHEAD_FINDINGS` findings do; past that, rendered output goes to the input's
-    /// spill file (`spill`), and findings that are not rendered make this thread wait. The
-    /// spill file is sent as soon as `i` is next, and at the latest before its outcome, so
-    /// the input's output keeps its order.
+    /// written, batches go straight out while fewer than `NEXT_FINDINGS` findings are on their
+    /// way, and this thread waits for the writer past that. Before that, a batch waits in the
+    /// writer while fewer than `AHEAD_FINDINGS` findings do; past that, rendered output goes
+    /// to the input's spill file (`spill`), and findings that are not rendered make this
+    /// thread wait. The spill file is sent as soon as `i` is next, and at the latest before
+    /// its outcome, so the input's output keeps its order.
     fn part(&self, i: usize, ready: Ready, spill: &mut Option<File>) {
         let (lock, cv) = self.written;
         let mut can_spill = matches!(ready.body, Body::Rendered(_));
         let mut w = lock.lock().expect("progress lock");
         loop {
             if w.written >= i {
+                if w.next > 0 && w.next + ready.held > NEXT_FINDINGS {
+                    w = wait(cv, w);
+                    continue;
+                }
+                w.next += ready.held;
                 drop(w);
                 self.send_spill(i, spill);
-                let _ = self.tx.send(Message::Part(i, ready, false));
+                let _ = self.tx.send(Message::Part(i, ready, Budget::Next));
                 return;
             }
             if spill.is_none() && w.ahead + ready.held <= AHEAD_FINDINGS {
                 w.ahead += ready.held;
                 drop(w);
-                let _ = self.tx.send(Message::Part(i, ready, true));
+                let _ = self.tx.send(Message::Part(i, ready, Budget::Ahead));
                 return;
             }
             if can_spill && (spill.is_some() || w.spill_files < MAX_SPILL_FILES) {
@@ -137,7 +165,7 @@ impl Outbox<'_> {
                 body: Body::Spilled(file),
                 held: 0,
             };
-            let _ = self.tx.send(Message::Part(i, ready, false));
+            let _ = self.tx.send(Message::Part(i, ready, Budget::Free));
         }
     }
 }
@@ -190,7 +218,29 @@ struct Share {
 impl Share {
     /// Keep input `i`'s outcome and findings with those to send together, and send them when
     /// there are enough. Returns false once the writer is gone.
-    fn finished(&mut self, outbox: &Outbox<'_>, i: usize, outcome: Outcome, ready: Ready) -> bool {
+    fn finished(
+        &mut self,
+        outbox: &Outbox<'_>,
+        i: usize,
+        outcome: Outcome,
+        mut ready: Ready,
+    ) -> bool {
+        // Many findings of an input that ends ahead of the writer go as a batch, under the
+        // same budget as the batches of inputs being scanned: kept with the outcomes, those of
+        // every input run ahead would wait in memory while a slow reader holds the writer.
+        if ready.held >= FINISHED_AS_BATCH && matches!(ready.body, Body::Rendered(_)) {
+            if !self.send_done(outbox) {
+                return false;
+            }
+            let batch = std::mem::replace(
+                &mut ready,
+                Ready {
+                    body: Body::Rendered(Vec::new()),
+                    held: 0,
+                },
+            );
+            outbox.part(i, batch, &mut self.spill);
+        }
         // What the input spilled goes before its outcome.
         outbox.send_spill(i, &mut self.spill);
         self.done.push((i, outcome, ready));
@@ -264,6 +314,8 @@ impl Share {
 struct Progress {
     written: usize,
     ahead: usize,
+    /// Findings of the input being written on their way to the writer (`NEXT_FINDINGS`).
+    next: usize,
     /// Spill files made and not yet copied by the writer.
     spill_files: usize,
     /// Workers waiting for one of the above to change.
@@ -278,18 +330,22 @@ struct Writer<'w> {
     totals: &'w mut Totals,
     result: io::Result<()>,
     /// Batches of inputs not yet next to be written, in the order they came.
-    parts: BTreeMap<usize, Vec<(Ready, bool)>>,
+    parts: BTreeMap<usize, Vec<(Ready, Budget)>>,
     written: &'w (Mutex<Progress>, Condvar),
 }
 
 impl Writer<'_> {
     /// Write the batches of input `i` waiting in `parts`, and release what they held.
     fn write_parts(&mut self, i: usize) {
-        for (batch, counted) in self.parts.remove(&i).unwrap_or_default() {
-            if counted {
-                release(self.written, |w| w.ahead -= batch.held);
-            }
+        for (batch, budget) in self.parts.remove(&i).unwrap_or_default() {
+            let held = batch.held;
             self.write(batch);
+            // Released once written: a writer blocked by its reader holds the worker back.
+            match budget {
+                Budget::Ahead => release(self.written, |w| w.ahead -= held),
+                Budget::Next => release(self.written, |w| w.next -= held),
+                Budget::Free => {}
+            }
         }
     }
 
@@ -483,9 +539,11 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
         };
         for message in rx {
             let done = match message {
-                Message::Part(i, batch, counted) => {
-                    writer.parts.entry(i).or_default().push((batch, counted));
-                    if i == next_out {
+                Message::Part(i, batch, budget) => {
+                    writer.parts.entry(i).or_default().push((batch, budget));
+                    // After a write error nothing is written: batches are dropped at once,
+                    // and what they held released, so that no worker waits for ever.
+                    if i == next_out || writer.result.is_err() {
                         writer.write_parts(i);
                     }
                     continue;
@@ -746,6 +804,63 @@ mod tests {
         });
         assert_eq!(written.0.lock().unwrap().spill_files, MAX_SPILL_FILES);
         assert!(rx.try_recv().is_err());
+    }
+
+    #[test]
+    fn batches_of_the_input_being_written_wait_once_two_are_on_their_way() {
+        let written = (Mutex::new(Progress::default()), Condvar::new());
+        let (outbox, rx) = outbox(&written);
+        std::thread::scope(|s| {
+            let worker = s.spawn(|| {
+                let mut spill = None;
+                for text in ["a", "b", "c"] {
+                    outbox.part(0, rendered(text, NEXT_FINDINGS / 2), &mut spill);
+                }
+                spill
+            });
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            assert!(!worker.is_finished(), "a third batch waits for the writer");
+            assert_eq!(written.0.lock().unwrap().next, NEXT_FINDINGS);
+            // The writer writes the first batch and releases what it held.
+            assert_eq!(text(rx.try_recv().unwrap()), (0, "a".into()));
+            release(&written, |w| w.next -= NEXT_FINDINGS / 2);
+            assert!(worker.join().unwrap().is_none(), "nothing spilled");
+        });
+        assert_eq!(text(rx.try_recv().unwrap()), (0, "b".into()));
+        assert_eq!(text(rx.try_recv().unwrap()), (0, "c".into()));
+        assert_eq!(written.0.lock().unwrap().next, NEXT_FINDINGS);
+    }
+
+    #[test]
+    fn one_batch_larger_than_the_budget_still_goes_out() {
+        let written = (Mutex::new(Progress::default()), Condvar::new());
+        let (outbox, rx) = outbox(&written);
+        outbox.part(0, rendered("big", 3 * NEXT_FINDINGS), &mut None);
+        assert_eq!(text(rx.try_recv().unwrap()), (0, "big".into()));
+    }
+
+    #[test]
+    fn many_findings_of_an_input_finished_ahead_go_out_under_the_batch_budget() {
+        let written = (Mutex::new(Progress::default()), Condvar::new());
+        let (outbox, rx) = outbox(&written);
+        let mut share = Share::default();
+        // Input 0 is still being written; 1 and 2 end ahead of it. Input 1's findings go out
+        // at once as a batch counted ahead, input 2's few wait with its outcome.
+        assert!(share.finished(
+            &outbox,
+            1,
+            Outcome::default(),
+            rendered("x", FINISHED_AS_BATCH)
+        ));
+        assert_eq!(text(rx.try_recv().unwrap()), (1, "x".into()));
+        assert_eq!(written.0.lock().unwrap().ahead, FINISHED_AS_BATCH);
+        assert!(share.finished(&outbox, 2, Outcome::default(), rendered("y", 1)));
+        assert!(
+            rx.try_recv().is_err(),
+            "small inputs are kept to be sent together"
+        );
+        let kept: Vec<(usize, usize)> = share.done.iter().map(|(i, _, r)| (*i, r.held)).collect();
+        assert_eq!(kept, [(1, 0), (2, 1)]);
     }
 
     #[test]

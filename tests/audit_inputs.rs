@@ -586,3 +586,91 @@ fn progress_bar_only_when_asked_for_outside_a_terminal() {
         );
     }
 }
+
+/// A directory of dense inputs: each holds many batches of findings (see `spill.rs`), and
+/// they end with last batches large and small.
+fn dense_tree() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (i, rows) in [9_000, 5_200, 300, 12_000, 4_500, 50].iter().enumerate() {
+        let mut text = String::new();
+        for r in 0..*rows {
+            text.push_str(&format!(
+                "10.0.{i}.{} client 81.2.{}.{} user{r}@fabrikam-mail.com\n",
+                r % 250,
+                r % 200,
+                r % 250
+            ));
+        }
+        std::fs::write(dir.path().join(format!("app-{i}.log")), text).unwrap();
+    }
+    dir
+}
+
+/// The scan's JSON Lines, read by a reader that takes `pause` between small reads, or that
+/// stops after the first line.
+fn jsonl_read_slowly(dir: &Path, pause: std::time::Duration, first_line_only: bool) -> String {
+    use std::io::Read;
+    let bin = assert_cmd::cargo::cargo_bin("piiscan");
+    let mut child = std::process::Command::new(bin)
+        .args(["scan", ".", "--format", "jsonl", "--fail-on", "never"])
+        .current_dir(dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut out = Vec::new();
+    let mut piece = [0u8; 16 << 10];
+    loop {
+        let n = stdout.read(&mut piece).unwrap();
+        out.extend_from_slice(&piece[..n]);
+        if n == 0 || (first_line_only && out.contains(&b'\n')) {
+            break;
+        }
+        std::thread::sleep(pause);
+    }
+    drop(stdout);
+    // A worker waiting for a writer that stopped would hang here.
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("piiscan did not stop");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(0));
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn a_slow_reader_gets_the_same_output_in_the_same_order() {
+    let dir = dense_tree();
+    let (fast, _, code) = stdout_of(piiscan(dir.path()).args([
+        "scan",
+        ".",
+        "--format",
+        "jsonl",
+        "--fail-on",
+        "never",
+    ]));
+    assert_eq!(code, 0);
+    assert_eq!(
+        fast.lines().count(),
+        2 * (9_000 + 5_200 + 300 + 12_000 + 4_500 + 50)
+    );
+    let slow = jsonl_read_slowly(dir.path(), std::time::Duration::from_millis(1), false);
+    assert!(slow == fast, "the slowly read output differs");
+}
+
+#[test]
+fn a_reader_that_stops_early_stops_the_scan() {
+    let dir = dense_tree();
+    let first = jsonl_read_slowly(dir.path(), std::time::Duration::ZERO, true);
+    let line = first.lines().next().unwrap();
+    let row: Value = serde_json::from_str(line).unwrap();
+    assert_eq!(row["path"], "app-0.log");
+}
