@@ -410,3 +410,44 @@ fn summary_written_to_a_json_file_is_the_json_data_map() {
     assert_eq!(doc["by_category"], full["summary"]["by_category"]);
     assert_eq!(doc["findings"], full["summary"]["findings"]);
 }
+
+#[test]
+fn distinct_counts_past_the_exact_limit_are_marked_as_estimates() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = 40_000;
+    let text: String = (0..n)
+        .map(|i| format!("sent to user{i}@fabrikam-mail.com\n"))
+        .collect();
+    std::fs::write(dir.path().join("mail.log"), text).unwrap();
+    let run = |format: &str| {
+        let (out, err, code) = stdout_of(piiscan(dir.path()).args([
+            "scan",
+            ".",
+            "--format",
+            format,
+            "--fail-on",
+            "never",
+        ]));
+        assert_eq!(code, 0, "{err}");
+        out
+    };
+
+    let doc: Value = serde_json::from_str(&run("json")).unwrap();
+    let contact = &doc["summary"]["by_category"]["contact-information"];
+    assert_eq!(contact["findings"], n);
+    assert_eq!(contact["distinct_estimated"], true);
+    let distinct = contact["distinct_values"].as_u64().unwrap();
+    assert!(distinct <= n && distinct > n * 95 / 100, "{distinct}");
+
+    let map = run("summary");
+    let row = map
+        .lines()
+        .find(|l| l.trim_start().starts_with("contact-information"))
+        .expect("a row for the category");
+    assert!(row.contains(&format!(" ~{distinct} ")), "{row}");
+    assert!(map.contains("~ = estimated"), "{map}");
+
+    let page = run("html");
+    let shown = format!("about {},{:03}</abbr>", distinct / 1000, distinct % 1000);
+    assert!(page.contains(&shown), "{shown} not in the page");
+}

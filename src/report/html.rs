@@ -805,11 +805,21 @@ fn table_head(h: &mut String, first: &str) {
 
 /// Findings, distinct values and the confidence split (a bar and its numbers in words).
 fn count_cells(h: &mut String, t: &CategoryTotals) {
+    // An estimated count (past the exact limit) says so, in words for screen readers too.
+    let distinct = if t.distinct_estimated {
+        format!(
+            "<abbr title=\"estimated: too many distinct values to count one by one \
+             (about 1.6% error)\">about {}</abbr>",
+            thousands(t.distinct_values)
+        )
+    } else {
+        thousands(t.distinct_values)
+    };
     put!(
         h,
         "<td class=\"num count\">{}</td><td class=\"num\">{}</td><td>",
         thousands(t.findings),
-        thousands(t.distinct_values)
+        distinct
     );
     let total = (t.high + t.medium + t.low).max(1) as f64;
     h.push_str("<div class=\"split\" aria-hidden=\"true\">");

@@ -66,12 +66,18 @@ impl Reporter for Summary {
             } else {
                 "  "
             };
+            // An estimated count (past the exact limit) says so: `~` before it.
+            let distinct = if t.distinct_estimated {
+                format!("~{}", t.distinct_values)
+            } else {
+                t.distinct_values.to_string()
+            };
             writeln!(
                 o,
                 "{marker}{:<32} {:>9} {:>9} {:>7} {:>7} {:>7}  {}",
                 id,
                 t.findings,
-                t.distinct_values,
+                distinct,
                 t.high,
                 t.medium,
                 t.low,
@@ -93,8 +99,18 @@ impl Reporter for Summary {
                 declared_none.join(", ")
             )?;
         }
-        if ordered.iter().any(|(id, _)| id.starts_with("undeclared:")) {
+        let undeclared = ordered.iter().any(|(id, _)| id.starts_with("undeclared:"));
+        let estimated = ordered.iter().any(|(_, t)| t.distinct_estimated);
+        if undeclared || estimated {
             writeln!(o)?;
+        }
+        if estimated {
+            writeln!(
+                o,
+                "~ = estimated: too many distinct values to count one by one (about 1.6% error)"
+            )?;
+        }
+        if undeclared {
             writeln!(
                 o,
                 "! = personal data in a category the policy does not declare"
