@@ -419,18 +419,7 @@ fn distinct_counts_past_the_exact_limit_are_marked_as_estimates() {
         .map(|i| format!("sent to user{i}@fabrikam-mail.com\n"))
         .collect();
     std::fs::write(dir.path().join("mail.log"), text).unwrap();
-    let run = |format: &str| {
-        let (out, err, code) = stdout_of(piiscan(dir.path()).args([
-            "scan",
-            ".",
-            "--format",
-            format,
-            "--fail-on",
-            "never",
-        ]));
-        assert_eq!(code, 0, "{err}");
-        out
-    };
+    let run = |format: &str| scan_as(dir.path(), format, &[]);
 
     let doc: Value = serde_json::from_str(&run("json")).unwrap();
     let contact = &doc["summary"]["by_category"]["contact-information"];

@@ -323,20 +323,7 @@ fn many_small_inputs_between_big_ones_are_written_in_order_whatever_the_threads(
 fn the_data_map_and_the_json_document_are_the_same_whatever_the_threads() {
     // Each scanning thread counts its own findings; the counts are merged at the end.
     let dir = tree_with_big_inputs();
-    let run = |format: &str, threads: &str| {
-        let (out, err, code) = stdout_of(piiscan(dir.path()).args([
-            "scan",
-            ".",
-            "--format",
-            format,
-            "--fail-on",
-            "never",
-            "-j",
-            threads,
-        ]));
-        assert_eq!(code, 0, "{err}");
-        out
-    };
+    let run = |format: &str, threads: &str| scan_as(dir.path(), format, &["-j", threads]);
     let one = run("summary", "1");
     assert!(one.contains("80003 findings"), "{one}");
     assert_eq!(one, run("summary", "4"));

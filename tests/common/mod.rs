@@ -62,3 +62,15 @@ pub fn stdout_of(cmd: &mut Command) -> (String, String, i32) {
         out.status.code().unwrap_or(-1),
     )
 }
+
+/// The standard output of `piiscan scan . --format FORMAT --fail-on never EXTRA...` in `dir`,
+/// which must exit 0.
+pub fn scan_as(dir: &Path, format: &str, extra: &[&str]) -> String {
+    let (out, err, code) = stdout_of(
+        piiscan(dir)
+            .args(["scan", ".", "--format", format, "--fail-on", "never"])
+            .args(extra),
+    );
+    assert_eq!(code, 0, "{err}");
+    out
+}
