@@ -381,11 +381,7 @@ mod tests {
 
     /// The verdicts of `rule` on `text`, as (value, confidence) for those it keeps.
     fn kept(rule: &str, text: &str) -> Vec<(String, Confidence)> {
-        let set = RuleSet::new(
-            crate::rules::load_rules(&[] as &[&std::path::Path]).unwrap(),
-            crate::rules::Policy::builtin(),
-        )
-        .unwrap();
+        let set = RuleSet::built_in();
         let index = set.find_rule(rule).unwrap();
         let mut scanner = Scanner::new(&set);
         let mut out = Vec::new();

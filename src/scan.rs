@@ -498,6 +498,13 @@ impl RuleSet {
             .as_ref()
     }
 
+    /// The built-in rules and policy, for tests.
+    #[cfg(test)]
+    pub(crate) fn built_in() -> RuleSet {
+        let rules = crate::rules::load_rules(&[] as &[&std::path::Path]).unwrap();
+        RuleSet::new(rules, crate::rules::Policy::builtin()).unwrap()
+    }
+
     pub fn find_rule(&self, id: &str) -> Option<usize> {
         self.rules.iter().position(|r| r.rule.id == id)
     }
@@ -972,8 +979,7 @@ mod tests {
     use super::*;
 
     fn set() -> RuleSet {
-        let rules = crate::rules::load_rules(&[] as &[&std::path::Path]).unwrap();
-        RuleSet::new(rules, Policy::builtin()).unwrap()
+        RuleSet::built_in()
     }
 
     #[test]

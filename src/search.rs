@@ -586,15 +586,11 @@ pub fn columns(bytes: &[u8]) -> (u64, u64) {
 mod tests {
     use super::*;
 
-    use crate::rules::{load_rules, Policy};
+    use crate::rules::Policy;
     use crate::scan::RuleSet;
 
     fn rule_set() -> RuleSet {
-        RuleSet::new(
-            load_rules(&[] as &[&std::path::Path]).unwrap(),
-            Policy::builtin(),
-        )
-        .unwrap()
+        RuleSet::built_in()
     }
 
     /// A text with planted values on short lines, on a line longer than any overlap, and with

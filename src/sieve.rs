@@ -224,6 +224,7 @@ impl Sieve {
                 for k in 0..LANES {
                     sid[k] = self.step(cache, clears, sid[k], hay, begin[k] + i, ends)?;
                 }
+                // The allowance is never below an eighth: that cheap test comes first.
                 if ends.len() > max_ends / 8 && ends.len() > ends_allowed(max_ends, i, part) {
                     return Err(GaveUp);
                 }

@@ -296,10 +296,7 @@ mod tests {
 
     fn rules() -> &'static crate::scan::RuleSet {
         static RULES: OnceLock<crate::scan::RuleSet> = OnceLock::new();
-        RULES.get_or_init(|| {
-            let rules = crate::rules::load_rules(&[] as &[&std::path::Path]).unwrap();
-            crate::scan::RuleSet::new(rules, crate::rules::Policy::builtin()).unwrap()
-        })
+        RULES.get_or_init(crate::scan::RuleSet::built_in)
     }
 
     fn run_info() -> RunInfo<'static> {
