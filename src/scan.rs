@@ -19,8 +19,9 @@
 //! lie, and the search skips the rest. See docs/ARCHITECTURE.md.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use regex_automata::meta;
+use regex_automata::nfa::thompson;
 use regex_automata::util::syntax;
+use regex_automata::{hybrid, meta};
 use regex_automata::{Anchored, Input, PatternID};
 
 use crate::rules::{Policy, Rule, RuleError};
@@ -206,8 +207,23 @@ pub struct RuleSet {
 #[derive(Debug)]
 struct Engine {
     regex: meta::Regex,
+    /// The same patterns reversed, to find where a match starts once the forward pass has
+    /// found where it ends and which pattern it is. The meta engine's own reverse pass runs
+    /// every pattern back from the end: its states hold all of them, so it builds far more
+    /// (30,000 on 20 MB of dense text) and walks on while any pattern could still match.
+    /// Anchored on the one pattern that matched, it needs only that pattern's states and stops
+    /// where that pattern can go no further. Same start: the forward match is leftmost, so no
+    /// pattern's match ending there starts before it.
+    reverse: hybrid::dfa::DFA,
     /// For each of its patterns, the pattern's index in the rule set.
     global: Vec<usize>,
+}
+
+/// One thread's search state for an [`Engine`].
+#[derive(Debug)]
+struct EngineCache {
+    forward: meta::Cache,
+    reverse: hybrid::dfa::Cache,
 }
 
 impl Engine {
@@ -225,11 +241,67 @@ impl Engine {
                     .nfa_size_limit(Some(64 << 20)),
             )
             .build_many(patterns)
-            .map_err(|e| RuleError::File {
-                file: "<rules>".into(),
-                message: format!("the rule set does not compile: {e}"),
-            })?;
-        Ok(Engine { regex, global })
+            .map_err(compile_error)?;
+        let reverse_nfa = thompson::Compiler::new()
+            .syntax(syntax::Config::new().unicode(false).utf8(false))
+            .configure(
+                thompson::Config::new()
+                    .reverse(true)
+                    .utf8(false)
+                    .which_captures(thompson::WhichCaptures::None)
+                    .nfa_size_limit(Some(64 << 20)),
+            )
+            .build_many(patterns)
+            .map_err(compile_error)?;
+        let reverse = hybrid::dfa::Builder::new()
+            .configure(
+                hybrid::dfa::Config::new()
+                    // The longest match back from the end: its leftmost start.
+                    .match_kind(regex_automata::MatchKind::All)
+                    .starts_for_each_pattern(true)
+                    .cache_capacity(8 << 20)
+                    // Give up (and let the meta engine search) rather than thrash the cache.
+                    .minimum_cache_clear_count(Some(3))
+                    .minimum_bytes_per_state(Some(10)),
+            )
+            .build_from_nfa(reverse_nfa)
+            .map_err(compile_error)?;
+        Ok(Engine {
+            regex,
+            reverse,
+            global,
+        })
+    }
+
+    fn create_cache(&self) -> EngineCache {
+        EngineCache {
+            forward: self.regex.create_cache(),
+            reverse: self.reverse.create_cache(),
+        }
+    }
+
+    /// The leftmost-first match in `input`, as `meta::Regex::search` finds it: the forward
+    /// pass finds its end and pattern, the pattern's own reverse pass its start.
+    fn find(&self, cache: &mut EngineCache, input: &Input<'_>) -> Option<regex_automata::Match> {
+        let end = self.regex.search_half_with(&mut cache.forward, input)?;
+        let back = Input::new(input.haystack())
+            .span(input.start()..end.offset())
+            .anchored(Anchored::Pattern(end.pattern()));
+        match self.reverse.try_search_rev(&mut cache.reverse, &back) {
+            Ok(Some(start)) => Some(regex_automata::Match::new(
+                end.pattern(),
+                start.offset()..end.offset(),
+            )),
+            // The lazy DFA gave up (its cache thrashed): the meta engine's whole search.
+            _ => self.regex.search_with(&mut cache.forward, input),
+        }
+    }
+}
+
+fn compile_error(e: impl std::fmt::Display) -> RuleError {
+    RuleError::File {
+        file: "<rules>".into(),
+        message: format!("the rule set does not compile: {e}"),
     }
 }
 
@@ -624,8 +696,8 @@ fn word_bounded(hay: &[u8], start: usize, end: usize) -> bool {
 /// input go while it is scanned (`spill`).
 pub struct Scanner<'s> {
     set: &'s RuleSet,
-    cache: meta::Cache,
-    gated_cache: Option<meta::Cache>,
+    cache: EngineCache,
+    gated_cache: Option<EngineCache>,
     /// Where gated rules' matches may start in the current chunk: sorted, disjoint spans.
     gates: Vec<(usize, usize)>,
     /// When the sieve runs; `Auto` outside tests.
@@ -653,8 +725,8 @@ impl<'s> Scanner<'s> {
     pub fn new(set: &'s RuleSet) -> Scanner<'s> {
         Scanner {
             set,
-            cache: set.ungated.regex.create_cache(),
-            gated_cache: set.gated.as_ref().map(|e| e.regex.create_cache()),
+            cache: set.ungated.create_cache(),
+            gated_cache: set.gated.as_ref().map(Engine::create_cache),
             gates: Vec::new(),
             sieve: SieveUse::Auto,
             sieve_cache: None,
@@ -831,12 +903,12 @@ impl<'s> Scanner<'s> {
         };
         if !self.sieved {
             let input = Input::new(hay).span(at..hay.len());
-            return engine.regex.search_with(&mut self.cache, &input).map(hit);
+            return engine.find(&mut self.cache, &input).map(hit);
         }
         let first = self.regions.partition_point(|&(_, end)| end <= at);
         for &(start, end) in &self.regions[first..] {
             let input = Input::new(hay).span(at.max(start)..end);
-            if let Some(m) = engine.regex.search_with(&mut self.cache, &input) {
+            if let Some(m) = engine.find(&mut self.cache, &input) {
                 return Some(hit(m));
             }
         }
@@ -853,7 +925,7 @@ impl<'s> Scanner<'s> {
             // A match starting in the gate may run past it, by its length at most.
             let span = at.max(start)..(end + MAX_MATCH_LEN).min(hay.len());
             let input = Input::new(hay).span(span);
-            match engine.regex.search_with(cache, &input) {
+            match engine.find(cache, &input) {
                 Some(m) if m.start() < end => {
                     return Some(Hit {
                         start: m.start(),
@@ -875,12 +947,12 @@ impl<'s> Scanner<'s> {
             .anchored(Anchored::Pattern(local));
         let m = if self.set.pattern_gated[pattern] {
             let (engine, cache) = (self.set.gated.as_ref()?, self.gated_cache.as_mut()?);
-            engine.regex.search_with(cache, &input)?
+            engine.regex.search_with(&mut cache.forward, &input)?
         } else {
             self.set
                 .ungated
                 .regex
-                .search_with(&mut self.cache, &input)?
+                .search_with(&mut self.cache.forward, &input)?
         };
         Some(Hit {
             start: m.start(),
@@ -977,9 +1049,88 @@ impl<'s> Scanner<'s> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn set() -> RuleSet {
         RuleSet::built_in()
+    }
+
+    /// One built-in rule set for the property tests' many cases.
+    fn shared_set() -> &'static RuleSet {
+        static SET: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
+        SET.get_or_init(set)
+    }
+
+    /// Every match of `engine` from `at` on, found as the scanner finds them and as the meta
+    /// engine alone does.
+    fn matches_both_ways(engine: &Engine, hay: &[u8], at: usize) -> (Vec<Match>, Vec<Match>) {
+        let (mut ours, mut meta) = (Vec::new(), Vec::new());
+        let mut cache = engine.create_cache();
+        let mut meta_cache = engine.regex.create_cache();
+        for (found, use_meta) in [(&mut ours, false), (&mut meta, true)] {
+            let mut from = at;
+            while from <= hay.len() {
+                let input = Input::new(hay).span(from..hay.len());
+                let m = if use_meta {
+                    engine.regex.search_with(&mut meta_cache, &input)
+                } else {
+                    engine.find(&mut cache, &input)
+                };
+                let Some(m) = m else { break };
+                found.push(m);
+                from = m.end().max(from + 1);
+            }
+        }
+        (ours, meta)
+    }
+
+    type Match = regex_automata::Match;
+
+    /// Pieces of text the built-in rules match, or almost match, and what separates them.
+    fn fragment() -> impl Strategy<Value = String> {
+        let mut pieces: Vec<String> = shared_set()
+            .rules
+            .iter()
+            .flat_map(|r| r.rule.examples.iter().chain(&r.rule.counterexamples))
+            .cloned()
+            .collect();
+        pieces.extend(
+            [
+                " ", "\n", ",", "\"", "=", ":", ".", "-", "@", "7", "42", "x", "é", "\t",
+            ]
+            .map(String::from),
+        );
+        prop::sample::select(pieces)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 150, ..ProptestConfig::default() })]
+
+        /// The forward pass and the matched pattern's own reverse pass find the same matches
+        /// as the meta engine's search, in both engines.
+        #[test]
+        fn an_engine_finds_what_the_meta_engine_finds(
+            parts in prop::collection::vec(fragment(), 0..40),
+            at in 0usize..30,
+        ) {
+            let set = shared_set();
+            let hay = parts.concat().into_bytes();
+            let at = at.min(hay.len());
+            for engine in std::iter::once(&set.ungated).chain(&set.gated) {
+                let (ours, meta) = matches_both_ways(engine, &hay, at);
+                // Offsets and pattern numbers only: the text is made of example values.
+                prop_assert_eq!(ours, meta);
+            }
+        }
+    }
+
+    #[test]
+    fn matches_start_where_the_meta_engine_says_in_a_dense_log() {
+        let set = set();
+        let hay = b"203.0.113.9 - ana@example.org [10/Oct/2000:13:55:36 -0700] \"GET /?ssn=536-22-1849&card=4111 1111 1111 1111 HTTP/1.1\" 200 2326 \"+1 (415) 555-0132\" DE89370400440532013000\n".repeat(20);
+        let (ours, meta) = matches_both_ways(&set.ungated, &hay, 0);
+        assert!(ours.len() >= 20 * 5, "{} matches", ours.len());
+        assert_eq!(ours, meta);
     }
 
     #[test]
