@@ -31,6 +31,9 @@ pub struct ScanOptions {
     /// Compute what a finding shows besides its counts: columns, redacted value, structured
     /// context. The data map (`--format summary`) counts findings and shows none of it.
     pub details: bool,
+    /// Number each finding's line. The data map shows none, but `--staged` and `--diff` keep
+    /// only findings on added lines.
+    pub line_numbers: bool,
 }
 
 impl Default for ScanOptions {
@@ -43,6 +46,7 @@ impl Default for ScanOptions {
             limits: crate::decompress::Limits::default(),
             fingerprints: true,
             details: true,
+            line_numbers: true,
         }
     }
 }
@@ -182,6 +186,9 @@ impl Config {
                 fingerprints: !matches!(args.format, Format::Summary | Format::Html)
                     || baseline.is_some(),
                 details: !matches!(args.format, Format::Summary),
+                line_numbers: !matches!(args.format, Format::Summary)
+                    || args.staged
+                    || args.diff.is_some(),
                 limits: crate::decompress::Limits {
                     max_decompressed: args
                         .max_decompressed

@@ -97,7 +97,7 @@ pub struct Finding {
     /// Index of the rule in the compiled rule set.
     pub rule: usize,
     pub path: Arc<str>,
-    /// 1-based line.
+    /// 1-based line; 0 when the run does not number lines (`ScanOptions::line_numbers`).
     pub line: u64,
     /// 1-based column in Unicode scalar values.
     pub column: u64,
@@ -137,27 +137,20 @@ pub fn redact(value: &[u8], style: RedactStyle, mode: Redaction) -> String {
 /// value is long enough that they do not narrow it down (at least 8 alphanumerics).
 fn mask(value: &[u8], keep: usize) -> String {
     let alnum = value.iter().filter(|b| b.is_ascii_alphanumeric()).count();
-    let keep = if alnum >= 8 { keep } else { 0 };
+    let hidden = if alnum >= 8 { alnum - keep } else { alnum };
     let mut seen = 0;
-    let masked: Vec<u8> = value
-        .iter()
-        .map(|&b| {
-            if b.is_ascii_alphanumeric() {
-                seen += 1;
-                if seen > alnum - keep {
-                    b
-                } else {
-                    b'*'
-                }
-            } else if b.is_ascii_punctuation() || b == b' ' {
-                b
-            } else {
-                b'*'
-            }
-        })
-        .collect();
-    // Every byte kept is ASCII, so this is always valid UTF-8.
-    String::from_utf8(masked).unwrap_or_default()
+    let mut out = String::with_capacity(value.len());
+    for &b in value {
+        let shown = if b.is_ascii_alphanumeric() {
+            seen += 1;
+            seen > hidden
+        } else {
+            b.is_ascii_punctuation() || b == b' '
+        };
+        // Every byte shown is ASCII: pushed as is, no UTF-8 to check.
+        out.push(if shown { char::from(b) } else { '*' });
+    }
+    out
 }
 
 fn redact_email(value: &[u8]) -> String {

@@ -458,8 +458,10 @@ impl Emit<'_, '_> {
         let (set, options, path) = (self.set, self.options, self.path);
         let compiled = &set.rules[cand.rule];
         let (vs, ve) = (cand.value_start, cand.value_end);
-        self.line += memchr::memchr_iter(b'\n', &hay[self.counted_to..vs]).count() as u64;
-        self.counted_to = vs;
+        if options.line_numbers {
+            self.line += memchr::memchr_iter(b'\n', &hay[self.counted_to..vs]).count() as u64;
+            self.counted_to = vs;
+        }
         let (whole_line_start, whole_line_end) = self.site.line_around(hay, vs, ve);
         // Columns count from the previous finding when it is on the same line (a CSV row or
         // JSON record holds many), not from the line's start each time. A line starting at 0
@@ -536,7 +538,8 @@ impl Emit<'_, '_> {
         out.findings.push(Finding {
             rule: cand.rule,
             path: path.clone(),
-            line: self.line,
+            // 0 when not counted (the data map): no line is line 0.
+            line: if options.line_numbers { self.line } else { 0 },
             column: chars + 1,
             column_utf16: utf16 + 1,
             length_utf16: if options.details { columns(value).1 } else { 0 },

@@ -104,6 +104,26 @@ fn staged_reports_only_added_lines_of_the_index() {
 }
 
 #[test]
+fn the_data_map_of_a_staged_change_counts_only_added_lines() {
+    // The data map numbers no lines for itself; --staged still needs them.
+    let r = repo();
+    write(r.path(), "a.py", &format!("{OLD}x = 1\n"));
+    git(r.path(), &["add", "."]);
+    git(r.path(), &["commit", "-qm", "one"]);
+    write(r.path(), "a.py", &format!("{OLD}x = 2\n{NEW}"));
+    git(r.path(), &["add", "."]);
+    let (out, _, code) =
+        stdout_of(piiscan(r.path()).args(["scan", "--staged", "--format", "summary"]));
+    assert!(out.contains("1 findings"), "{out}");
+    let email = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("email "))
+        .unwrap();
+    assert_eq!(email.split_whitespace().collect::<Vec<_>>(), ["email", "1"]);
+    assert_eq!(code, 1);
+}
+
+#[test]
 fn clean_change_passes() {
     let r = repo();
     write(r.path(), "a.txt", OLD);
