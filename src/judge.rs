@@ -22,8 +22,9 @@ pub enum Verdict {
     /// Personal data, with a confidence (and the reasons, when asked).
     Keep {
         confidence: Confidence,
-        /// The key the value is assigned to, when there is one.
-        key: Option<String>,
+        /// Where in the haystack the key the value is assigned to is, when there is one: a
+        /// string only for formats that show it.
+        key: Option<std::ops::Range<usize>>,
         explain: Option<Box<Explain>>,
     },
 }
@@ -247,7 +248,7 @@ pub fn judge_at(set: &RuleSet, hay: &[u8], cand: Candidate, explain: bool, site:
     Verdict::Keep {
         confidence,
         key: match key {
-            Some(Key::Assigned(k)) => Some(String::from_utf8_lossy(&hay[k]).into_owned()),
+            Some(Key::Assigned(k)) => Some(k),
             _ => None,
         },
         explain,

@@ -507,7 +507,9 @@ impl Emit<'_, '_> {
         let mut hasher = std::hash::DefaultHasher::new();
         value.hash(&mut hasher);
         let mut context = Context {
-            key,
+            key: key
+                .filter(|_| options.details)
+                .map(|k| String::from_utf8_lossy(&hay[k]).into_owned()),
             ..Context::default()
         };
         // Structured context, computed for findings only, from their line's bytes.
