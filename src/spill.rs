@@ -17,8 +17,10 @@ pub type Sink<'a> = Box<dyn FnMut(Vec<Finding>) + Send + 'a>;
 
 /// Hand `findings` to the sink if there are enough of them and a sink is installed.
 pub fn maybe(findings: &mut Vec<Finding>, sink: &mut Option<Sink<'_>>) {
-    if findings.len() >= SPILL_AT {
-        flush(findings, sink);
+    if let (true, Some(sink)) = (findings.len() >= SPILL_AT, sink) {
+        // The input goes on: its next batch starts at full size rather than growing to it by
+        // doubling, which copies every finding again at each step.
+        sink(std::mem::replace(findings, Vec::with_capacity(SPILL_AT)));
     }
 }
 
