@@ -193,14 +193,32 @@ fn redact_email(value: &[u8]) -> String {
 #[derive(Clone)]
 pub struct MaskedLine(Sha256);
 
-impl MaskedLine {
-    pub fn new(rule_id: &str, path: &str, line_before: &[u8], line_after: &[u8]) -> MaskedLine {
+/// What every masked line of one rule in one input starts with (a version tag, the rule, the
+/// path), hashed once: with a typical path it fills a SHA-256 block, which the lines of a dense
+/// input would otherwise each hash again.
+#[derive(Clone)]
+pub struct LinePrefix(Sha256);
+
+impl LinePrefix {
+    pub fn new(rule_id: &str, path: &str) -> LinePrefix {
         let mut h = Sha256::new();
         h.update(b"piiscan-fp-v1\0");
         h.update(rule_id.as_bytes());
         h.update(b"\0");
         h.update(path.as_bytes());
         h.update(b"\0");
+        LinePrefix(h)
+    }
+}
+
+impl MaskedLine {
+    pub fn new(rule_id: &str, path: &str, line_before: &[u8], line_after: &[u8]) -> MaskedLine {
+        MaskedLine::after(&LinePrefix::new(rule_id, path), line_before, line_after)
+    }
+
+    /// The masked line of `prefix`'s rule and path.
+    pub fn after(prefix: &LinePrefix, line_before: &[u8], line_after: &[u8]) -> MaskedLine {
+        let mut h = prefix.0.clone();
         h.update(line_before.trim_ascii_start());
         h.update(b"\0<value>\0");
         h.update(line_after.trim_ascii_end());
@@ -372,5 +390,23 @@ mod tests {
         assert_ne!(a, fingerprint("email", "a.txt", b"to: ", b" ok", 1));
         assert_ne!(a, fingerprint("email", "b.txt", b"to: ", b" ok", 0));
         assert_eq!(a.len(), 32);
+    }
+
+    #[test]
+    fn lines_after_one_shared_prefix_hash_as_the_documented_bytes() {
+        // A path longer than a SHA-256 block, so the shared state holds whole blocks.
+        let path = "logs/2026/11/some/deep/directory/of/rotated/logs/for/one/service/app.log";
+        let prefix = LinePrefix::new("email", path);
+        for (before, after) in [(&b"to: "[..], &b" ok"[..]), (b"cc: ", b""), (b"", b"x")] {
+            let mut bytes = b"piiscan-fp-v1\0email\0".to_vec();
+            for part in [path.as_bytes(), b"\0", before, b"\0<value>\0", after, b"\0"] {
+                bytes.extend_from_slice(part);
+            }
+            bytes.extend_from_slice(&3u32.to_le_bytes());
+            assert_eq!(
+                MaskedLine::after(&prefix, before, after).fingerprint(3),
+                hex(&Sha256::digest(&bytes)[..16])
+            );
+        }
     }
 }

@@ -312,6 +312,7 @@ fn search_chunk(
         occurrences: &mut cursor.occurrences,
         has_ignores: memchr::memmem::find(hay, suppress::DIRECTIVE).is_some(),
         column_mark: (usize::MAX, 0, 0, 0),
+        line_prefixes: vec![None; set.rules.len()],
     };
     // A column whose name holds a gated rule's keyword lends it to every value in it.
     let open_gates = matches!(&shape, Shape::Fields(header)
@@ -419,6 +420,8 @@ struct Emit<'a, 's> {
     has_ignores: bool,
     /// The line start, offset, and columns (characters, UTF-16 units) of the last finding.
     column_mark: (usize, usize, u64, u64),
+    /// Each rule's start of a masked line in this input, once it has a finding.
+    line_prefixes: Vec<Option<finding::LinePrefix>>,
 }
 
 impl Emit<'_, '_> {
@@ -497,7 +500,9 @@ impl Emit<'_, '_> {
         }
         let (before, after) = (&hay[line_start..vs], &hay[ve..line_end]);
         let fingerprint = if self.options.fingerprints {
-            let line = finding::MaskedLine::new(&compiled.rule.id, path, before, after);
+            let prefix = self.line_prefixes[cand.rule]
+                .get_or_insert_with(|| finding::LinePrefix::new(&compiled.rule.id, path));
+            let line = finding::MaskedLine::after(prefix, before, after);
             let occurrence = self.occurrences.next(line.key());
             line.fingerprint(occurrence)
         } else {
