@@ -213,8 +213,9 @@ struct Engine {
     /// (30,000 on 20 MB of dense text) and walks on while any pattern could still match.
     /// Anchored on the one pattern that matched, it needs only that pattern's states and stops
     /// where that pattern can go no further. Same start: the forward match is leftmost, so no
-    /// pattern's match ending there starts before it.
-    reverse: hybrid::dfa::DFA,
+    /// pattern's match ending there starts before it. `None` if it cannot be built (the meta
+    /// engine's search then runs alone).
+    reverse: Option<hybrid::dfa::DFA>,
     /// For each of its patterns, the pattern's index in the rule set.
     global: Vec<usize>,
 }
@@ -223,7 +224,7 @@ struct Engine {
 #[derive(Debug)]
 struct EngineCache {
     forward: meta::Cache,
-    reverse: hybrid::dfa::Cache,
+    reverse: Option<hybrid::dfa::Cache>,
 }
 
 impl Engine {
@@ -251,21 +252,25 @@ impl Engine {
                     .which_captures(thompson::WhichCaptures::None)
                     .nfa_size_limit(Some(64 << 20)),
             )
-            .build_many(patterns)
-            .map_err(compile_error)?;
-        let reverse = hybrid::dfa::Builder::new()
-            .configure(
-                hybrid::dfa::Config::new()
-                    // The longest match back from the end: its leftmost start.
-                    .match_kind(regex_automata::MatchKind::All)
-                    .starts_for_each_pattern(true)
-                    .cache_capacity(8 << 20)
-                    // Give up (and let the meta engine search) rather than thrash the cache.
-                    .minimum_cache_clear_count(Some(3))
-                    .minimum_bytes_per_state(Some(10)),
-            )
-            .build_from_nfa(reverse_nfa)
-            .map_err(compile_error)?;
+            .build_many(patterns);
+        let reverse = reverse_nfa.ok().and_then(|nfa| {
+            hybrid::dfa::Builder::new()
+                .configure(
+                    hybrid::dfa::Config::new()
+                        // The longest match back from the end: its leftmost start.
+                        .match_kind(regex_automata::MatchKind::All)
+                        .starts_for_each_pattern(true)
+                        // A user's `(?u:\b)`: the DFA gives up on non-ASCII bytes next to it,
+                        // and the meta engine searches instead.
+                        .unicode_word_boundary(true)
+                        .cache_capacity(8 << 20)
+                        // Give up rather than thrash the cache.
+                        .minimum_cache_clear_count(Some(3))
+                        .minimum_bytes_per_state(Some(10)),
+                )
+                .build_from_nfa(nfa)
+                .ok()
+        });
         Ok(Engine {
             regex,
             reverse,
@@ -276,23 +281,27 @@ impl Engine {
     fn create_cache(&self) -> EngineCache {
         EngineCache {
             forward: self.regex.create_cache(),
-            reverse: self.reverse.create_cache(),
+            reverse: self.reverse.as_ref().map(hybrid::dfa::DFA::create_cache),
         }
     }
 
     /// The leftmost-first match in `input`, as `meta::Regex::search` finds it: the forward
     /// pass finds its end and pattern, the pattern's own reverse pass its start.
     fn find(&self, cache: &mut EngineCache, input: &Input<'_>) -> Option<regex_automata::Match> {
+        let (Some(reverse), Some(reverse_cache)) = (&self.reverse, &mut cache.reverse) else {
+            return self.regex.search_with(&mut cache.forward, input);
+        };
         let end = self.regex.search_half_with(&mut cache.forward, input)?;
         let back = Input::new(input.haystack())
             .span(input.start()..end.offset())
             .anchored(Anchored::Pattern(end.pattern()));
-        match self.reverse.try_search_rev(&mut cache.reverse, &back) {
+        match reverse.try_search_rev(reverse_cache, &back) {
             Ok(Some(start)) => Some(regex_automata::Match::new(
                 end.pattern(),
                 start.offset()..end.offset(),
             )),
-            // The lazy DFA gave up (its cache thrashed): the meta engine's whole search.
+            // The lazy DFA gave up (its cache thrashed, or a Unicode word boundary met a
+            // non-ASCII byte): the meta engine's whole search.
             _ => self.regex.search_with(&mut cache.forward, input),
         }
     }
@@ -1121,6 +1130,19 @@ mod tests {
                 // Offsets and pattern numbers only: the text is made of example values.
                 prop_assert_eq!(ours, meta);
             }
+        }
+    }
+
+    #[test]
+    fn a_unicode_word_boundary_still_compiles_and_matches_as_the_meta_engine_does() {
+        // A user's pattern may ask for Unicode word boundaries, which a lazy DFA runs only on
+        // ASCII text: next to other bytes the meta engine's own search takes over.
+        let engine = Engine::new(&[r"(?u:\b)abc(?u:\b)", r"(?u:\w)+@x\.org"], vec![0, 1]).unwrap();
+        assert!(engine.reverse.is_some());
+        for hay in ["é abc ééé@x.org abc", "abc", "éabc abcé abc"] {
+            let (ours, meta) = matches_both_ways(&engine, hay.as_bytes(), 0);
+            assert!(!ours.is_empty(), "{hay}");
+            assert_eq!(ours, meta, "{hay}");
         }
     }
 

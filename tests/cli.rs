@@ -230,6 +230,47 @@ counterexamples = ["EMP-12"]
 }
 
 #[test]
+fn a_user_rule_with_unicode_word_boundaries_runs() {
+    // `(?u:\b)` is a Unicode word boundary: `ü` is a word character, so the second badge
+    // number is inside a word and is not one.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("badge.toml"),
+        r#"[[rule]]
+id = "badge"
+name = "Badge number"
+description = "Staff badge numbers such as BDG123456."
+categories = ["employee-record"]
+pattern = '(?u:\b)BDG[0-9]{6}(?u:\b)'
+confidence = "high"
+examples = ["badge BDG123456 issued"]
+counterexamples = ["xBDG123456"]
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("data.txt"),
+        "café BDG004211 ok\nüBDG004212\n",
+    )
+    .unwrap();
+    let (out, err, code) = stdout_of(
+        piiscan(dir.path())
+            .args(["scan", "data.txt", "--format", "jsonl", "--rules"])
+            .arg(dir.path()),
+    );
+    assert_eq!(code, 1, "{err}");
+    let rows: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        (&rows[0]["rule"], &rows[0]["line"], &rows[0]["column"]),
+        (&"badge".into(), &1.into(), &6.into())
+    );
+}
+
+#[test]
 fn columns_count_characters_not_bytes() {
     let (out, _, _) = scan(&["unicode.txt", "--format", "jsonl", "--redact", "none"]);
     let rows: Vec<Value> = out
