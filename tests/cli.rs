@@ -199,74 +199,62 @@ fn malformed_rule_file_exits_2_naming_file_rule_and_problem() {
     assert!(err.contains("bad.toml: rule `badrule`: pattern:"), "{err}");
 }
 
-#[test]
-fn user_rules_and_undeclared_categories() {
+/// The JSON Lines findings and exit code of scanning `data` with one user rule file added.
+fn scan_with_user_rule(rule: &str, data: &str) -> (Vec<Value>, i32) {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("employee.toml"),
-        r#"[[rule]]
-id = "employee-id"
-name = "Employee number"
-description = "Internal employee numbers such as EMP-123456."
-categories = ["employee-record"]
-pattern = '\bEMP-[0-9]{6}\b'
-confidence = "high"
-examples = ["owner EMP-123456"]
-counterexamples = ["EMP-12"]
-"#,
-    )
-    .unwrap();
-    std::fs::write(dir.path().join("data.txt"), "owner EMP-004211 approved\n").unwrap();
-    let (out, _, code) = stdout_of(
+    std::fs::write(dir.path().join("user.toml"), rule).unwrap();
+    std::fs::write(dir.path().join("data.txt"), data).unwrap();
+    let (out, err, code) = stdout_of(
         piiscan(dir.path())
             .args(["scan", "data.txt", "--format", "jsonl", "--rules"])
             .arg(dir.path()),
     );
+    assert!(code < 2, "{err}");
+    let rows = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    (rows, code)
+}
+
+#[test]
+fn user_rules_and_undeclared_categories() {
+    let (rows, code) = scan_with_user_rule(
+        &user_rule(
+            "employee-id",
+            "employee-record",
+            r"\bEMP-[0-9]{6}\b",
+            "owner EMP-123456",
+            "EMP-12",
+        ),
+        "owner EMP-004211 approved\n",
+    );
     assert_eq!(code, 1);
-    let row: Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
-    assert_eq!(row["rule"], "employee-id");
-    assert_eq!(row["categories"][0], "undeclared:employee-record");
-    assert_eq!(row["column"], 7);
+    assert_eq!(rows[0]["rule"], "employee-id");
+    assert_eq!(rows[0]["categories"][0], "undeclared:employee-record");
+    assert_eq!(rows[0]["column"], 7);
 }
 
 #[test]
 fn a_user_rule_with_unicode_word_boundaries_runs() {
     // `(?u:\b)` is a Unicode word boundary: `ü` is a word character, so the second badge
     // number is inside a word and is not one.
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("badge.toml"),
-        r#"[[rule]]
-id = "badge"
-name = "Badge number"
-description = "Staff badge numbers such as BDG123456."
-categories = ["employee-record"]
-pattern = '(?u:\b)BDG[0-9]{6}(?u:\b)'
-confidence = "high"
-examples = ["badge BDG123456 issued"]
-counterexamples = ["xBDG123456"]
-"#,
-    )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("data.txt"),
+    let (rows, code) = scan_with_user_rule(
+        &user_rule(
+            "badge",
+            "employee-record",
+            r"(?u:\b)BDG[0-9]{6}(?u:\b)",
+            "badge BDG123456 issued",
+            "xBDG123456",
+        ),
         "café BDG004211 ok\nüBDG004212\n",
-    )
-    .unwrap();
-    let (out, err, code) = stdout_of(
-        piiscan(dir.path())
-            .args(["scan", "data.txt", "--format", "jsonl", "--rules"])
-            .arg(dir.path()),
     );
-    assert_eq!(code, 1, "{err}");
-    let rows: Vec<Value> = out
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    assert_eq!(code, 1);
     assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["rule"], "badge");
     assert_eq!(
-        (&rows[0]["rule"], &rows[0]["line"], &rows[0]["column"]),
-        (&"badge".into(), &1.into(), &6.into())
+        (rows[0]["line"].as_u64(), rows[0]["column"].as_u64()),
+        (Some(1), Some(6))
     );
 }
 

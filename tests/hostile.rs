@@ -554,20 +554,9 @@ fn a_malformed_config_rule_file_or_baseline_exits_2_naming_file_and_problem() {
     assert!(err.contains("missing.json: cannot read baseline"), "{err}");
 }
 
-/// A user rule with `pattern` (and the fields every rule needs).
+/// The hostile user rule `huge` with `pattern`.
 fn rule(pattern: &str) -> String {
-    format!(
-        r#"[[rule]]
-id = "huge"
-name = "Huge"
-description = "A hostile rule"
-categories = ["contact-information"]
-pattern = '{pattern}'
-confidence = "high"
-examples = ["aaaa"]
-counterexamples = ["bbbb"]
-"#
-    )
+    user_rule("huge", "contact-information", pattern, "aaaa", "bbbb")
 }
 
 #[test]

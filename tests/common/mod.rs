@@ -74,3 +74,25 @@ pub fn scan_as(dir: &Path, format: &str, extra: &[&str]) -> String {
     assert_eq!(code, 0, "{err}");
     out
 }
+
+/// A user rule file holding one rule: `pattern` in `category`, with the fields every rule needs.
+pub fn user_rule(
+    id: &str,
+    category: &str,
+    pattern: &str,
+    example: &str,
+    counterexample: &str,
+) -> String {
+    format!(
+        r#"[[rule]]
+id = "{id}"
+name = "User rule {id}"
+description = "A rule of the user's own."
+categories = ["{category}"]
+pattern = '{pattern}'
+confidence = "high"
+examples = ["{example}"]
+counterexamples = ["{counterexample}"]
+"#
+    )
+}
