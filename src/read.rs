@@ -103,8 +103,9 @@ pub fn release_mapped(map: &Mmap, upto: usize) {
 }
 
 /// Fill `buf` from `reader` until it holds `want` bytes or the input ends. Returns whether the
-/// input ended. The buffer's capacity is reused from input to input and never zeroed: the
-/// pages of a chunk-sized allocation that a small file does not fill are never touched.
+/// input ended. The buffer's capacity is reused from input to input, and only what the reads
+/// fill is touched: the pages of a chunk-sized allocation that a small file does not fill are
+/// never written.
 pub fn fill(reader: &mut dyn Read, buf: &mut Vec<u8>, want: usize) -> io::Result<bool> {
     if buf.len() >= want {
         return Ok(false);
