@@ -227,6 +227,9 @@ pub struct ScanArgs {
     /// Bytes scanned at once (tests)
     #[arg(long, hide = true)]
     pub chunk_size: Option<usize>,
+    /// Bytes per part when several threads search one large file (tests)
+    #[arg(long, hide = true)]
+    pub part_size: Option<u64>,
 }
 
 impl ScanArgs {

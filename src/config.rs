@@ -63,6 +63,8 @@ pub struct Config {
     /// Findings at or above this make exit code 1; `None` never fails.
     pub fail_on: Option<Confidence>,
     pub mmap: bool,
+    /// About how many bytes each thread searches of a large file that is split (see `split`).
+    pub part_size: u64,
     pub color: bool,
     /// `--sarif-category`: the SARIF run's `automationDetails.id`.
     pub sarif_category: Option<String>,
@@ -202,6 +204,9 @@ impl Config {
             },
             fail_on,
             mmap: args.mmap && !args.no_mmap,
+            part_size: args
+                .part_size
+                .map_or(crate::split::PART_SIZE, |n| n.max(4096)),
             color,
             sarif_category: args.sarif_category.clone(),
             progress: args.progress

@@ -28,6 +28,7 @@ pub mod search;
 pub mod shard;
 pub mod sieve;
 pub mod spill;
+pub mod split;
 pub mod structured;
 pub mod suppress;
 pub mod validate;

@@ -100,6 +100,20 @@ impl Progress {
     }
 }
 
+impl Progress {
+    /// A part of a split input is searched (see `split`): count its bytes.
+    pub fn part_done(&self, file: &InputFile, bytes: u64) {
+        self.bar.inc(bytes);
+        self.message(&file.display);
+    }
+
+    /// All parts of a split input are counted.
+    pub fn split_done(&self, file: &InputFile) {
+        self.files_done.fetch_add(1, Ordering::Relaxed);
+        self.message(&file.display);
+    }
+}
+
 impl Drop for Progress {
     fn drop(&mut self) {
         self.bar.finish_and_clear();

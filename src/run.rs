@@ -27,7 +27,8 @@ use crate::finding::Finding;
 use crate::read;
 use crate::report::{self, Render, RunInfo, Totals};
 use crate::scan::Scanner;
-use crate::search::{self, Gap, Outcome};
+use crate::search::{self, Gap, Outcome, PartEnd};
+use crate::split::{self, Split};
 
 const AHEAD_PER_THREAD: usize = 64;
 
@@ -434,20 +435,39 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
     let mut failed = false;
     let progress = crate::progress::Progress::new(config, &files);
 
+    let render = reporter.render();
+    // Work items: (input, part). A large plain file of a run that only counts is searched in
+    // parts by several threads (see `split`); every other input is one item.
+    let splits: BTreeMap<usize, Split<PartCounts>> = files
+        .iter()
+        .enumerate()
+        .filter_map(|(i, file)| {
+            let parts = parts_of(config, render, file);
+            (parts > 1).then(|| (i, Split::new(parts)))
+        })
+        .collect();
+    let work: Vec<(usize, usize)> = (0..files.len())
+        .flat_map(|i| {
+            let parts = splits.get(&i).map_or(1, |split| split.parts);
+            (0..parts).map(move |k| (i, k))
+        })
+        .collect();
     let next = AtomicUsize::new(0);
     let written = Arc::new((Mutex::new(Progress::default()), Condvar::new()));
     let window = AHEAD_PER_THREAD * config.walk.threads.max(1);
     let (tx, rx) = mpsc::sync_channel::<Message>(window);
-    let render = reporter.render();
 
     let write_result: io::Result<()> = std::thread::scope(|s| {
-        let workers: Vec<_> = (0..config.walk.threads.max(1).min(files.len().max(1)))
+        let workers: Vec<_> = (0..config.walk.threads.max(1).min(work.len().max(1)))
             .map(|_| {
                 let tx = tx.clone();
                 let (next, files, written, run) = (&next, &files, written.clone(), &run);
+                let (work, splits) = (&work, &splits);
                 let progress = progress.as_ref();
                 s.spawn(move || {
                     let share = Mutex::new(Share::default());
+                    // What the part being searched counts, kept aside until it stands.
+                    let part_share = Mutex::new(Share::default());
                     let outbox = Outbox {
                         tx,
                         written: &written,
@@ -455,10 +475,10 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
                     let mut scanner = Scanner::new(&config.rules);
                     let mut buf = Vec::new();
                     loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        if i >= files.len() {
+                        let item = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(&(i, part)) = work.get(item) else {
                             break;
-                        }
+                        };
                         let (lock, cv) = &*written;
                         let must_wait = i >= lock.lock().expect("progress lock").written + window;
                         // The writer may be waiting for an input kept here: send them before
@@ -477,6 +497,43 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
                         }
                         drop(w);
                         let file = &files[i];
+                        if let Some(split) = splits.get(&i) {
+                            // The writer may be waiting for inputs finished here.
+                            if !share
+                                .lock()
+                                .unwrap_or_else(PoisonError::into_inner)
+                                .send_done(&outbox)
+                            {
+                                break;
+                            }
+                            let settled = search_part(
+                                &mut scanner,
+                                &part_share,
+                                split,
+                                part,
+                                file,
+                                config,
+                                run,
+                                render,
+                                &mut buf,
+                                progress,
+                            );
+                            let mut share = share.lock().unwrap_or_else(PoisonError::into_inner);
+                            for counts in settled.counts {
+                                share.totals.merge(&config.rules, counts.totals);
+                                share.failed |= counts.failed;
+                            }
+                            if let Some(outcome) = settled.finished {
+                                let ready = Ready {
+                                    body: Body::Rendered(Vec::new()),
+                                    held: 0,
+                                };
+                                if !share.finished(&outbox, i, outcome, ready) {
+                                    break;
+                                }
+                            }
+                            continue;
+                        }
                         // Batches of a large input go out while it is scanned (see `spill`);
                         // those of an input not next to be written wait in the writer, up to
                         // `AHEAD_FINDINGS`.
@@ -704,6 +761,144 @@ fn search_file(
             gap: Some(Gap::Skipped(format!("cannot read: {e}"))),
             ..Outcome::default()
         },
+    }
+}
+
+/// What a part of a split input counted, kept aside until it stands (see `split`).
+#[derive(Debug, Default)]
+struct PartCounts {
+    totals: Totals,
+    failed: bool,
+}
+
+/// How many parts `file` is searched in: more than one only for a large plain file on disk,
+/// with more than one thread, in a run that only counts findings (no line numbers, no
+/// fingerprints, no baseline or git change: those number findings in file order).
+fn parts_of(config: &Config, render: Option<Render>, file: &InputFile) -> usize {
+    let counts_only = matches!(render, Some(Render::Nothing))
+        && !config.options.fingerprints
+        && !config.options.line_numbers
+        && config.baseline.is_none()
+        && config.walk.change.is_none();
+    if !counts_only
+        || config.walk.threads < 2
+        || file.blob.is_some()
+        || discover::is_stdin(&file.path)
+    {
+        return 1;
+    }
+    split::parts_for(file.len, config.part_size)
+}
+
+/// Search part `k` of a split input (the whole input, from part 0, when it turns out not to be
+/// plain text), counting its findings aside in `part_share`, and say what that settles.
+#[allow(clippy::too_many_arguments)]
+fn search_part<'s>(
+    scanner: &mut Scanner<'s>,
+    part_share: &'s Mutex<Share>,
+    split: &Split<PartCounts>,
+    k: usize,
+    file: &'s InputFile,
+    config: &'s Config,
+    run: &'s RunInfo,
+    render: Option<Render>,
+    buf: &mut Vec<u8>,
+    progress: Option<&crate::progress::Progress>,
+) -> split::Settled<PartCounts> {
+    let plan = split.plan.get_or_init(|| {
+        split::plan(
+            &file.path,
+            &file.display,
+            split.parts,
+            &config.rules,
+            &config.options,
+        )
+    });
+    if plan.is_none() && k > 0 || !split.begin(k) {
+        // Part 0 searches all of it, or a counted search went on into this part.
+        return split::Settled {
+            counts: Vec::new(),
+            finished: None,
+        };
+    }
+    *part_share.lock().unwrap_or_else(PoisonError::into_inner) = Share::default();
+    scanner.sink = Some(Box::new(move |batch: Vec<Finding>| {
+        let mut share = part_share.lock().unwrap_or_else(PoisonError::into_inner);
+        share.ready(config, run, render, file, batch);
+    }));
+    let path: Arc<str> = Arc::from(file.display.as_str());
+    let (mut outcome, end) = match plan {
+        None => (
+            guarded(scanner, &config.rules, |scanner| {
+                search_file(scanner, file, config, buf, progress)
+            }),
+            PartEnd::End,
+        ),
+        Some(plan) => {
+            let start = plan.starts[k];
+            let stops = &plan.starts[k + 1..];
+            let opened = File::open(&file.path).and_then(|mut f| {
+                f.seek(SeekFrom::Start(start))?;
+                Ok(f)
+            });
+            match opened {
+                Ok(mut reader) => guarded_part(scanner, &config.rules, |scanner| {
+                    search::search_part(
+                        scanner,
+                        &mut reader,
+                        start,
+                        plan.shape.clone(),
+                        stops,
+                        &path,
+                        &config.options,
+                        buf,
+                        |n| split.crossed(k, k + 1 + n),
+                    )
+                }),
+                Err(e) => (
+                    Outcome {
+                        gap: Some(Gap::Incomplete {
+                            bytes: start,
+                            reason: format!("cannot read after {start} bytes: {e}"),
+                        }),
+                        ..Outcome::default()
+                    },
+                    PartEnd::End,
+                ),
+            }
+        }
+    };
+    scanner.sink = None;
+    if let (Some(p), Some(_)) = (progress, plan) {
+        p.part_done(file, outcome.bytes);
+    }
+    let mut share = part_share.lock().unwrap_or_else(PoisonError::into_inner);
+    let findings = std::mem::take(&mut outcome.findings);
+    share.ready(config, run, render, file, findings);
+    let counts = PartCounts {
+        totals: std::mem::take(&mut share.totals),
+        failed: share.failed,
+    };
+    drop(share);
+    let settled = split.end(k, counts, outcome, end);
+    if let (Some(p), Some(_), Some(_)) = (progress, plan, &settled.finished) {
+        p.split_done(file);
+    }
+    settled
+}
+
+/// `guarded` for a part's search: a panic ends the input there, reported as incomplete.
+fn guarded_part<'s>(
+    scanner: &mut Scanner<'s>,
+    rules: &'s crate::scan::RuleSet,
+    search: impl FnOnce(&mut Scanner<'s>) -> (Outcome, PartEnd),
+) -> (Outcome, PartEnd) {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| search(scanner))) {
+        Ok(ended) => ended,
+        Err(_) => {
+            *scanner = Scanner::new(rules);
+            (internal_error(), PartEnd::End)
+        }
     }
 }
 

@@ -62,6 +62,10 @@ struct Cursor {
     /// chunk whose keyed values were left to this one: a keyed value that one of them overlaps
     /// is dropped, as in one whole pass.
     accepted: Vec<(u64, u64)>,
+    /// Where the current chunk is cut, if not where `read::chunk_cut` would: a line start at
+    /// least `MAX_MATCH_LEN` bytes before the chunk's end, where a part of the input ends
+    /// (`search_part`).
+    stop: Option<usize>,
 }
 
 /// Search `opened` (already opened from `path`) and return its findings in offset order.
@@ -137,18 +141,7 @@ pub(crate) fn search_plain(
                     search_chunk(scanner, buf, true, &mut cursor, path, options, &mut out);
                 }
                 out.bytes = bytes;
-                out.gap = Some(match decompress::stream_error(&e) {
-                    // A damaged or stopped stream is incomplete, even with nothing before it.
-                    Some(se) => Gap::Incomplete {
-                        bytes,
-                        reason: se.reason(bytes),
-                    },
-                    None if bytes == 0 => Gap::Skipped(format!("cannot read: {e}")),
-                    _ => Gap::Incomplete {
-                        bytes,
-                        reason: format!("read error after {bytes} bytes: {e}"),
-                    },
-                });
+                out.gap = Some(read_gap(&e, bytes));
                 return out;
             }
         };
@@ -180,6 +173,103 @@ pub(crate) fn search_plain(
     out
 }
 
+/// Why reading an input stopped after `bytes` bytes.
+fn read_gap(e: &std::io::Error, bytes: u64) -> Gap {
+    match decompress::stream_error(e) {
+        // A damaged or stopped stream is incomplete, even with nothing before it.
+        Some(se) => Gap::Incomplete {
+            bytes,
+            reason: se.reason(bytes),
+        },
+        None if bytes == 0 => Gap::Skipped(format!("cannot read: {e}")),
+        _ => Gap::Incomplete {
+            bytes,
+            reason: format!("read error after {bytes} bytes: {e}"),
+        },
+    }
+}
+
+/// Where a search of part of an input ended (see [`search_part`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartEnd {
+    /// At `stops[n]`, in the state a search starting there begins in: the next part's own
+    /// search finds what this one would have.
+    Stop(usize),
+    /// At the end of the input (or where reading failed).
+    End,
+}
+
+/// Search a large plain-text input from `start` (0, or a line start) up to the first of
+/// `stops` (line starts after `start`, ascending) where the search ends in the state a fresh
+/// search starting there begins in: no candidate crosses it and nothing is left over. That
+/// holds unless a match spans the line break before it (`password:` at the end of a line, its
+/// value on the next): then the search goes on into the next part, calling `crossed(n)` for
+/// each stop passed, and so finds exactly what one pass over the whole input finds. `reader`
+/// is positioned at `start`; `shape` is the input's, sniffed from its first chunk.
+/// Findings are those of `[start, end)` only; `bytes` of the outcome is how many were searched.
+#[allow(clippy::too_many_arguments)]
+pub fn search_part(
+    scanner: &mut Scanner<'_>,
+    reader: &mut dyn Read,
+    start: u64,
+    shape: Shape,
+    stops: &[u64],
+    path: &Arc<str>,
+    options: &ScanOptions,
+    buf: &mut Vec<u8>,
+    mut crossed: impl FnMut(usize),
+) -> (Outcome, PartEnd) {
+    let mut out = Outcome::default();
+    let mut cursor = Cursor::new();
+    cursor.base = start;
+    cursor.shape = shape;
+    buf.clear();
+    let mut next_stop = 0;
+    loop {
+        let stop = stops.get(next_stop).copied();
+        let stop_in = stop.map(|s| (s - cursor.base) as usize);
+        // A chunk that ends the part holds the bytes a match starting before its stop may
+        // take, as a chunk cut anywhere does (`read::chunk_cut`).
+        let want = match stop_in {
+            Some(at) if at <= options.chunk_size => at + crate::scan::MAX_MATCH_LEN,
+            _ => options.chunk_size,
+        };
+        let eof = match read::fill(reader, buf, want) {
+            Ok(eof) => eof,
+            Err(e) => {
+                let bytes = cursor.base + buf.len() as u64;
+                if !buf.is_empty() {
+                    search_chunk(scanner, buf, true, &mut cursor, path, options, &mut out);
+                }
+                out.bytes = bytes - start;
+                out.gap = Some(read_gap(&e, bytes));
+                return (out, PartEnd::End);
+            }
+        };
+        let ends_part = stop.zip(stop_in).filter(|&(_, at)| {
+            at + crate::scan::MAX_MATCH_LEN <= buf.len() || (eof && at < buf.len())
+        });
+        let Some((stop, at)) = ends_part else {
+            let consumed = search_chunk(scanner, buf, eof, &mut cursor, path, options, &mut out);
+            if eof {
+                out.bytes = cursor.base - start;
+                return (out, PartEnd::End);
+            }
+            buf.drain(..consumed);
+            continue;
+        };
+        cursor.stop = Some(at);
+        let consumed = search_chunk(scanner, buf, false, &mut cursor, path, options, &mut out);
+        buf.drain(..consumed);
+        if cursor.base == stop && cursor.from == 0 && cursor.kept == 0 {
+            out.bytes = stop - start;
+            return (out, PartEnd::Stop(next_stop));
+        }
+        crossed(next_stop);
+        next_stop += 1;
+    }
+}
+
 impl Cursor {
     fn new() -> Cursor {
         Cursor {
@@ -192,6 +282,7 @@ impl Cursor {
             from: 0,
             kept: 0,
             accepted: Vec::new(),
+            stop: None,
         }
     }
 }
@@ -253,6 +344,11 @@ fn search_chunk(
     };
     if keep > 0 && keep < cut && hay[cut - keep - 1] == b'\n' {
         cut -= keep;
+        keep = 0;
+    }
+    if let Some(stop) = cursor.stop.take() {
+        debug_assert!(stop > 0 && hay[stop - 1] == b'\n' && !eof);
+        cut = stop;
         keep = 0;
     }
     // Keyed values of a longer line cut here that run into the cut are left to the next chunk.
