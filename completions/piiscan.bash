@@ -142,7 +142,7 @@ _piiscan() {
             return 0
             ;;
         piiscan__subcmd__baseline)
-            opts="-f -o -j -L -h --format --output --rules --policy --min-confidence --fail-on --staged --diff --baseline --config --no-config --shard --shard-index --shard-count --input-format --path-field --text-field --redact --explain --strict --threads --max-filesize --no-ignore --hidden --follow --mmap --no-mmap --color --sarif-category --stdin-name --max-decompressed --progress --no-progress --chunk-size --help"
+            opts="-f -o -j -L -h --format --output --rules --policy --min-confidence --fail-on --staged --diff --baseline --config --no-config --shard --shard-index --shard-count --input-format --path-field --text-field --redact --explain --strict --threads --max-filesize --no-ignore --hidden --follow --mmap --no-mmap --color --sarif-category --stdin-name --max-decompressed --progress --no-progress --chunk-size --part-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -249,6 +249,10 @@ _piiscan() {
                     return 0
                     ;;
                 --chunk-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --part-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -770,7 +774,7 @@ _piiscan() {
             return 0
             ;;
         piiscan__subcmd__scan)
-            opts="-f -o -j -L -h --format --output --rules --policy --min-confidence --fail-on --staged --diff --baseline --config --no-config --shard --shard-index --shard-count --input-format --path-field --text-field --redact --explain --strict --threads --max-filesize --no-ignore --hidden --follow --mmap --no-mmap --color --sarif-category --stdin-name --max-decompressed --progress --no-progress --chunk-size --help"
+            opts="-f -o -j -L -h --format --output --rules --policy --min-confidence --fail-on --staged --diff --baseline --config --no-config --shard --shard-index --shard-count --input-format --path-field --text-field --redact --explain --strict --threads --max-filesize --no-ignore --hidden --follow --mmap --no-mmap --color --sarif-category --stdin-name --max-decompressed --progress --no-progress --chunk-size --part-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -877,6 +881,10 @@ _piiscan() {
                     return 0
                     ;;
                 --chunk-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --part-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

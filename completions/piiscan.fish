@@ -71,6 +71,7 @@ complete -c piiscan -n "__fish_piiscan_using_subcommand scan" -l sarif-category 
 complete -c piiscan -n "__fish_piiscan_using_subcommand scan" -l stdin-name -d 'The path standard input (`-`) is reported as' -r
 complete -c piiscan -n "__fish_piiscan_using_subcommand scan" -l max-decompressed -d 'Stop decompressing an input after SIZE bytes, archive members included (default 10G; also lifts the check that stops inputs expanding over 1000:1)' -r
 complete -c piiscan -n "__fish_piiscan_using_subcommand scan" -l chunk-size -d 'Bytes scanned at once (tests)' -r
+complete -c piiscan -n "__fish_piiscan_using_subcommand scan" -l part-size -d 'Bytes per part when several threads search one large file (tests)' -r
 complete -c piiscan -n "__fish_piiscan_using_subcommand scan" -l staged -d 'Scan only what is staged for the next commit, and report only findings on the lines it adds'
 complete -c piiscan -n "__fish_piiscan_using_subcommand scan" -l no-config -d 'Ignore any .piiscan.toml'
 complete -c piiscan -n "__fish_piiscan_using_subcommand scan" -l explain -d 'Add to each finding why it got its confidence (validator, context words)'
@@ -151,6 +152,7 @@ complete -c piiscan -n "__fish_piiscan_using_subcommand baseline" -l sarif-categ
 complete -c piiscan -n "__fish_piiscan_using_subcommand baseline" -l stdin-name -d 'The path standard input (`-`) is reported as' -r
 complete -c piiscan -n "__fish_piiscan_using_subcommand baseline" -l max-decompressed -d 'Stop decompressing an input after SIZE bytes, archive members included (default 10G; also lifts the check that stops inputs expanding over 1000:1)' -r
 complete -c piiscan -n "__fish_piiscan_using_subcommand baseline" -l chunk-size -d 'Bytes scanned at once (tests)' -r
+complete -c piiscan -n "__fish_piiscan_using_subcommand baseline" -l part-size -d 'Bytes per part when several threads search one large file (tests)' -r
 complete -c piiscan -n "__fish_piiscan_using_subcommand baseline" -l staged -d 'Scan only what is staged for the next commit, and report only findings on the lines it adds'
 complete -c piiscan -n "__fish_piiscan_using_subcommand baseline" -l no-config -d 'Ignore any .piiscan.toml'
 complete -c piiscan -n "__fish_piiscan_using_subcommand baseline" -l explain -d 'Add to each finding why it got its confidence (validator, context words)'

@@ -53,7 +53,13 @@ pub struct Plan {
 /// Plan the parts of the file at `path`: `None` if it is not plain text (compressed, an
 /// archive, binary, UTF-16), cannot be read, or has no line starts to cut at. Its shape is
 /// sniffed from the same first chunk as a whole search sniffs it from.
-pub fn plan(path: &Path, display: &str, parts: usize, set: &RuleSet, options: &ScanOptions) -> Option<Plan> {
+pub fn plan(
+    path: &Path,
+    display: &str,
+    parts: usize,
+    set: &RuleSet,
+    options: &ScanOptions,
+) -> Option<Plan> {
     let mut file = File::open(path).ok()?;
     let len = file.metadata().ok()?.len();
     let mut head = Vec::new();
@@ -185,7 +191,8 @@ impl<T> State<T> {
             if !matches!(self.parts[k], Part::Done(..)) {
                 break;
             }
-            let Part::Done(count, outcome, end) = std::mem::replace(&mut self.parts[k], Part::Settled)
+            let Part::Done(count, outcome, end) =
+                std::mem::replace(&mut self.parts[k], Part::Settled)
             else {
                 break;
             };
@@ -205,8 +212,168 @@ impl<T> State<T> {
                 *part = Part::Settled;
             }
         }
-        let finished = (was_open && self.next == self.parts.len())
-            .then(|| std::mem::take(&mut self.outcome));
+        let finished =
+            (was_open && self.next == self.parts.len()).then(|| std::mem::take(&mut self.outcome));
         Settled { counts, finished }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::Gap;
+
+    fn searched(bytes: u64) -> Outcome {
+        Outcome {
+            bytes,
+            ..Outcome::default()
+        }
+    }
+
+    #[test]
+    fn files_are_split_only_when_large_and_in_parts_of_about_the_part_size() {
+        assert_eq!(parts_for(0, 100), 1);
+        assert_eq!(parts_for(199, 100), 1);
+        assert_eq!(parts_for(200, 100), 2);
+        assert_eq!(parts_for(1050, 100), 10);
+        assert_eq!(parts_for(2 << 30, PART_SIZE), 64);
+    }
+
+    #[test]
+    fn parts_that_end_cleanly_count_in_order_and_the_file_finishes_once() {
+        let split: Split<&str> = Split::new(3);
+        assert!(split.begin(2));
+        // Part 2 is done first: it waits for the parts before it.
+        let settled = split.end(2, "c", searched(30), PartEnd::End);
+        assert!(settled.counts.is_empty() && settled.finished.is_none());
+        assert!(split.begin(0));
+        assert!(split.begin(1));
+        let settled = split.end(0, "a", searched(10), PartEnd::Stop(0));
+        assert_eq!(settled.counts, ["a"]);
+        assert!(settled.finished.is_none());
+        let settled = split.end(1, "b", searched(20), PartEnd::Stop(0));
+        assert_eq!(settled.counts, ["b", "c"]);
+        assert_eq!(settled.finished.expect("all parts counted").bytes, 60);
+    }
+
+    #[test]
+    fn a_search_that_goes_on_into_the_next_part_drops_that_part_s_own_counts() {
+        let split: Split<&str> = Split::new(4);
+        for k in 0..4 {
+            assert!(split.begin(k));
+        }
+        // Part 1 was searched from its own start, but part 0's search went on into it and
+        // ended cleanly at part 2: part 1's counts, and where it says it ended, are dropped.
+        assert!(split
+            .end(1, "b", searched(20), PartEnd::End)
+            .counts
+            .is_empty());
+        split.crossed(0, 1);
+        let settled = split.end(0, "a+b", searched(30), PartEnd::Stop(1));
+        assert_eq!(settled.counts, ["a+b"]);
+        let settled = split.end(3, "d", searched(40), PartEnd::End);
+        assert!(settled.counts.is_empty(), "part 3 waits for part 2");
+        let settled = split.end(2, "c", searched(30), PartEnd::Stop(0));
+        assert_eq!(settled.counts, ["c", "d"]);
+        assert_eq!(settled.finished.expect("covered").bytes, 100);
+    }
+
+    #[test]
+    fn only_a_search_that_stands_lets_a_later_part_go_unsearched() {
+        let split: Split<&str> = Split::new(3);
+        assert!(split.begin(0));
+        assert!(split.begin(1));
+        // Part 1's own search may yet be dropped: what it went on into must still be searched.
+        split.crossed(1, 2);
+        assert!(split.begin(2));
+        let split: Split<&str> = Split::new(3);
+        assert!(split.begin(0));
+        // Part 0's search stands: a part it went on into is not searched again.
+        split.crossed(0, 1);
+        assert!(!split.begin(1));
+        assert!(split.begin(2));
+        let settled = split.end(0, "a+b", searched(20), PartEnd::Stop(1));
+        assert_eq!(settled.counts, ["a+b"]);
+        let settled = split.end(2, "c", searched(10), PartEnd::End);
+        assert_eq!(settled.counts, ["c"]);
+        assert!(settled.finished.is_some());
+    }
+
+    #[test]
+    fn a_read_error_ends_the_file_there_and_is_reported() {
+        let split: Split<&str> = Split::new(3);
+        for k in 0..3 {
+            assert!(split.begin(k));
+        }
+        let failed = Outcome {
+            bytes: 5,
+            gap: Some(Gap::Incomplete {
+                bytes: 15,
+                reason: "read error after 15 bytes".into(),
+            }),
+            ..Outcome::default()
+        };
+        assert!(split
+            .end(2, "c", searched(10), PartEnd::End)
+            .counts
+            .is_empty());
+        assert_eq!(
+            split.end(0, "a", searched(10), PartEnd::Stop(0)).counts,
+            ["a"]
+        );
+        let settled = split.end(1, "b", failed, PartEnd::End);
+        assert_eq!(settled.counts, ["b"], "what came before the error counts");
+        let outcome = settled.finished.expect("nothing after the error stands");
+        assert_eq!(outcome.bytes, 15);
+        assert!(matches!(
+            outcome.gap,
+            Some(Gap::Incomplete { bytes: 15, .. })
+        ));
+    }
+
+    fn plan_of(bytes: &[u8], parts: usize) -> Option<Plan> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("input");
+        std::fs::write(&path, bytes).unwrap();
+        let set = crate::scan::RuleSet::built_in();
+        let options = ScanOptions {
+            chunk_size: 4096,
+            ..ScanOptions::default()
+        };
+        plan(&path, "input", parts, &set, &options)
+    }
+
+    #[test]
+    fn parts_start_at_line_starts_and_carry_the_file_s_shape() {
+        let mut csv = b"id,email\n".to_vec();
+        for i in 0..2000 {
+            csv.extend_from_slice(format!("{i},user{i}@example.org\n").as_bytes());
+        }
+        let plan = plan_of(&csv, 4).expect("plain text, long enough");
+        assert_eq!(plan.starts.len(), 4);
+        assert_eq!(plan.starts[0], 0);
+        for (k, &start) in plan.starts.iter().enumerate().skip(1) {
+            assert_eq!(csv[start as usize - 1], b'\n', "part {k} starts a line");
+            assert!(start >= csv.len() as u64 / 4 * k as u64);
+        }
+        assert!(matches!(plan.shape, Shape::Fields(_)));
+    }
+
+    #[test]
+    fn inputs_that_are_not_plain_text_or_have_no_lines_are_not_split() {
+        let text = b"a line of text\n".repeat(2000);
+        assert!(plan_of(&text, 2).is_some());
+        // Fits in the first chunk: nothing to share.
+        assert!(plan_of(&text[..3000], 2).is_none());
+        let mut gzip = vec![0x1f, 0x8b, 0x08, 0];
+        gzip.extend_from_slice(&text);
+        assert!(plan_of(&gzip, 2).is_none());
+        let mut binary = text.clone();
+        binary[100] = 0;
+        assert!(plan_of(&binary, 2).is_none());
+        let mut utf16 = vec![0xff, 0xfe];
+        utf16.extend_from_slice(&text);
+        assert!(plan_of(&utf16, 2).is_none());
+        assert!(plan_of(&b"x".repeat(30_000), 2).is_none(), "one line");
     }
 }

@@ -8,7 +8,9 @@
 //!   searched everywhere;
 //! - matches that span lines are found whatever the chunk size;
 //! - the sieve, which finds where candidates can be before the search, changes nothing: the
-//!   scanner offers the same candidates with it and without it.
+//!   scanner offers the same candidates with it and without it;
+//! - a large file searched in parts, each from a line start, and counted only where the
+//!   search before it ended cleanly, finds what one pass finds (see `split`).
 
 use std::sync::OnceLock;
 
@@ -480,4 +482,163 @@ proptest! {
         };
         prop_assert_eq!(find(SieveUse::Always), find(SieveUse::Never), "chunk size {}", chunk_size);
     }
+}
+
+/// Lines whose matches may span the line break after them (`password:` then its value on the
+/// next line, a latitude then its longitude), besides the usual words and identifiers, as
+/// plain text, JSON Lines or CSV.
+fn text_across_lines() -> impl Strategy<Value = (Vec<u8>, &'static str)> {
+    let piece = prop_oneof![
+        4 => line(),
+        1 => Just(b"login password:".to_vec()),
+        1 => Just(b"  Sunshine2024 then".to_vec()),
+        1 => Just(b"lat 48.8566,".to_vec()),
+        1 => Just(b" 2.3522 here".to_vec()),
+        1 => Just(br#"{"email": "jose.mueller@posteo.de", "first_name": "Jos\u00e9"}"#.to_vec()),
+        1 => Just(b"7,maria.garcia@correo-ejemplo.es,+34 612 345 678".to_vec()),
+    ];
+    (
+        prop::collection::vec(piece, 1..160),
+        prop::sample::select(vec!["t.log", "t.jsonl", "t.csv"]),
+    )
+        .prop_map(|(lines, path)| {
+            let mut text = match path {
+                "t.csv" => b"id,email,phone\n".to_vec(),
+                _ => Vec::new(),
+            };
+            text.extend_from_slice(&lines.join(&b'\n'));
+            (text, path)
+        })
+}
+
+type PartKey = (usize, u64, u64, Confidence, u64);
+
+/// What the data map counts of a finding.
+fn part_key(f: &Finding) -> PartKey {
+    (f.rule, f.byte_offset, f.length, f.confidence, f.value_hash)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn searching_in_parts_finds_what_one_pass_finds(
+        (text, path) in text_across_lines(),
+        cuts in prop::collection::vec(any::<prop::sample::Index>(), 1..12),
+        // From twice the room a longest match (1 KiB) needs with its context on both sides, as
+        // for chunked scanning above.
+        chunk_size in prop::sample::select(vec![4096usize, 5000, 8 << 20]),
+    ) {
+        use piiscan::search::{search_part, PartEnd};
+        let set = rule_set();
+        let options = ScanOptions {
+            min_confidence: Confidence::Low,
+            chunk_size,
+            fingerprints: false,
+            details: false,
+            line_numbers: false,
+            ..ScanOptions::default()
+        };
+        let mut whole: Vec<PartKey> = search_bytes(&mut Scanner::new(set), &text, path, &options)
+            .iter()
+            .map(part_key)
+            .collect();
+        // Parts start at line starts, as `split::plan` cuts them.
+        let line_starts: Vec<u64> = text
+            .iter()
+            .enumerate()
+            .filter(|&(i, &b)| b == b'\n' && i + 1 < text.len())
+            .map(|(i, _)| i as u64 + 1)
+            .collect();
+        prop_assume!(!line_starts.is_empty());
+        let mut starts: Vec<u64> = cuts.iter().map(|c| *c.get(&line_starts)).collect();
+        starts.push(0);
+        starts.sort();
+        starts.dedup();
+        // The shape, sniffed from the first chunk as a whole search does.
+        let first = chunk_size.max(piiscan::structured::MAX_HEADER).min(text.len());
+        let shape = piiscan::structured::sniff(&set.keys, &text[..first], first == text.len(), path);
+        // The parts whose searches stand, as `split` counts them: from part 0, each search
+        // says where the next one that stands starts.
+        let mut parts: Vec<PartKey> = Vec::new();
+        let mut crossings = 0;
+        let mut k = 0;
+        let path_arc: std::sync::Arc<str> = std::sync::Arc::from(path);
+        while k < starts.len() {
+            let start = starts[k] as usize;
+            let mut reader = &text[start..];
+            let mut buf = Vec::new();
+            let (outcome, end) = search_part(
+                &mut Scanner::new(set),
+                &mut reader,
+                start as u64,
+                shape.clone(),
+                &starts[k + 1..],
+                &path_arc,
+                &options,
+                &mut buf,
+                |_| crossings += 1,
+            );
+            prop_assert!(outcome.gap.is_none());
+            parts.extend(outcome.findings.iter().map(part_key));
+            k = match end {
+                PartEnd::Stop(n) => {
+                    prop_assert_eq!(
+                        start as u64 + outcome.bytes,
+                        starts[k + 1 + n],
+                        "part {} ends where the next that stands begins", k
+                    );
+                    k + 1 + n
+                }
+                PartEnd::End => {
+                    prop_assert_eq!(start + outcome.bytes as usize, text.len());
+                    starts.len()
+                }
+            };
+        }
+        whole.sort();
+        parts.sort();
+        prop_assert_eq!(parts, whole, "{} parts, {} crossed", starts.len(), crossings);
+    }
+}
+
+/// The generator above does make matches cross part boundaries (the property would hold
+/// trivially if no search ever went on into the next part).
+#[test]
+fn a_match_across_a_line_break_makes_the_search_go_on_into_the_next_part() {
+    use piiscan::search::{search_part, PartEnd};
+    let set = rule_set();
+    let options = ScanOptions {
+        min_confidence: Confidence::Low,
+        fingerprints: false,
+        details: false,
+        line_numbers: false,
+        ..ScanOptions::default()
+    };
+    let text = b"a line\nlogin password:\n  Sunshine2024 then\nmore\nlast line\n";
+    let value_line = 23;
+    assert_eq!(&text[value_line - 1..value_line + 3], b"\n  S");
+    let starts = [value_line as u64, value_line as u64 + 20];
+    let mut crossed = Vec::new();
+    let mut reader = &text[..];
+    let (outcome, end) = search_part(
+        &mut Scanner::new(set),
+        &mut reader,
+        0,
+        piiscan::structured::Shape::Plain,
+        &starts,
+        &std::sync::Arc::from("t.log"),
+        &options,
+        &mut Vec::new(),
+        |n| crossed.push(n),
+    );
+    assert_eq!(crossed, [0], "the password's match crosses the first stop");
+    assert_eq!(end, PartEnd::Stop(1));
+    assert_eq!(outcome.bytes, starts[1]);
+    let rules: Vec<&str> = outcome
+        .findings
+        .iter()
+        .map(|f| set.rules[f.rule].rule.id.as_str())
+        .collect();
+    assert_eq!(rules, ["password"]);
 }

@@ -336,3 +336,75 @@ fn the_data_map_and_the_json_document_are_the_same_whatever_the_threads() {
         "the JSON document differs between 1 and 4 threads"
     );
 }
+
+#[test]
+fn a_large_file_searched_in_parts_by_several_threads_counts_what_one_thread_counts() {
+    // Parts of 8 KiB: each file below is searched by several threads at once, and some
+    // matches span the line break at a part's start (a password on the line after its key),
+    // so the search before it must go on into that part.
+    let dir = tempfile::tempdir().unwrap();
+    let mut log = String::new();
+    for i in 0..12_000 {
+        log.push_str(&match i % 6 {
+            0 => format!("login user{i}@fabrikam-mail.com password:\n"),
+            1 => format!("  Summer{i}x from 81.2.{}.{}\n", i % 250, 7 + i % 200),
+            2 => "lat 48.8566,\n".to_string(),
+            3 => " 2.3522 seen\n".to_string(),
+            4 => format!("card 4111 1111 1111 1111 # piiscan:ignore {i}\n"),
+            _ => format!("phone +44 20 7946 0{:03} ok\n", i % 1000),
+        });
+    }
+    std::fs::write(dir.path().join("app.log"), &log).unwrap();
+    let mut csv = String::from("id,email,phone,dob\n");
+    for i in 0..8_000 {
+        csv.push_str(&format!(
+            "{i},user{i}@fabrikam-mail.com,+44 20 7946 0{:03},1980-01-{:02}\n",
+            i % 1000,
+            1 + i % 28
+        ));
+    }
+    std::fs::write(dir.path().join("export.csv"), &csv).unwrap();
+    // Compressed: split by its size on disk, but searched whole by the thread of part 0.
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(log.repeat(3).as_bytes()).unwrap();
+    std::fs::write(dir.path().join("old.log.gz"), gz.finish().unwrap()).unwrap();
+    std::fs::write(
+        dir.path().join("small.log"),
+        "mail bob.new@fabrikam-mail.com\n",
+    )
+    .unwrap();
+
+    let run = |threads: &str, extra: &[&str]| {
+        stdout_of(
+            piiscan(dir.path())
+                .args(["scan", ".", "--format", "summary", "-j", threads])
+                .args(["--part-size", "8192", "--chunk-size", "4096"])
+                .args(extra)
+                .timeout(std::time::Duration::from_secs(120)),
+        )
+    };
+    let (one, one_err, one_code) = run("1", &[]);
+    assert!(one.contains("4 files"), "{one}");
+    assert!(one_err.contains("findings suppressed"), "{one_err}");
+    for threads in ["2", "3"] {
+        let (many, many_err, many_code) = run(threads, &[]);
+        assert_eq!(one, many, "the data map differs with {threads} threads");
+        assert_eq!(one_err, many_err, "{threads} threads");
+        assert_eq!(one_code, many_code, "{threads} threads");
+    }
+    // The JSON data map has every count, distinct values included.
+    let map = |threads: &str| -> Value {
+        let out = dir.path().join(format!("map-{threads}.json"));
+        let (_, err, code) = run(
+            threads,
+            &["--fail-on", "never", "-o", out.to_str().unwrap()],
+        );
+        assert_eq!(code, 0, "{err}");
+        let map = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+        std::fs::remove_file(out).unwrap();
+        map
+    };
+    let one_map = map("1");
+    assert!(one_map["findings"].as_u64().unwrap() > 40_000, "{one_map}");
+    assert_eq!(one_map, map("2"));
+}
