@@ -5,7 +5,9 @@
 #
 # Sizes: 20 MB, 200 MB and 2 GB of the generated normal-density corpus (the 2 GB input is ten
 # hard-linked copies of the 200 MB one under different names, so it costs no disk space; the
-# page cache holds it once). Threads: 1 and 2 at 200 MB. Rules: the built-in detectors plus 10,
+# page cache holds it once). Threads: 1 and 2 at 200 MB, and for one 2 GB file (the corpus's
+# access logs, concatenated: 2 GB of disk), which the data map searches in parts on all
+# threads. Rules: the built-in detectors plus 10,
 # 100 and 1000 generated user rules, each with its own keyword, at 200 MB. Every figure is the
 # median of `runs` runs (default 3) with the page cache warm; peak RSS is from /usr/bin/time.
 # Needs hyperfine (Debian package hyperfine).
@@ -18,6 +20,10 @@ corpus=fixtures/corpus
 if [ ! -d "$corpus/normal-2GB" ]; then
   mkdir -p "$corpus/normal-2GB"
   for i in $(seq 0 9); do cp -al "$corpus/normal-200MB" "$corpus/normal-2GB/copy-$i"; done
+fi
+one_file="$corpus/one-access-log-2GB.log"
+if [ ! -f "$one_file" ]; then
+  for i in $(seq 1 40); do cat "$corpus"/normal-200MB/logs/access-*.log; done > "$one_file"
 fi
 cargo build --release -q
 bin=target/release/piiscan
@@ -75,6 +81,9 @@ measure "20 MB, 2 threads" "$s20" "$(scan "$corpus/normal" -j2)"
 measure "200 MB, 2 threads" "$s200" "$(scan "$corpus/normal-200MB" -j2)"
 measure "2 GB, 2 threads" "$s2g" "$(scan "$corpus/normal-2GB" -j2)"
 measure "200 MB, 1 thread" "$s200" "$(scan "$corpus/normal-200MB" -j1)"
+s1f=$(bytes_of "$one_file")
+measure "one 2 GB file, 1 thread" "$s1f" "$(scan "$one_file" -j1)"
+measure "one 2 GB file, 2 threads" "$s1f" "$(scan "$one_file" -j2)"
 for n in 10 100 1000; do
   measure "200 MB, 2 threads, +$n user rules" "$s200" "$(scan "$corpus/normal-200MB" -j2 --rules "$work/rules-$n")"
 done
