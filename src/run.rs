@@ -1,7 +1,8 @@
 //! Driving a scan: discover inputs, search them on worker threads, and hand the results to one
 //! reporter in path order.
 //!
-//! Workers take inputs by index from a shared counter. Each worker makes its findings ready
+//! Workers take work items by index from a shared counter: an input, or a part of a large one
+//! that several threads search at once (`split`). Each worker makes its findings ready
 //! itself (filters them, counts them in its own share of the totals, renders them when the
 //! format renders findings one by one) and sends them through a channel, small inputs several
 //! at a time (`DONE_BATCH`); the reporting thread puts them back in order and mostly copies
