@@ -67,10 +67,7 @@ pub fn plan(
     if read::fill(&mut file, &mut head, first).ok()? {
         return None;
     }
-    let plain = decompress::detect(&head[..head.len().min(decompress::PEEK)]) == Kind::Plain
-        && read::utf16_bom(&head).is_none()
-        && !read::looks_binary(&head);
-    if !plain {
+    if !plain_text(&head) {
         return None;
     }
     let shape = structured::sniff(&set.keys, &head, false, display);
@@ -84,6 +81,67 @@ pub fn plan(
         }
     }
     (starts.len() > 1).then_some(Plan { shape, starts })
+}
+
+/// Whether an input whose first chunk is `head` is searched as plain text: not compressed, not
+/// an archive, not binary, not UTF-16.
+fn plain_text(head: &[u8]) -> bool {
+    decompress::detect(&head[..head.len().min(decompress::PEEK)]) == Kind::Plain
+        && read::utf16_bom(head).is_none()
+        && !read::looks_binary(head)
+}
+
+/// Search `data` in parts starting at `starts` (line starts, ascending, the first 0), as the
+/// threads of a run search a split file, and return the findings of the searches that stand,
+/// as `Split` counts them: from part 0, each search says where the next one that stands
+/// begins. Input that is not plain text is searched whole, as part 0 does in a run. For
+/// tests and fuzzing, which compare it with `search::search_bytes`.
+pub fn search_bytes_in_parts(
+    scanner: &mut crate::scan::Scanner<'_>,
+    data: &[u8],
+    starts: &[u64],
+    path: &str,
+    options: &ScanOptions,
+) -> Vec<crate::finding::Finding> {
+    let first = &data[..data
+        .len()
+        .min(options.chunk_size.max(structured::MAX_HEADER))];
+    if !plain_text(first) {
+        return crate::search::search_bytes(scanner, data, path, options);
+    }
+    let keys = &scanner.rule_set().keys;
+    let shape = structured::sniff(keys, first, first.len() == data.len(), path);
+    let path: std::sync::Arc<str> = path.into();
+    let mut findings = Vec::new();
+    let mut k = 0;
+    while k < starts.len() {
+        let start = starts[k];
+        let mut reader = &data[start as usize..];
+        let (outcome, end) = crate::search::search_part(
+            scanner,
+            &mut reader,
+            start,
+            shape.clone(),
+            &starts[k + 1..],
+            &path,
+            options,
+            &mut Vec::new(),
+            |_| {},
+        );
+        findings.extend(outcome.findings);
+        k = match end {
+            PartEnd::Stop(n) => {
+                assert_eq!(
+                    start + outcome.bytes,
+                    starts[k + 1 + n],
+                    "part {k} ends at a stop"
+                );
+                k + 1 + n
+            }
+            PartEnd::End => starts.len(),
+        };
+    }
+    findings
 }
 
 /// The first line start at or after `at` (> 0), if one comes within a megabyte.

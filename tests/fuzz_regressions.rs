@@ -118,6 +118,44 @@ fn scanner(data: &[u8]) {
         .map(key)
         .collect();
     assert_eq!(got, expected, "chunk size {chunk_size}");
+    in_parts(&mut scanner, text, path, chunk_size, head[0], &expected);
+}
+
+/// The fuzz target's check of a search in parts, each from a line start (every few: `every`),
+/// as threads search a large file for the data map: the findings of the whole search.
+fn in_parts(
+    scanner: &mut Scanner<'_>,
+    text: &[u8],
+    path: &str,
+    chunk_size: usize,
+    every: u8,
+    expected: &[Key],
+) {
+    let mut starts = vec![0];
+    let line_starts = text
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\n' && i + 1 < text.len())
+        .map(|(i, _)| i as u64 + 1);
+    starts.extend(line_starts.step_by(1 + every as usize % 7));
+    let counts = ScanOptions {
+        min_confidence: Confidence::Low,
+        chunk_size,
+        fingerprints: false,
+        details: false,
+        line_numbers: false,
+        ..ScanOptions::default()
+    };
+    let mut got: Vec<(usize, u64, u64, Confidence)> =
+        piiscan::split::search_bytes_in_parts(scanner, text, &starts, path, &counts)
+            .iter()
+            .map(|f| (f.rule, f.byte_offset, f.length, f.confidence))
+            .collect();
+    got.sort();
+    let mut want: Vec<(usize, u64, u64, Confidence)> =
+        expected.iter().map(|k| (k.0, k.1, k.2, k.7)).collect();
+    want.sort();
+    assert_eq!(got, want, "chunk size {chunk_size}, {} parts", starts.len());
 }
 
 const LIMITS: Limits = Limits {

@@ -1,7 +1,8 @@
 //! The candidate scanner and the judge over arbitrary bytes, with the built-in rules: the
 //! first two bytes pick a chunk size (at least 2 KiB, so the overlap holds any match), and
 //! the findings of the chunked search must be exactly those of a whole-buffer search, and so
-//! must those of a search after the sieve on every chunk.
+//! must those of a search after the sieve on every chunk, and (counted) those of a search in
+//! parts from line starts, as threads search a large file for the data map.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -12,6 +13,7 @@ use piiscan::finding::{Confidence, Finding, Redaction};
 use piiscan::rules::{load_rules, Policy};
 use piiscan::scan::{RuleSet, Scanner, SieveUse};
 use piiscan::search::search_bytes;
+use piiscan::split::search_bytes_in_parts;
 
 fn rule_set() -> &'static RuleSet {
     static SET: OnceLock<RuleSet> = OnceLock::new();
@@ -82,4 +84,42 @@ fuzz_target!(|data: &[u8]| {
         .map(key)
         .collect();
     assert_eq!(sieved, expected, "chunk size {chunk_size}, sieved");
+    in_parts(&mut scanner, text, path, chunk_size, head[0], &expected);
 });
+
+/// The findings of a search in parts, each from a line start (every few: `every`), as threads
+/// search a large file for the data map, must be those of the whole search.
+fn in_parts(
+    scanner: &mut Scanner<'_>,
+    text: &[u8],
+    path: &str,
+    chunk_size: usize,
+    every: u8,
+    expected: &[Key],
+) {
+    let mut starts = vec![0];
+    let line_starts = text
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\n' && i + 1 < text.len())
+        .map(|(i, _)| i as u64 + 1);
+    starts.extend(line_starts.step_by(1 + every as usize % 7));
+    let counts = ScanOptions {
+        min_confidence: Confidence::Low,
+        chunk_size,
+        fingerprints: false,
+        details: false,
+        line_numbers: false,
+        ..ScanOptions::default()
+    };
+    let mut got: Vec<(usize, u64, u64, Confidence)> =
+        search_bytes_in_parts(scanner, text, &starts, path, &counts)
+            .iter()
+            .map(|f| (f.rule, f.byte_offset, f.length, f.confidence))
+            .collect();
+    got.sort();
+    let mut want: Vec<(usize, u64, u64, Confidence)> =
+        expected.iter().map(|k| (k.0, k.1, k.2, k.7)).collect();
+    want.sort();
+    assert_eq!(got, want, "chunk size {chunk_size}, {} parts", starts.len());
+}
