@@ -229,9 +229,10 @@ pub fn search_part(
         let stop = stops.get(next_stop).copied();
         let stop_in = stop.map(|s| (s - cursor.base) as usize);
         // A chunk that ends the part holds the bytes a match starting before its stop may
-        // take, as a chunk cut anywhere does (`read::chunk_cut`).
+        // take, as a chunk cut anywhere does (`read::chunk_cut`). Otherwise the chunk ends at
+        // or before the stop, and so does its cut.
         let want = match stop_in {
-            Some(at) if at <= options.chunk_size => at + crate::scan::MAX_MATCH_LEN,
+            Some(at) if at < options.chunk_size.max(buf.len()) => at + crate::scan::MAX_MATCH_LEN,
             _ => options.chunk_size,
         };
         let eof = match read::fill(reader, buf, want) {
@@ -246,21 +247,26 @@ pub fn search_part(
                 return (out, PartEnd::End);
             }
         };
-        let ends_part = stop.zip(stop_in).filter(|&(_, at)| {
-            at + crate::scan::MAX_MATCH_LEN <= buf.len() || (eof && at < buf.len())
-        });
-        let Some((stop, at)) = ends_part else {
-            let consumed = search_chunk(scanner, buf, eof, &mut cursor, path, options, &mut out);
-            if eof {
-                out.bytes = cursor.base - start;
-                return (out, PartEnd::End);
-            }
-            buf.drain(..consumed);
+        let forced = stop_in
+            .filter(|&at| at + crate::scan::MAX_MATCH_LEN <= buf.len() || (eof && at < buf.len()));
+        cursor.stop = forced;
+        let consumed = search_chunk(
+            scanner,
+            buf,
+            eof && forced.is_none(),
+            &mut cursor,
+            path,
+            options,
+            &mut out,
+        );
+        if eof && forced.is_none() {
+            out.bytes = cursor.base - start;
+            return (out, PartEnd::End);
+        }
+        buf.drain(..consumed);
+        let Some(stop) = stop.filter(|&s| forced.is_some() || cursor.base == s) else {
             continue;
         };
-        cursor.stop = Some(at);
-        let consumed = search_chunk(scanner, buf, false, &mut cursor, path, options, &mut out);
-        buf.drain(..consumed);
         if cursor.base == stop && cursor.from == 0 && cursor.kept == 0 {
             out.bytes = stop - start;
             return (out, PartEnd::Stop(next_stop));
@@ -766,6 +772,114 @@ mod tests {
             search_bytes(&mut scanner, input, "t", &options);
             assert_eq!(calls.load(std::sync::atomic::Ordering::Relaxed), want);
         }
+    }
+
+    #[test]
+    fn a_part_ends_at_a_line_start_whatever_the_chunk_size() {
+        // Chunks smaller than the look-ahead a stop needs, and stops a chunk's own cut can
+        // land on: each search ends at a stop with the bytes up to it searched, and finds only
+        // what starts in its part.
+        let set = rule_set();
+        let mut scanner = Scanner::new(&set);
+        // With passwords on the line after their key: some searches go on past a stop.
+        let mut text = Vec::new();
+        for (i, line) in mixed_text().split_inclusive(|&b| b == b'\n').enumerate() {
+            text.extend_from_slice(line);
+            if i % 5 == 0 {
+                text.extend_from_slice(b"login password:\n  Summer2024x ok\n");
+            }
+        }
+        let line_starts: Vec<u64> = memchr::memchr_iter(b'\n', &text)
+            .map(|i| i as u64 + 1)
+            .filter(|&s| s < text.len() as u64)
+            .collect();
+        for chunk_size in [256, 300, 1000, 4096] {
+            for every in [1, 3, 7, 10, 13, 40] {
+                let options = ScanOptions {
+                    chunk_size,
+                    fingerprints: false,
+                    details: false,
+                    line_numbers: false,
+                    ..ScanOptions::default()
+                };
+                let mut starts = vec![0];
+                starts.extend(line_starts.iter().step_by(every));
+                let (mut k, mut found, mut crossed) = (0, 0, 0);
+                while k < starts.len() {
+                    let start = starts[k];
+                    let (out, end) = search_part(
+                        &mut scanner,
+                        &mut &text[start as usize..],
+                        start,
+                        Shape::Plain,
+                        &starts[k + 1..],
+                        &Arc::from("t.log"),
+                        &options,
+                        &mut Vec::new(),
+                        |_| crossed += 1,
+                    );
+                    let stop = match end {
+                        PartEnd::Stop(n) => starts[k + 1 + n],
+                        PartEnd::End => text.len() as u64,
+                    };
+                    assert_eq!(start + out.bytes, stop, "chunk {chunk_size}, part {k}");
+                    assert!(out
+                        .findings
+                        .iter()
+                        .all(|f| (start..stop).contains(&f.byte_offset)));
+                    found += out.findings.len();
+                    k = match end {
+                        PartEnd::Stop(n) => k + 1 + n,
+                        PartEnd::End => starts.len(),
+                    };
+                }
+                assert!(found > 1000, "chunk {chunk_size}: {found} findings");
+                if every == 1 {
+                    assert!(
+                        crossed > 0,
+                        "chunk {chunk_size}: no search went past a stop"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_search_that_goes_on_past_a_stop_still_stops_at_the_next() {
+        // After going on past the first stop, more than a (small) chunk is left in the buffer,
+        // and the next stop lies inside it: the search must end there, not at the chunk's cut.
+        let set = rule_set();
+        let mut text = b"login password:\n  Summer2024x ok\n".to_vec();
+        let first = 16;
+        let mut second = 0;
+        for i in 0..200 {
+            if text.len() >= 400 && second == 0 {
+                second = text.len() as u64;
+            }
+            text.extend_from_slice(format!("line {i} of filler text\n").as_bytes());
+        }
+        let options = ScanOptions {
+            chunk_size: 256,
+            fingerprints: false,
+            details: false,
+            line_numbers: false,
+            ..ScanOptions::default()
+        };
+        let mut crossed = Vec::new();
+        let (out, end) = search_part(
+            &mut Scanner::new(&set),
+            &mut &text[..],
+            0,
+            Shape::Plain,
+            &[first, second],
+            &Arc::from("t.log"),
+            &options,
+            &mut Vec::new(),
+            |n| crossed.push(n),
+        );
+        assert_eq!(crossed, [0]);
+        assert_eq!(end, PartEnd::Stop(1));
+        assert_eq!(out.bytes, second);
     }
 
     #[test]
