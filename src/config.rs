@@ -114,6 +114,7 @@ impl Config {
                 (None, None) => None,
             },
             stdin_name: args.stdin_name.clone(),
+            report: args.output.as_deref().and_then(Walk::report_path),
         };
         // The walk (or git, for a change) runs while the rules compile. On an error below, the
         // process ends without waiting for it.

@@ -31,6 +31,32 @@ pub struct Walk {
     pub shard: Option<crate::shard::Shard>,
     /// The path standard input (`-`) gets in reports (`--stdin-name`).
     pub stdin_name: String,
+    /// The file the report is written to (`--output`), its directory resolved: never scanned.
+    /// A report written inside the scanned tree would otherwise be scanned by the next run
+    /// (its redacted values and fingerprints taken for data), or by this one if the walk meets
+    /// it after it is created.
+    pub report: Option<PathBuf>,
+}
+
+impl Walk {
+    /// `output`, as `Walk::report` compares it: its directory resolved (links, `..`), so that
+    /// any path the walk finds it by resolves to the same.
+    pub fn report_path(output: &Path) -> Option<PathBuf> {
+        let name = output.file_name()?;
+        let dir = match output.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        Some(std::fs::canonicalize(dir).ok()?.join(name))
+    }
+
+    /// Whether `path` is the report this run writes.
+    fn is_report(&self, path: &Path) -> bool {
+        self.report.as_ref().is_some_and(|report| {
+            path.file_name() == report.file_name()
+                && std::fs::canonicalize(path).is_ok_and(|p| &p == report)
+        })
+    }
 }
 
 /// A file to scan.
@@ -269,6 +295,11 @@ fn classify(path: &Path, named: bool, walk: &Walk, out: &mut Discovered) {
             return;
         }
     };
+    // Not an input, and not listed as skipped either: whether the walk meets it depends on
+    // when the report is created.
+    if walk.is_report(path) {
+        return;
+    }
     if !meta.is_file() {
         // A FIFO or a device would block or never end; a dangling or unfollowed link is not data.
         if named || !std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {

@@ -469,3 +469,39 @@ fn distinct_counts_past_the_exact_limit_are_marked_as_estimates() {
     let shown = format!("about {},{:03}</abbr>", distinct / 1000, distinct % 1000);
     assert!(page.contains(&shown), "{shown} not in the page");
 }
+
+#[test]
+fn a_report_written_inside_the_scanned_tree_is_never_scanned() {
+    // CI jobs write the report next to what they scan; the next run (or this one, when the
+    // walk meets the new file) must not take its redacted values for data.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("app.log"),
+        "mail bob.new@fabrikam-mail.com\n",
+    )
+    .unwrap();
+    let run = |output: &str| -> Value {
+        let (_, err, code) = stdout_of(piiscan(dir.path()).args([
+            "scan",
+            ".",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "-o",
+            output,
+        ]));
+        assert_eq!(code, 0, "{err}");
+        assert!(!err.contains("report"), "{err}");
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.json")).unwrap())
+            .unwrap()
+    };
+    let first = run("report.json");
+    assert_eq!(first["summary"]["files_scanned"], 1);
+    for output in ["report.json", "./report.json"] {
+        let again = run(output);
+        assert_eq!(again["summary"]["files_scanned"], 1, "{output}");
+        assert_eq!(again["findings"], first["findings"], "{output}");
+        assert_eq!(again["skipped"], first["skipped"], "{output}");
+    }
+}
