@@ -352,10 +352,19 @@ fn search_chunk(
         cut -= keep;
         keep = 0;
     }
-    if let Some(stop) = cursor.stop.take() {
+    let forced = cursor.stop.take();
+    if let Some(stop) = forced {
         debug_assert!(stop > 0 && hay[stop - 1] == b'\n' && !eof);
         cut = stop;
         keep = 0;
+    }
+    if keep == 0 && !eof {
+        keep = directive_line_before(hay, cut, overlap);
+        // The next chunk must move on, unless it ends a part: the search then goes on to
+        // the part's next stop (`search_part`).
+        if keep == cut && forced.is_none() {
+            keep = 0;
+        }
     }
     // Keyed values of a longer line cut here that run into the cut are left to the next chunk.
     let keyed_limit = cut;
@@ -502,6 +511,23 @@ fn search_chunk(
     crate::spill::maybe(&mut out.findings, &mut sink);
     scanner.sink = sink;
     next
+}
+
+/// The length of the line just before `cut` (a line start) when it holds an inline directive
+/// (`piiscan:ignore-next-line` applies to the line at the cut): the next chunk keeps it as
+/// context, as it keeps the start of a line cut in two (`read::keep_before`, whose bounds it
+/// shares).
+fn directive_line_before(hay: &[u8], cut: usize, overlap: usize) -> usize {
+    if cut == 0 || hay[cut - 1] != b'\n' {
+        return 0;
+    }
+    let start = memchr::memrchr(b'\n', &hay[..cut - 1]).map_or(0, |p| p + 1);
+    let line = &hay[start..cut];
+    let room = read::LOOKBEHIND.min(overlap.saturating_sub(256));
+    if line.len() > room || memchr::memmem::find(line, suppress::DIRECTIVE).is_none() {
+        return 0;
+    }
+    line.len()
 }
 
 /// Turns kept candidates of one chunk into located, redacted, fingerprinted findings.

@@ -505,3 +505,29 @@ fn a_report_written_inside_the_scanned_tree_is_never_scanned() {
         assert_eq!(again["skipped"], first["skipped"], "{output}");
     }
 }
+
+#[test]
+fn an_ignore_next_line_directive_applies_across_a_chunk_boundary() {
+    // Chunks of 4 KiB cut the file at many line starts, some right after a directive line.
+    let dir = tempfile::tempdir().unwrap();
+    let text: String = (0..3000)
+        .map(|i| format!("# piiscan:ignore-next-line\nmail user{i}@fabrikam-mail.com ok\n"))
+        .collect();
+    std::fs::write(dir.path().join("app.log"), text).unwrap();
+    for chunk in ["4096", "5000", "7000"] {
+        let (out, err, code) = stdout_of(piiscan(dir.path()).args([
+            "scan",
+            ".",
+            "--format",
+            "jsonl",
+            "--chunk-size",
+            chunk,
+        ]));
+        assert_eq!(code, 0, "chunk {chunk}: {err}");
+        assert_eq!(out.lines().count(), 0, "chunk {chunk}");
+        assert!(
+            err.contains("3000 findings suppressed"),
+            "chunk {chunk}: {err}"
+        );
+    }
+}
