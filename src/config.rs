@@ -36,6 +36,19 @@ pub struct ScanOptions {
     pub line_numbers: bool,
 }
 
+impl ScanOptions {
+    /// The options of a run that only counts findings (the data map): nothing is computed that
+    /// only a finding shown on its own would use.
+    pub fn counts_only() -> ScanOptions {
+        ScanOptions {
+            fingerprints: false,
+            details: false,
+            line_numbers: false,
+            ..ScanOptions::default()
+        }
+    }
+}
+
 impl Default for ScanOptions {
     fn default() -> Self {
         ScanOptions {

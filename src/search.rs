@@ -815,18 +815,12 @@ mod tests {
                 text.extend_from_slice(b"login password:\n  Summer2024x ok\n");
             }
         }
-        let line_starts: Vec<u64> = memchr::memchr_iter(b'\n', &text)
-            .map(|i| i as u64 + 1)
-            .filter(|&s| s < text.len() as u64)
-            .collect();
+        let line_starts = crate::split::line_starts(&text);
         for chunk_size in [256, 300, 1000, 4096] {
             for every in [1, 3, 7, 10, 13, 40] {
                 let options = ScanOptions {
                     chunk_size,
-                    fingerprints: false,
-                    details: false,
-                    line_numbers: false,
-                    ..ScanOptions::default()
+                    ..ScanOptions::counts_only()
                 };
                 let mut starts = vec![0];
                 starts.extend(line_starts.iter().step_by(every));
@@ -886,10 +880,7 @@ mod tests {
         }
         let options = ScanOptions {
             chunk_size: 256,
-            fingerprints: false,
-            details: false,
-            line_numbers: false,
-            ..ScanOptions::default()
+            ..ScanOptions::counts_only()
         };
         let mut crossed = Vec::new();
         let (out, end) = search_part(

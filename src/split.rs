@@ -144,6 +144,15 @@ pub fn search_bytes_in_parts(
     findings
 }
 
+/// Every line start of `data` after its first byte, where a part may start (tests and fuzzing
+/// pick parts from them).
+pub fn line_starts(data: &[u8]) -> Vec<u64> {
+    memchr::memchr_iter(b'\n', data)
+        .map(|i| i as u64 + 1)
+        .filter(|&start| start < data.len() as u64)
+        .collect()
+}
+
 /// The first line start at or after `at` (> 0), if one comes within a megabyte.
 fn line_start_from(file: &mut File, at: u64) -> io::Result<Option<u64>> {
     file.seek(SeekFrom::Start(at - 1))?;

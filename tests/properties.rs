@@ -548,22 +548,14 @@ proptest! {
         let options = ScanOptions {
             min_confidence: Confidence::Low,
             chunk_size,
-            fingerprints: false,
-            details: false,
-            line_numbers: false,
-            ..ScanOptions::default()
+            ..ScanOptions::counts_only()
         };
         let mut whole: Vec<PartKey> = search_bytes(&mut Scanner::new(set), &text, path, &options)
             .iter()
             .map(part_key)
             .collect();
         // Parts start at line starts, as `split::plan` cuts them.
-        let line_starts: Vec<u64> = text
-            .iter()
-            .enumerate()
-            .filter(|&(i, &b)| b == b'\n' && i + 1 < text.len())
-            .map(|(i, _)| i as u64 + 1)
-            .collect();
+        let line_starts = piiscan::split::line_starts(&text);
         prop_assume!(!line_starts.is_empty());
         let mut starts: Vec<u64> = cuts.iter().map(|c| *c.get(&line_starts)).collect();
         starts.push(0);
@@ -588,10 +580,7 @@ fn a_match_across_a_line_break_makes_the_search_go_on_into_the_next_part() {
     let set = rule_set();
     let options = ScanOptions {
         min_confidence: Confidence::Low,
-        fingerprints: false,
-        details: false,
-        line_numbers: false,
-        ..ScanOptions::default()
+        ..ScanOptions::counts_only()
     };
     let text = b"a line\nlogin password:\n  Sunshine2024 then\nmore\nlast line\n";
     let value_line = 23;

@@ -98,19 +98,12 @@ fn in_parts(
     expected: &[Key],
 ) {
     let mut starts = vec![0];
-    let line_starts = text
-        .iter()
-        .enumerate()
-        .filter(|&(i, &b)| b == b'\n' && i + 1 < text.len())
-        .map(|(i, _)| i as u64 + 1);
-    starts.extend(line_starts.step_by(1 + every as usize % 7));
+    let line_starts = piiscan::split::line_starts(text);
+    starts.extend(line_starts.into_iter().step_by(1 + every as usize % 7));
     let counts = ScanOptions {
         min_confidence: Confidence::Low,
         chunk_size,
-        fingerprints: false,
-        details: false,
-        line_numbers: false,
-        ..ScanOptions::default()
+        ..ScanOptions::counts_only()
     };
     let mut got: Vec<(usize, u64, u64, Confidence)> =
         search_bytes_in_parts(scanner, text, &starts, path, &counts)
