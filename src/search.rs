@@ -358,14 +358,6 @@ fn search_chunk(
         cut = stop;
         keep = 0;
     }
-    if keep == 0 && !eof {
-        keep = directive_line_before(hay, cut, overlap);
-        // The next chunk must move on, unless it ends a part: the search then goes on to
-        // the part's next stop (`search_part`).
-        if keep == cut && forced.is_none() {
-            keep = 0;
-        }
-    }
     // Keyed values of a longer line cut here that run into the cut are left to the next chunk.
     let keyed_limit = cut;
     let from = std::mem::take(&mut cursor.from);
@@ -474,6 +466,15 @@ fn search_chunk(
     if let Some(first) = left_over.chain(running_into_limit).min() {
         next = next.min((first - read::keep_before(hay, first, overlap)).max(1));
     }
+    // A next chunk starting at a line start keeps the line before as context too when it holds
+    // an inline directive. It must still move on, unless this chunk ends a part: the search
+    // then goes on to the part's next stop (`search_part`).
+    if !eof {
+        let directive = directive_line_before(hay, next, overlap);
+        if directive < next || (forced.is_some() && directive > 0) {
+            next -= directive;
+        }
+    }
     let resume_next = resume - next;
     for (rule, s, e) in keyed {
         // A value running into a cut inside a line may be cut short: the next chunk has it.
@@ -513,10 +514,10 @@ fn search_chunk(
     next
 }
 
-/// The length of the line just before `cut` (a line start) when it holds an inline directive
-/// (`piiscan:ignore-next-line` applies to the line at the cut): the next chunk keeps it as
-/// context, as it keeps the start of a line cut in two (`read::keep_before`, whose bounds it
-/// shares).
+/// The length of the line just before `cut` when `cut` starts a line and that line holds an
+/// inline directive (`piiscan:ignore-next-line` applies to the line at the cut): the next chunk
+/// keeps it as context, as it keeps the start of a line cut in two (`read::keep_before`, whose
+/// bounds it shares).
 fn directive_line_before(hay: &[u8], cut: usize, overlap: usize) -> usize {
     if cut == 0 || hay[cut - 1] != b'\n' {
         return 0;

@@ -609,3 +609,27 @@ fn a_match_across_a_line_break_makes_the_search_go_on_into_the_next_part() {
         .collect();
     assert_eq!(rules, ["password"]);
 }
+
+/// A match left over at a part's stop starts on a line after a directive: the search that goes
+/// on past the stop keeps the directive's line, so the match is suppressed as in one pass.
+#[test]
+fn a_match_left_over_at_a_stop_keeps_the_directive_before_its_line() {
+    let set = rule_set();
+    let options = ScanOptions {
+        min_confidence: Confidence::Low,
+        ..ScanOptions::counts_only()
+    };
+    let mut text = b"filler line\n".repeat(100);
+    text.extend_from_slice(b"# piiscan:ignore-next-line\nlat 48.8566,\n 2.3522 here\nend\n");
+    let stop = text.len() as u64 - b" 2.3522 here\nend\n".len() as u64;
+    let whole = search_bytes(&mut Scanner::new(set), &text, "t.log", &options);
+    assert!(whole.is_empty(), "suppressed in one pass");
+    let parts = piiscan::split::search_bytes_in_parts(
+        &mut Scanner::new(set),
+        &text,
+        &[0, stop],
+        "t.log",
+        &options,
+    );
+    assert!(parts.is_empty(), "{} found in parts", parts.len());
+}
