@@ -561,9 +561,12 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
                                     .send_done(outbox);
                             }
                         }));
-                        let mut outcome = guarded(&mut scanner, &config.rules, |scanner| {
-                            search_file(scanner, file, config, &mut buf, progress)
-                        });
+                        let mut outcome = guarded(
+                            &mut scanner,
+                            &config.rules,
+                            |scanner| search_file(scanner, file, config, &mut buf, progress),
+                            internal_error,
+                        );
                         scanner.sink = None;
                         scanner.long_input = None;
                         let findings = std::mem::take(&mut outcome.findings);
@@ -695,19 +698,21 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
 const INTERNAL_ERROR: &str =
     "internal error: piiscan failed on this input (a bug; please report it with the message above)";
 
-/// Run one input's `search`, turning a panic (a bug) into the input reported as not scanned:
-/// the rest of the scan goes on, and no other worker is left waiting for its turn to write.
-/// The scanner is rebuilt, as its caches may have been left half-updated.
-fn guarded<'s>(
+/// Run one input's (or part's) `search`, turning a panic (a bug) into what `failed` says,
+/// the input reported as not scanned: the rest of the scan goes on, and no other worker is
+/// left waiting for its turn to write. The scanner is rebuilt, as its caches may have been
+/// left half-updated.
+fn guarded<'s, T>(
     scanner: &mut Scanner<'s>,
     rules: &'s crate::scan::RuleSet,
-    search: impl FnOnce(&mut Scanner<'s>) -> Outcome,
-) -> Outcome {
+    search: impl FnOnce(&mut Scanner<'s>) -> T,
+    failed: impl FnOnce() -> T,
+) -> T {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| search(scanner))) {
-        Ok(outcome) => outcome,
+        Ok(searched) => searched,
         Err(_) => {
             *scanner = Scanner::new(rules);
-            internal_error()
+            failed()
         }
     }
 }
@@ -773,14 +778,13 @@ struct PartCounts {
 }
 
 /// How many parts `file` is searched in: more than one only for a large plain file on disk,
-/// with more than one thread, in a run that only counts findings (no line numbers, no
-/// fingerprints, no baseline or git change: those number findings in file order).
+/// with more than one thread, in a run that only counts findings. Line numbers and
+/// fingerprints count in file order; a baseline needs fingerprints and a git change line
+/// numbers, so neither is split either.
 fn parts_of(config: &Config, render: Option<Render>, file: &InputFile) -> usize {
     let counts_only = matches!(render, Some(Render::Nothing))
         && !config.options.fingerprints
-        && !config.options.line_numbers
-        && config.baseline.is_none()
-        && config.walk.change.is_none();
+        && !config.options.line_numbers;
     if !counts_only
         || config.walk.threads < 2
         || file.blob.is_some()
@@ -830,9 +834,12 @@ fn search_part<'s>(
     let path: Arc<str> = Arc::from(file.display.as_str());
     let (mut outcome, end) = match plan {
         None => (
-            guarded(scanner, &config.rules, |scanner| {
-                search_file(scanner, file, config, buf, progress)
-            }),
+            guarded(
+                scanner,
+                &config.rules,
+                |scanner| search_file(scanner, file, config, buf, progress),
+                internal_error,
+            ),
             PartEnd::End,
         ),
         Some(plan) => {
@@ -843,19 +850,25 @@ fn search_part<'s>(
                 Ok(f)
             });
             match opened {
-                Ok(mut reader) => guarded_part(scanner, &config.rules, |scanner| {
-                    search::search_part(
-                        scanner,
-                        &mut reader,
-                        start,
-                        plan.shape.clone(),
-                        stops,
-                        &path,
-                        &config.options,
-                        buf,
-                        |n| split.crossed(k, k + 1 + n),
-                    )
-                }),
+                // A panic ends the input there, reported as not scanned.
+                Ok(mut reader) => guarded(
+                    scanner,
+                    &config.rules,
+                    |scanner| {
+                        search::search_part(
+                            scanner,
+                            &mut reader,
+                            start,
+                            plan.shape.clone(),
+                            stops,
+                            &path,
+                            &config.options,
+                            buf,
+                            |n| split.crossed(k, k + 1 + n),
+                        )
+                    },
+                    || (internal_error(), PartEnd::End),
+                ),
                 Err(e) => (
                     Outcome {
                         gap: Some(Gap::Incomplete {
@@ -886,21 +899,6 @@ fn search_part<'s>(
         p.split_done(file);
     }
     settled
-}
-
-/// `guarded` for a part's search: a panic ends the input there, reported as incomplete.
-fn guarded_part<'s>(
-    scanner: &mut Scanner<'s>,
-    rules: &'s crate::scan::RuleSet,
-    search: impl FnOnce(&mut Scanner<'s>) -> (Outcome, PartEnd),
-) -> (Outcome, PartEnd) {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| search(scanner))) {
-        Ok(ended) => ended,
-        Err(_) => {
-            *scanner = Scanner::new(rules);
-            (internal_error(), PartEnd::End)
-        }
-    }
 }
 
 /// Count one input's outcome: its gaps (archive members' too), and what was scanned.
