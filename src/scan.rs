@@ -195,8 +195,9 @@ pub struct RuleSet {
     rule_has_words: Vec<bool>,
     /// Field names of every rule, for structured context (JSON keys, CSV columns).
     pub keys: crate::structured::KeyTable,
-    /// Every keyword/context word of every rule, ASCII case-insensitive.
-    words: Option<AhoCorasick>,
+    /// Every keyword/context word of every rule, ASCII case-insensitive, as a DFA walked by
+    /// [`RuleSet::words_near`] itself.
+    words: Option<aho_corasick::dfa::DFA>,
     /// For each word pattern: which rules use it and how.
     word_uses: Vec<Vec<(usize, WordRole)>>,
     word_text: Vec<String>,
@@ -539,8 +540,22 @@ impl RuleSet {
             });
         }
         // Searched in every candidate's window: a DFA is the fastest to search, and the words
-        // are few enough that it stays small.
-        let words = words_automaton(&word_text, Some(aho_corasick::AhoCorasickKind::DFA))?;
+        // are few enough that it stays small. No prefilter: the windows are short, and without
+        // one the start state is an ordinary state that the walk need not stop at.
+        let words = if word_text.is_empty() {
+            None
+        } else {
+            let dfa = aho_corasick::dfa::Builder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .prefilter(false)
+                .build(&word_text)
+                .map_err(|e| RuleError::File {
+                    file: "<rules>".into(),
+                    message: format!("keywords do not compile: {e}"),
+                })?;
+            Some(dfa)
+        };
         Ok(RuleSet {
             rules: compiled,
             policy,
@@ -601,8 +616,9 @@ impl RuleSet {
         range: std::ops::Range<usize>,
         mut found: impl FnMut(WordRole, &'s str, usize),
     ) {
-        let Some(ac) = &self.words else { return };
-        if !self.rule_has_words[rule] {
+        use aho_corasick::automaton::Automaton;
+        let Some(dfa) = &self.words else { return };
+        if !self.rule_has_words[rule] || range.len() < dfa.min_pattern_len() {
             return;
         }
         // The words already reported: a window holds few, so a short array beats a set (and
@@ -610,19 +626,35 @@ impl RuleSet {
         // no verdict.
         let mut seen = [usize::MAX; 32];
         let mut seen_len = 0;
-        for m in ac.find_overlapping_iter(aho_corasick::Input::new(hay).span(range)) {
-            let id = m.pattern().as_usize();
-            let Some(&(_, role)) = self.word_uses[id].iter().find(|(r, _)| *r == rule) else {
-                continue;
-            };
-            if !word_bounded(hay, m.start(), m.end()) || seen[..seen_len].contains(&id) {
+        // The DFA is walked here, one state per byte, rather than through the crate's
+        // overlapping iterator: the windows are short (16 bytes on average on dense data) and
+        // the iterator's set-up per window cost more than the walk. Same matches, same order:
+        // every word ending at each byte, as the iterator reports them.
+        let Ok(mut state) = dfa.start_state(aho_corasick::Anchored::No) else {
+            return;
+        };
+        for at in range.clone() {
+            state = dfa.next_state(aho_corasick::Anchored::No, state, hay[at]);
+            if !dfa.is_match(state) {
                 continue;
             }
-            if seen_len < seen.len() {
-                seen[seen_len] = id;
-                seen_len += 1;
+            let end = at + 1;
+            for i in 0..dfa.match_len(state) {
+                let pattern = dfa.match_pattern(state, i);
+                let id = pattern.as_usize();
+                let start = end - dfa.pattern_len(pattern);
+                let Some(&(_, role)) = self.word_uses[id].iter().find(|(r, _)| *r == rule) else {
+                    continue;
+                };
+                if !word_bounded(hay, start, end) || seen[..seen_len].contains(&id) {
+                    continue;
+                }
+                if seen_len < seen.len() {
+                    seen[seen_len] = id;
+                    seen_len += 1;
+                }
+                found(role, &self.word_text[id], end);
             }
-            found(role, &self.word_text[id], m.end());
         }
     }
 
