@@ -188,8 +188,8 @@ fn redact_email(value: &[u8]) -> String {
 
 /// A finding's masked line: the rule, the path, and the line with the value cut out (trimmed).
 /// Its fingerprint survives the finding moving up or down the file and holds nothing of the
-/// value. It is hashed once for both of its uses: numbering repeated identical lines within a
-/// file ([`MaskedLine::key`]) and the fingerprint itself, which adds that number.
+/// value. Identical masked lines within one input are numbered ([`Occurrences`]), and the
+/// number goes into the fingerprint.
 #[derive(Clone)]
 pub struct MaskedLine(Sha256);
 
@@ -226,19 +226,33 @@ impl MaskedLine {
         MaskedLine(h)
     }
 
-    /// A key for this masked line (with its rule and path) in [`Occurrences`]. Never output.
-    pub fn key(&self) -> u64 {
-        let digest = self.0.clone().finalize();
-        let mut first = [0u8; 8];
-        first.copy_from_slice(&digest[..8]);
-        u64::from_le_bytes(first)
+    /// The fingerprint of the next finding on this masked line, numbered by `occurrences`.
+    ///
+    /// Most masked lines occur once, so the digest of the first occurrence is computed first
+    /// and also serves as the line's key in `occurrences`: one SHA-256 finalisation per
+    /// finding instead of two. Only a repeated line hashes again, with its number.
+    pub fn fingerprint(self, occurrences: &mut Occurrences) -> String {
+        let first = self.digest(0);
+        let key = u64::from_le_bytes(first[..8].try_into().unwrap_or_default());
+        match occurrences.next(key, || self.shared_key()) {
+            0 => hex(&first[..16]),
+            occurrence => hex(&self.digest(occurrence)[..16]),
+        }
     }
 
-    /// The fingerprint of the `occurrence`-th finding on this masked line.
-    pub fn fingerprint(mut self, occurrence: u32) -> String {
-        self.0.update(occurrence.to_le_bytes());
-        let digest = self.0.finalize();
-        hex(&digest[..16])
+    /// SHA-256 of the masked line and the `occurrence`-th finding's number.
+    fn digest(&self, occurrence: u32) -> [u8; 32] {
+        let mut h = self.0.clone();
+        h.update(occurrence.to_le_bytes());
+        h.finalize().into()
+    }
+
+    /// The key of this line in the counters that lines share once an input has more distinct
+    /// lines than [`Occurrences`] numbers exactly: SHA-256 of the masked line alone, as since
+    /// fingerprints were introduced, so that numbering (and so fingerprints) stay the same.
+    fn shared_key(&self) -> u64 {
+        let digest = self.0.clone().finalize();
+        u64::from_le_bytes(digest[..8].try_into().unwrap_or_default())
     }
 }
 
@@ -255,8 +269,9 @@ impl Occurrences {
     const EXACT: usize = 1 << 17;
     const SHARED: usize = 1 << 16;
 
-    /// The occurrence number of this masked line (0 for its first).
-    pub fn next(&mut self, key: u64) -> u32 {
+    /// The occurrence number of the masked line `key` identifies (0 for its first), counted
+    /// in the shared table by `shared_key` once the exact one is full.
+    pub fn next(&mut self, key: u64, shared_key: impl FnOnce() -> u64) -> u32 {
         if let Some(n) = self.exact.get_mut(&key) {
             *n += 1;
             return *n - 1;
@@ -268,7 +283,7 @@ impl Occurrences {
         if self.shared.is_empty() {
             self.shared = vec![0; Self::SHARED];
         }
-        let slot = &mut self.shared[(key as usize) % Self::SHARED];
+        let slot = &mut self.shared[(shared_key() as usize) % Self::SHARED];
         *slot += 1;
         *slot - 1
     }
@@ -296,22 +311,39 @@ impl std::hash::Hasher for PreHashed {
     }
 }
 
+/// Lower-case hex, in one allocation of the exact size (every finding has a fingerprint).
 fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let digits: Vec<u8> = bytes
-        .iter()
-        .flat_map(|&b| [DIGITS[(b >> 4) as usize], DIGITS[(b & 15) as usize]])
-        .collect();
-    // Hex digits are ASCII.
-    String::from_utf8(digits).unwrap_or_default()
+    let mut out = String::with_capacity(2 * bytes.len());
+    for &b in bytes {
+        out.push(char::from(DIGITS[(b >> 4) as usize]));
+        out.push(char::from(DIGITS[(b & 15) as usize]));
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// The fingerprint of the `occurrence`-th finding on a masked line.
     fn fingerprint(rule: &str, path: &str, before: &[u8], after: &[u8], occurrence: u32) -> String {
-        MaskedLine::new(rule, path, before, after).fingerprint(occurrence)
+        let mut occurrences = Occurrences::default();
+        let line = MaskedLine::new(rule, path, before, after);
+        for _ in 0..occurrence {
+            line.clone().fingerprint(&mut occurrences);
+        }
+        line.fingerprint(&mut occurrences)
+    }
+
+    /// The documented bytes of a fingerprint: SHA-256 of the masked line and the number.
+    fn documented(rule: &str, path: &str, before: &[u8], after: &[u8], occurrence: u32) -> String {
+        let mut bytes = format!("piiscan-fp-v1\0{rule}\0{path}\0").into_bytes();
+        for part in [before, b"\0<value>\0", after, b"\0"] {
+            bytes.extend_from_slice(part);
+        }
+        bytes.extend_from_slice(&occurrence.to_le_bytes());
+        hex(&Sha256::digest(&bytes)[..16])
     }
 
     #[test]
@@ -398,15 +430,56 @@ mod tests {
         let path = "logs/2026/11/some/deep/directory/of/rotated/logs/for/one/service/app.log";
         let prefix = LinePrefix::new("email", path);
         for (before, after) in [(&b"to: "[..], &b" ok"[..]), (b"cc: ", b""), (b"", b"x")] {
-            let mut bytes = b"piiscan-fp-v1\0email\0".to_vec();
-            for part in [path.as_bytes(), b"\0", before, b"\0<value>\0", after, b"\0"] {
-                bytes.extend_from_slice(part);
+            let mut occurrences = Occurrences::default();
+            for occurrence in 0..3 {
+                assert_eq!(
+                    MaskedLine::after(&prefix, before, after).fingerprint(&mut occurrences),
+                    documented("email", path, before, after, occurrence)
+                );
             }
-            bytes.extend_from_slice(&3u32.to_le_bytes());
-            assert_eq!(
-                MaskedLine::after(&prefix, before, after).fingerprint(3),
-                hex(&Sha256::digest(&bytes)[..16])
-            );
         }
+    }
+
+    #[test]
+    fn repeated_lines_are_numbered_in_order_and_other_lines_start_at_zero() {
+        let mut occurrences = Occurrences::default();
+        let line = |before: &[u8]| MaskedLine::new("ipv4", "a.log", before, b" GET /");
+        assert_eq!(
+            line(b"from ").fingerprint(&mut occurrences),
+            documented("ipv4", "a.log", b"from ", b" GET /", 0)
+        );
+        assert_eq!(
+            line(b"to ").fingerprint(&mut occurrences),
+            documented("ipv4", "a.log", b"to ", b" GET /", 0)
+        );
+        assert_eq!(
+            line(b"from ").fingerprint(&mut occurrences),
+            documented("ipv4", "a.log", b"from ", b" GET /", 1)
+        );
+    }
+
+    #[test]
+    fn past_the_exact_counters_lines_are_counted_by_their_shared_key() {
+        let mut occurrences = Occurrences::default();
+        for key in 0..Occurrences::EXACT as u64 {
+            assert_eq!(occurrences.next(key, || unreachable!()), 0);
+        }
+        // A line counted exactly goes on being counted there.
+        assert_eq!(occurrences.next(7, || unreachable!()), 1);
+        // New lines share the counter their shared key picks, whatever their own key.
+        let past = Occurrences::EXACT as u64;
+        assert_eq!(occurrences.next(past, || 42), 0);
+        assert_eq!(occurrences.next(past + 1, || 42), 1);
+        assert_eq!(occurrences.next(past + 2, || 43), 0);
+    }
+
+    #[test]
+    fn the_shared_key_is_the_digest_of_the_masked_line_alone() {
+        let line = MaskedLine::new("email", "a.txt", b"to: ", b" ok");
+        let digest = Sha256::digest(b"piiscan-fp-v1\0email\0a.txt\0to: \0<value>\0 ok\0");
+        assert_eq!(
+            line.shared_key(),
+            u64::from_le_bytes(digest[..8].try_into().unwrap())
+        );
     }
 }

@@ -631,9 +631,7 @@ impl Emit<'_, '_> {
         let fingerprint = if self.options.fingerprints {
             let prefix = self.line_prefixes[cand.rule]
                 .get_or_insert_with(|| finding::LinePrefix::new(&compiled.rule.id, path));
-            let line = finding::MaskedLine::after(prefix, before, after);
-            let occurrence = self.occurrences.next(line.key());
-            line.fingerprint(occurrence)
+            finding::MaskedLine::after(prefix, before, after).fingerprint(self.occurrences)
         } else {
             String::new()
         };
