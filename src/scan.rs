@@ -330,6 +330,28 @@ pub fn gated(rule: &Rule) -> bool {
             .all(|p| max_match_len(p).is_some_and(|n| n <= MAX_MATCH_LEN))
 }
 
+/// Whether `pattern`'s `value` group is all of its match (`(?P<value>...)\b`: only assertions,
+/// which match no bytes, around it). Its value is then the match itself, and a candidate needs
+/// no second search for the group: on source code the coordinates pattern meets about a
+/// thousand pairs of decimals per megabyte (`0.5, 0.25`), each of which cost one.
+fn value_is_whole_match(pattern: &str) -> bool {
+    use regex_syntax::hir::HirKind;
+    let Ok(hir) = parse_rule_regex(pattern) else {
+        return false;
+    };
+    let items = match hir.kind() {
+        HirKind::Concat(items) => &items[..],
+        _ => std::slice::from_ref(&hir),
+    };
+    let mut bytes = items
+        .iter()
+        .filter(|h| !matches!(h.kind(), HirKind::Look(_)));
+    match (bytes.next().map(|h| h.kind()), bytes.next()) {
+        (Some(HirKind::Capture(c)), None) => c.name.as_deref() == Some("value"),
+        _ => false,
+    }
+}
+
 /// The longest match `pattern` can have, if it is bounded.
 fn max_match_len(pattern: &str) -> Option<usize> {
     parse_rule_regex(pattern).ok()?.properties().maximum_len()
@@ -429,8 +451,9 @@ impl RuleSet {
         for (index, rule) in rules.iter().enumerate() {
             let own = (!rule.pattern.is_empty()).then_some(&rule.pattern);
             for pattern in own.into_iter().chain(&rule.patterns) {
-                let value = (pattern.contains("(?P<value>") || pattern.contains("(?<value>"))
-                    .then(|| RuleRegex::new(pattern.clone()));
+                let value = ((pattern.contains("(?P<value>") || pattern.contains("(?<value>"))
+                    && !value_is_whole_match(pattern))
+                .then(|| RuleRegex::new(pattern.clone()));
                 patterns.push(pattern.as_str());
                 pattern_rule.push(index);
                 pattern_value.push(value);
@@ -1204,6 +1227,35 @@ mod tests {
             assert!(re.regex.get().is_none(), "compiled before use: {}", re.text);
             assert!(re.get().is_some(), "does not compile: {}", re.text);
         }
+    }
+
+    #[test]
+    fn a_value_group_around_the_whole_match_is_known_as_such() {
+        for whole in [
+            r"(?P<value>[0-9]+\.[0-9]+)\b",
+            r"\b(?P<value>[0-9]+)\b",
+            r"(?<value>abc)",
+        ] {
+            assert!(value_is_whole_match(whole), "{whole}");
+        }
+        for part in [
+            r"pwd=(?P<value>[a-z]+)",
+            r"(?P<value>[0-9]+)x",
+            r"(?P<value>[0-9]+)|x",
+            r"(?P<other>[0-9]+)",
+            r"[0-9]+",
+        ] {
+            assert!(!value_is_whole_match(part), "{part}");
+        }
+        // The coordinates rule's value is its whole match; the password rule's is not.
+        let set = set();
+        let value_of = |id: &str| {
+            let rule = set.find_rule(id).unwrap();
+            let pattern = set.pattern_rule.iter().position(|&r| r == rule).unwrap();
+            set.pattern_value[pattern].is_some()
+        };
+        assert!(!value_of("geo-coordinates"));
+        assert!(value_of("password"));
     }
 
     #[test]
