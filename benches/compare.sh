@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # piiscan vs ripgrep vs cat on the generated corpora, side by side.
 #
-#   bash benches/compare.sh [normal|low|source|sparse] [runs] [size]
+#   bash benches/compare.sh [normal|low|source|sparse|large] [runs] [size]
 #
 # The corpus is generated once per density and size (default 20MB, in fixtures/corpus/DENSITY;
 # other sizes in fixtures/corpus/DENSITY-SIZE, e.g. `bash benches/compare.sh normal 5 200MB`).
@@ -9,7 +9,11 @@
 # ($CARGO_HOME/registry/src, about 10,000 files), where personal data is rare. `sparse` is the
 # same source code concatenated into four files of about 28 MB each (fixtures/corpus/sparse):
 # large files with one finding per 60 KB, as a directory of rotated logs with little personal
-# data in them.
+# data in them. `large` is the same kind of input at about 1 GB, none of it repeated: the text
+# files of the Rust toolchain's documentation, Python's standard library, the system's C
+# headers and the cargo registry, as found on this machine (up to 1 GB, in eight files of
+# fixtures/corpus/large), long enough that what each thread pays once (lazy-DFA states) is
+# spread thin.
 #
 # ripgrep gets one alternation of the same detectors' regexes (from rules/*.toml), in ASCII
 # mode `(?-u)` and in its default Unicode mode; piiscan also validates, scores and classifies
@@ -33,12 +37,27 @@ elif [ "$density" = sparse ]; then
     split -n 4 -d "$dir/all" "$dir/part"
     rm "$dir/all"
   fi
+elif [ "$density" = large ]; then
+  dir=fixtures/corpus/large
+  if [ ! -d "$dir" ]; then
+    cargo fetch -q
+    mkdir -p "$dir"
+    stdlib=$(python3 -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"])')
+    docs=$(rustc --print sysroot)/share/doc
+    for d in "$docs" "$stdlib" /usr/include "${CARGO_HOME:-$HOME/.cargo}/registry/src"; do
+      [ -d "$d" ] && find "$d" -type f \( -name '*.html' -o -name '*.py' -o -name '*.h' \
+        -o -name '*.c' -o -name '*.rs' -o -name '*.md' -o -name '*.toml' -o -name '*.txt' \
+        -o -name '*.js' \) -size -2M -print0 | LC_ALL=C sort -z
+    done | xargs -0 cat | head -c 1000000000 > "$dir/all"
+    split -n 8 -d "$dir/all" "$dir/part"
+    rm "$dir/all"
+  fi
 elif [ "$size" = 20MB ]; then
   dir=fixtures/corpus/$density
 else
   dir=fixtures/corpus/$density-$size
 fi
-[ "$density" = source ] || [ "$density" = sparse ] || [ -d "$dir/logs" ] || python3 fixtures/gen/corpus.py --out "$dir" --size "$size" --seed 1 --density "$density"
+[ "$density" = source ] || [ "$density" = sparse ] || [ "$density" = large ] || [ -d "$dir/logs" ] || python3 fixtures/gen/corpus.py --out "$dir" --size "$size" --seed 1 --density "$density"
 cargo build --release -q
 bin=target/release/piiscan
 alt=$(python3 - <<'PY'
