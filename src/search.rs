@@ -483,14 +483,17 @@ fn search_chunk(
             crate::spill::maybe(&mut out.findings, &mut sink);
         }
     }
-    // Move the cursor to the next chunk's first byte.
-    let (line, counted_to) = (emit.line, emit.counted_to);
-    let newlines = |span: &[u8]| memchr::memchr_iter(b'\n', span).count() as u64;
-    cursor.line = if counted_to <= next {
-        line + newlines(&hay[counted_to..next])
-    } else {
-        line - newlines(&hay[next..counted_to])
-    };
+    // Move the cursor to the next chunk's first byte. Lines are counted only when findings
+    // show them (a pass over every byte: 1.4% of a sparse data map).
+    if options.line_numbers {
+        let (line, counted_to) = (emit.line, emit.counted_to);
+        let newlines = |span: &[u8]| memchr::memchr_iter(b'\n', span).count() as u64;
+        cursor.line = if counted_to <= next {
+            line + newlines(&hay[counted_to..next])
+        } else {
+            line - newlines(&hay[next..counted_to])
+        };
+    }
     match memchr::memrchr(b'\n', &hay[..next]) {
         Some(p) => {
             let (c, u) = columns(&hay[p + 1..next]);
