@@ -297,10 +297,18 @@ impl Cursor {
 /// at, so that a first line longer than a (small) chunk is sniffed as in one pass.
 fn chunk_len(options: &ScanOptions, first: bool) -> usize {
     if first {
-        options.chunk_size.max(structured::MAX_HEADER)
+        first_chunk_len(options)
     } else {
         options.chunk_size
     }
+}
+
+/// The length of an input's first chunk: all that sniffing its shape looks at, and one byte
+/// more, so that the chunk tells whether the input ends there. A first line without a newline
+/// is sniffed as a whole line only when the input ends within `MAX_HEADER` bytes, and an input
+/// of exactly that length would otherwise not know it ends there, as one whole pass does.
+pub fn first_chunk_len(options: &ScanOptions) -> usize {
+    options.chunk_size.max(structured::MAX_HEADER + 1)
 }
 
 /// Search an in-memory input (tests, examples, benchmarks).
@@ -982,6 +990,24 @@ mod tests {
             41
         );
         assert_chunks_change_nothing(&mut scanner, text.as_bytes(), whole, &[2048, 3001]);
+    }
+
+    #[test]
+    fn a_one_line_input_of_exactly_the_sniffed_length_is_sniffed_as_in_one_pass() {
+        // No newline at all, and exactly as long as sniffing looks: one whole pass knows the
+        // input ends there and reads its one line as an access log (its user agent is found in
+        // its field); a first chunk of that length must know it too.
+        let set = rule_set();
+        let mut scanner = Scanner::new(&set);
+        let mut text = b"203.0.113.9 - - [10/Oct/2023:13:55:36 +0000] \"GET / HTTP/1.1\" 200 5 \
+                         \"-\" \"ExampleBot/2.1\" "
+            .to_vec();
+        text.resize(structured::MAX_HEADER, b'x');
+        let whole = ScanOptions::default();
+        let user_agent = set.find_rule("user-agent").unwrap();
+        let in_one_pass = search_bytes(&mut scanner, &text, "t", &whole);
+        assert!(in_one_pass.iter().any(|f| f.rule == user_agent));
+        assert_chunks_change_nothing(&mut scanner, &text, whole, &[2048, 4096, 8192]);
     }
 
     #[test]

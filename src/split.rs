@@ -63,7 +63,7 @@ pub fn plan(
     let mut file = File::open(path).ok()?;
     let len = file.metadata().ok()?.len();
     let mut head = Vec::new();
-    let first = options.chunk_size.max(structured::MAX_HEADER);
+    let first = crate::search::first_chunk_len(options);
     if read::fill(&mut file, &mut head, first).ok()? {
         return None;
     }
@@ -103,9 +103,7 @@ pub fn search_bytes_in_parts(
     path: &str,
     options: &ScanOptions,
 ) -> Vec<crate::finding::Finding> {
-    let first = &data[..data
-        .len()
-        .min(options.chunk_size.max(structured::MAX_HEADER))];
+    let first = &data[..data.len().min(crate::search::first_chunk_len(options))];
     if !plain_text(first) {
         return crate::search::search_bytes(scanner, data, path, options);
     }
