@@ -21,8 +21,6 @@
 //!   then gives up on the chunk and the caller searches all of it. So it does when a lane
 //!   finds no start state within `MAX_OVERRUN` bytes past its part, or when the caller's limit
 //!   on match ends is passed (dense data, where the search would visit most bytes anyway).
-//!   Consecutive match ends count once against that limit: each digit of a long number may
-//!   end a match, and it is still one candidate for the search.
 
 use regex_automata::hybrid::dfa::{Cache as DfaCache, DFA};
 use regex_automata::hybrid::LazyStateID;
@@ -40,7 +38,7 @@ const MAX_OVERRUN: usize = 64 << 10;
 /// Lazy DFA cache per direction; like the main regex's, it grows only as states are built.
 const CACHE_CAPACITY: usize = 8 << 20;
 
-/// How many match ends (runs of consecutive ones) the lanes may have found after `i` of their `part` bytes each: an
+/// How many match ends the lanes may have found after `i` of their `part` bytes each: an
 /// eighth of the chunk's `max_ends` from the start, the rest in proportion to how far they
 /// are. Dense data then ends the pass within its first few kilobytes, before the lanes have
 /// built the DFA states of much more text than they give up on.
@@ -125,8 +123,7 @@ impl Sieve {
     /// Fill `regions` with sorted, disjoint spans of `hay` that hold the start and end of every
     /// match starting at or after `from` (ends exclusive). Returns false, with `regions`
     /// meaningless, when the sieve gave up on this chunk (its cache was cleared, or it found
-    /// more than `max_ends` match ends, a run of consecutive ends counting once): then
-    /// everything must be searched.
+    /// more than `max_ends` match ends): then everything must be searched.
     pub fn regions(
         &self,
         cache: &mut SieveCache,
@@ -200,9 +197,6 @@ impl Sieve {
         if cache.forward.clear_count() != clears {
             return Err(GaveUp);
         }
-        // Runs of consecutive match ends, the lanes' measure of density: every digit of a
-        // long number may end a match (`[0-9]{9,19}`), which is still one candidate to search.
-        let mut runs = 0;
         // All lanes in step over the first `part` bytes of their parts.
         let lanes: [&[u8]; LANES] = std::array::from_fn(|k| &hay[begin[k]..begin[k] + part]);
         let mut i = 0;
@@ -228,11 +222,10 @@ impl Sieve {
             // Careful steps until every lane is in an untagged state again.
             while i < part {
                 for k in 0..LANES {
-                    sid[k] =
-                        self.step(cache, clears, sid[k], hay, begin[k] + i, ends, &mut runs)?;
+                    sid[k] = self.step(cache, clears, sid[k], hay, begin[k] + i, ends)?;
                 }
                 // The allowance is never below an eighth: that cheap test comes first.
-                if runs > max_ends / 8 && runs > ends_allowed(max_ends, i, part) {
+                if ends.len() > max_ends / 8 && ends.len() > ends_allowed(max_ends, i, part) {
                     return Err(GaveUp);
                 }
                 i += 1;
@@ -257,7 +250,7 @@ impl Sieve {
                 if at >= part_end + MAX_OVERRUN {
                     return Err(GaveUp);
                 }
-                state = self.step(cache, clears, state, hay, at, ends, &mut runs)?;
+                state = self.step(cache, clears, state, hay, at, ends)?;
                 at += 1;
             }
             if at == hay.len() {
@@ -286,9 +279,7 @@ impl Sieve {
             .map_err(|_| GaveUp)
     }
 
-    /// One forward step of a lane over `hay[at]`, recording a match that ends at `at`, and
-    /// counting it in `runs` unless a match also ended just before it.
-    #[allow(clippy::too_many_arguments)]
+    /// One forward step of a lane over `hay[at]`, recording a match that ends at `at`.
     fn step(
         &self,
         cache: &mut SieveCache,
@@ -297,7 +288,6 @@ impl Sieve {
         hay: &[u8],
         at: usize,
         ends: &mut Vec<usize>,
-        runs: &mut usize,
     ) -> Result<LazyStateID, GaveUp> {
         let next = self
             .forward
@@ -309,7 +299,6 @@ impl Sieve {
         // Match states are delayed by one byte: this one says a match ends where `at` starts.
         if next.is_match() {
             ends.push(at);
-            *runs += usize::from(!state.is_match());
         }
         Ok(next)
     }
@@ -476,25 +465,6 @@ mod tests {
         let hay = lanes_with_addresses(6, 10);
         assert_eq!(regions(&hay, 0, Some(40)), None);
         assert_eq!(regions(&hay, 0, None).map(|r| r.len()), Some(6 * LANES));
-    }
-
-    #[test]
-    fn the_match_ends_along_one_number_count_once_against_the_limit() {
-        // Every digit from the fourth on ends a match: ten ends per number, one candidate.
-        let sieve = Sieve::new(&["[0-9]{4,20}"]).unwrap().unwrap();
-        let mut part = Vec::new();
-        for _ in 0..10 {
-            part.extend(b"w".repeat(186));
-            part.extend_from_slice(b" 1234567890123 ");
-        }
-        part.resize(2000, b' ');
-        let hay = part.repeat(LANES);
-        let mut cache = sieve.create_cache();
-        let mut regions = Vec::new();
-        // 40 numbers, 400 match ends: within a limit of 40.
-        assert!(sieve.regions(&mut cache, &hay, 0, Some(40), &mut regions));
-        assert_eq!(regions.len(), 40);
-        assert!(!sieve.regions(&mut cache, &hay, 0, Some(20), &mut regions));
     }
 
     #[test]
