@@ -303,12 +303,15 @@ fn chunk_len(options: &ScanOptions, first: bool) -> usize {
     }
 }
 
-/// The length of an input's first chunk: all that sniffing its shape looks at, and one byte
-/// more, so that the chunk tells whether the input ends there. A first line without a newline
-/// is sniffed as a whole line only when the input ends within `MAX_HEADER` bytes, and an input
-/// of exactly that length would otherwise not know it ends there, as one whole pass does.
+/// The length of an input's first chunk: all that sniffing its shape looks at (a byte order
+/// mark and `MAX_HEADER` bytes), and one byte more, so that the chunk tells whether the input
+/// ends there. A first line without a newline is sniffed as a whole line only when the input
+/// ends within those bytes, and an input of exactly that length would otherwise not know it
+/// ends there, as one whole pass does.
 pub fn first_chunk_len(options: &ScanOptions) -> usize {
-    options.chunk_size.max(structured::MAX_HEADER + 1)
+    options
+        .chunk_size
+        .max(structured::BOM.len() + structured::MAX_HEADER + 1)
 }
 
 /// Search an in-memory input (tests, examples, benchmarks).
@@ -1005,9 +1008,13 @@ mod tests {
         text.resize(structured::MAX_HEADER, b'x');
         let whole = ScanOptions::default();
         let user_agent = set.find_rule("user-agent").unwrap();
-        let in_one_pass = search_bytes(&mut scanner, &text, "t", &whole);
-        assert!(in_one_pass.iter().any(|f| f.rule == user_agent));
-        assert_chunks_change_nothing(&mut scanner, &text, whole, &[2048, 4096, 8192]);
+        // With a byte order mark too, which sniffing looks past.
+        let with_bom = [structured::BOM, &text[..]].concat();
+        for text in [&text[..], &with_bom[..]] {
+            let in_one_pass = search_bytes(&mut scanner, text, "t", &whole);
+            assert!(in_one_pass.iter().any(|f| f.rule == user_agent));
+            assert_chunks_change_nothing(&mut scanner, text, whole, &[2048, 4096, 8192]);
+        }
     }
 
     #[test]

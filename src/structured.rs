@@ -415,9 +415,12 @@ impl Shape {
     }
 }
 
+/// The UTF-8 byte order mark, which sniffing looks past.
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
 /// Decide the shape of an input from its first bytes (`eof`: they are all of it).
 pub fn sniff(table: &KeyTable, first: &[u8], eof: bool, path: &str) -> Shape {
-    let body = first.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(first);
+    let body = first.strip_prefix(BOM).unwrap_or(first);
     let mut rest = body.iter().copied().skip_while(u8::is_ascii_whitespace);
     match rest.next() {
         Some(b'{') => return Shape::Json,
