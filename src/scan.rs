@@ -653,32 +653,19 @@ impl RuleSet {
         // overlapping iterator: the windows are short (16 bytes on average on dense data) and
         // the iterator's set-up per window cost more than the walk. Same matches, same order:
         // every word ending at each byte, as the iterator reports them.
-        let Ok(mut state) = dfa.start_state(aho_corasick::Anchored::No) else {
-            return;
-        };
-        for at in range.clone() {
-            state = dfa.next_state(aho_corasick::Anchored::No, state, hay[at]);
-            if !dfa.is_match(state) {
-                continue;
+        words_in(dfa, hay, range, |id, start, end| {
+            let Some(&(_, role)) = self.word_uses[id].iter().find(|(r, _)| *r == rule) else {
+                return;
+            };
+            if !word_bounded(hay, start, end) || seen[..seen_len].contains(&id) {
+                return;
             }
-            let end = at + 1;
-            for i in 0..dfa.match_len(state) {
-                let pattern = dfa.match_pattern(state, i);
-                let id = pattern.as_usize();
-                let start = end - dfa.pattern_len(pattern);
-                let Some(&(_, role)) = self.word_uses[id].iter().find(|(r, _)| *r == rule) else {
-                    continue;
-                };
-                if !word_bounded(hay, start, end) || seen[..seen_len].contains(&id) {
-                    continue;
-                }
-                if seen_len < seen.len() {
-                    seen[seen_len] = id;
-                    seen_len += 1;
-                }
-                found(role, &self.word_text[id], end);
+            if seen_len < seen.len() {
+                seen[seen_len] = id;
+                seen_len += 1;
             }
-        }
+            found(role, &self.word_text[id], end);
+        });
     }
 
     /// Whether the rule has any keyword (a prefilter requirement).
@@ -689,6 +676,37 @@ impl RuleSet {
     /// Whether `text` (a CSV header's column names, say) holds a keyword of a gated rule.
     pub fn has_gate_word(&self, text: &[u8]) -> bool {
         self.gate.as_ref().is_some_and(|ac| ac.is_match(text))
+    }
+}
+
+/// Every occurrence of `dfa`'s words inside `hay[range]` (overlapping ones too), as word index,
+/// start and end, in the order of `AhoCorasick::find_overlapping_iter` over that span: by end,
+/// and at one end in the automaton's order.
+fn words_in(
+    dfa: &aho_corasick::dfa::DFA,
+    hay: &[u8],
+    range: std::ops::Range<usize>,
+    mut each: impl FnMut(usize, usize, usize),
+) {
+    use aho_corasick::automaton::Automaton;
+    let Ok(mut state) = dfa.start_state(aho_corasick::Anchored::No) else {
+        return;
+    };
+    let mut end = range.start;
+    loop {
+        // The start state is a match state only for an empty word, which matches at the
+        // window's start too.
+        if dfa.is_match(state) {
+            for i in 0..dfa.match_len(state) {
+                let word = dfa.match_pattern(state, i);
+                each(word.as_usize(), end - dfa.pattern_len(word), end);
+            }
+        }
+        if end == range.end {
+            break;
+        }
+        state = dfa.next_state(aho_corasick::Anchored::No, state, hay[end]);
+        end += 1;
     }
 }
 
@@ -1185,6 +1203,56 @@ mod tests {
                 prop_assert_eq!(ours, meta);
             }
         }
+
+        /// The words walk finds what the crate's overlapping iterator finds over the same
+        /// span, in the same order, for the rules' words (and an empty word, which matches
+        /// everywhere) in texts made of them, their case changed, and separators.
+        #[test]
+        fn the_words_walk_finds_what_the_overlapping_iterator_finds(
+            parts in prop::collection::vec(word_fragment(), 0..24),
+            cut in (0usize..200, 0usize..200),
+            with_empty in any::<bool>(),
+        ) {
+            let set = shared_set();
+            let mut words = set.word_text.clone();
+            if with_empty {
+                words.push(String::new());
+            }
+            let dfa = aho_corasick::dfa::Builder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .prefilter(false)
+                .build(&words)
+                .unwrap();
+            let oracle = AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .build(&words)
+                .unwrap();
+            let hay = parts.concat().into_bytes();
+            let (a, b) = (cut.0.min(hay.len()), cut.1.min(hay.len()));
+            let range = a.min(b)..a.max(b);
+            let mut walked = Vec::new();
+            words_in(&dfa, &hay, range.clone(), |w, s, e| walked.push((w, s, e)));
+            let iterated: Vec<(usize, usize, usize)> = oracle
+                .find_overlapping_iter(aho_corasick::Input::new(&hay).span(range))
+                .map(|m| (m.pattern().as_usize(), m.start(), m.end()))
+                .collect();
+            prop_assert_eq!(walked, iterated);
+        }
+    }
+
+    /// A rule's word, upper-cased or not, or a separator.
+    fn word_fragment() -> impl Strategy<Value = String> {
+        let mut pieces = shared_set().word_text.clone();
+        pieces.extend(
+            shared_set()
+                .word_text
+                .iter()
+                .map(|w| w.to_ascii_uppercase()),
+        );
+        pieces.extend([" ", "_", "-", "x", "=", "\n"].map(String::from));
+        prop::sample::select(pieces)
     }
 
     #[test]
