@@ -41,16 +41,25 @@ elif [ "$density" = large ]; then
   dir=fixtures/corpus/large
   if [ ! -d "$dir" ]; then
     cargo fetch -q
-    mkdir -p "$dir"
     stdlib=$(python3 -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"])')
     docs=$(rustc --print sysroot)/share/doc
-    for d in "$docs" "$stdlib" /usr/include "${CARGO_HOME:-$HOME/.cargo}/registry/src"; do
-      [ -d "$d" ] && find "$d" -type f \( -name '*.html' -o -name '*.py' -o -name '*.h' \
-        -o -name '*.c' -o -name '*.rs' -o -name '*.md' -o -name '*.toml' -o -name '*.txt' \
-        -o -name '*.js' \) -size -2M -print0 | LC_ALL=C sort -z
-    done | xargs -0 cat | head -c 1000000000 > "$dir/all"
-    split -n 8 -d "$dir/all" "$dir/part"
-    rm "$dir/all"
+    rm -rf "$dir.tmp"
+    mkdir -p "$dir.tmp"
+    # `head` stops reading at 1 GB and the commands before it then end on a broken pipe, as
+    # they should: this pipeline's status is its last command's.
+    (
+      set +o pipefail
+      for d in "$docs" "$stdlib" /usr/include "${CARGO_HOME:-$HOME/.cargo}/registry/src"; do
+        if [ -d "$d" ]; then
+          find "$d" -type f \( -name '*.html' -o -name '*.py' -o -name '*.h' -o -name '*.c' \
+            -o -name '*.rs' -o -name '*.md' -o -name '*.toml' -o -name '*.txt' -o -name '*.js' \) \
+            -size -2M -print0 | LC_ALL=C sort -z
+        fi
+      done | xargs -0 cat 2>/dev/null | head -c 1000000000 > "$dir.tmp/all"
+    )
+    split -n 8 -d "$dir.tmp/all" "$dir.tmp/part"
+    rm "$dir.tmp/all"
+    mv "$dir.tmp" "$dir"
   fi
 elif [ "$size" = 20MB ]; then
   dir=fixtures/corpus/$density
