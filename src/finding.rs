@@ -233,8 +233,7 @@ impl MaskedLine {
     /// finding instead of two. Only a repeated line hashes again, with its number.
     pub fn fingerprint(self, occurrences: &mut Occurrences) -> String {
         let first = self.digest(0);
-        let key = u64::from_le_bytes(first[..8].try_into().unwrap_or_default());
-        match occurrences.next(key, || self.shared_key()) {
+        match occurrences.next(key_of(&first), || self.shared_key()) {
             0 => hex(&first[..16]),
             occurrence => hex(&self.digest(occurrence)[..16]),
         }
@@ -251,9 +250,13 @@ impl MaskedLine {
     /// lines than [`Occurrences`] numbers exactly: SHA-256 of the masked line alone, as since
     /// fingerprints were introduced, so that numbering (and so fingerprints) stay the same.
     fn shared_key(&self) -> u64 {
-        let digest = self.0.clone().finalize();
-        u64::from_le_bytes(digest[..8].try_into().unwrap_or_default())
+        key_of(&self.0.clone().finalize())
     }
+}
+
+/// A digest's first 8 bytes as a key in [`Occurrences`]. Never output.
+fn key_of(digest: &[u8]) -> u64 {
+    u64::from_le_bytes(digest[..8].try_into().unwrap_or_default())
 }
 
 /// Numbers repeated identical masked lines within one input, for fingerprints. Exact for up

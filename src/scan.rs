@@ -391,25 +391,39 @@ pub fn prefix_words(pattern: &str) -> Option<Vec<String>> {
     Some(words)
 }
 
-/// An automaton over rules' words (keywords, context words), ASCII case-insensitive; `None`
-/// without words.
-fn words_automaton(
-    words: &[impl AsRef<[u8]>],
-    kind: Option<aho_corasick::AhoCorasickKind>,
-) -> Result<Option<AhoCorasick>, RuleError> {
+/// An automaton over words that gate rules (keywords, a pattern's first words), ASCII
+/// case-insensitive; `None` without words.
+fn words_automaton(words: &[impl AsRef<[u8]>]) -> Result<Option<AhoCorasick>, RuleError> {
     if words.is_empty() {
         return Ok(None);
     }
     AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::Standard)
-        .kind(kind)
         .build(words)
         .map(Some)
-        .map_err(|e| RuleError::File {
-            file: "<rules>".into(),
-            message: format!("keywords do not compile: {e}"),
-        })
+        .map_err(words_error)
+}
+
+/// The rules' context words as a DFA, ASCII case-insensitive, walked by [`words_in`] over each
+/// candidate's window: a DFA is the fastest to search, and the words are few enough that it
+/// stays small. No prefilter: the windows are short, and without one the start state is an
+/// ordinary state that the walk need not stop at.
+fn words_dfa(
+    words: &[impl AsRef<[u8]>],
+) -> Result<aho_corasick::dfa::DFA, aho_corasick::BuildError> {
+    aho_corasick::dfa::Builder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::Standard)
+        .prefilter(false)
+        .build(words)
+}
+
+fn words_error(e: aho_corasick::BuildError) -> RuleError {
+    RuleError::File {
+        file: "<rules>".into(),
+        message: format!("keywords do not compile: {e}"),
+    }
 }
 
 /// How far from a keyword a gated rule's match may start (its line permitting): the match's
@@ -513,7 +527,7 @@ impl RuleSet {
             Some(Engine::new(&gated_patterns, gated_global)?)
         };
         // Searched once over every chunk: the default kind picks a prefilter for the words.
-        let gate = words_automaton(&keyword_words, None)?;
+        let gate = words_automaton(&keyword_words)?;
         let mut prefix_words: Vec<&str> = prefixes
             .iter()
             .flatten()
@@ -522,7 +536,7 @@ impl RuleSet {
             .collect();
         prefix_words.sort();
         prefix_words.dedup();
-        let prefix_gate = words_automaton(&prefix_words, None)?;
+        let prefix_gate = words_automaton(&prefix_words)?;
 
         let mut word_text: Vec<String> = Vec::new();
         let mut word_uses: Vec<Vec<(usize, WordRole)>> = Vec::new();
@@ -562,23 +576,10 @@ impl RuleSet {
                 followed_by,
             });
         }
-        // Searched in every candidate's window: a DFA is the fastest to search, and the words
-        // are few enough that it stays small. No prefilter: the windows are short, and without
-        // one the start state is an ordinary state that the walk need not stop at.
-        let words = if word_text.is_empty() {
-            None
-        } else {
-            let dfa = aho_corasick::dfa::Builder::new()
-                .ascii_case_insensitive(true)
-                .match_kind(MatchKind::Standard)
-                .prefilter(false)
-                .build(&word_text)
-                .map_err(|e| RuleError::File {
-                    file: "<rules>".into(),
-                    message: format!("keywords do not compile: {e}"),
-                })?;
-            Some(dfa)
-        };
+        let words = (!word_text.is_empty())
+            .then(|| words_dfa(&word_text))
+            .transpose()
+            .map_err(words_error)?;
         Ok(RuleSet {
             rules: compiled,
             policy,
@@ -1218,12 +1219,7 @@ mod tests {
             if with_empty {
                 words.push(String::new());
             }
-            let dfa = aho_corasick::dfa::Builder::new()
-                .ascii_case_insensitive(true)
-                .match_kind(MatchKind::Standard)
-                .prefilter(false)
-                .build(&words)
-                .unwrap();
+            let dfa = words_dfa(&words).unwrap();
             let oracle = AhoCorasickBuilder::new()
                 .ascii_case_insensitive(true)
                 .match_kind(MatchKind::Standard)
