@@ -108,13 +108,11 @@ pub fn judge_at(set: &RuleSet, hay: &[u8], cand: Candidate, explain: bool, site:
     if compiled
         .preceded_by
         .as_ref()
-        .and_then(|re| re.get())
-        .is_some_and(|re| re.is_match(&hay[lo..cand.value_start]))
+        .is_some_and(|re| re.matches(&hay[lo..cand.value_start]))
         || compiled
             .followed_by
             .as_ref()
-            .and_then(|re| re.get())
-            .is_some_and(|re| re.is_match(&hay[cand.value_end..hi]))
+            .is_some_and(|re| re.matches(&hay[cand.value_end..hi]))
     {
         return Verdict::Reject;
     }

@@ -42,7 +42,7 @@ fuzz_target!(|data: &[u8]| {
                     Ok(set) => {
                         for r in &set.rules {
                             for re in r.preceded_by.iter().chain(&r.followed_by) {
-                                assert!(re.get().is_some(), "rule {}", r.rule.id);
+                                assert!(re.regex().is_some(), "rule {}", r.rule.id);
                             }
                         }
                     }
