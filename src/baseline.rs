@@ -141,7 +141,7 @@ impl crate::report::Reporter for Recorder {
             self.entries.insert(Entry {
                 path: f.path.to_string(),
                 rule: run.rules.rules[f.rule].rule.id.clone(),
-                fingerprint: f.fingerprint.clone(),
+                fingerprint: f.fingerprint.to_string(),
             });
         }
         Ok(())

@@ -112,7 +112,7 @@ pub struct Finding {
     pub redacted: String,
     /// The raw value, only with `--redact none`.
     pub value: Option<String>,
-    pub fingerprint: String,
+    pub fingerprint: Fingerprint,
     /// A keyed hash of the raw value, for counting distinct values without keeping them.
     pub value_hash: u64,
     pub context: Context,
@@ -231,12 +231,15 @@ impl MaskedLine {
     /// Most masked lines occur once, so the digest of the first occurrence is computed first
     /// and also serves as the line's key in `occurrences`: one SHA-256 finalisation per
     /// finding instead of two. Only a repeated line hashes again, with its number.
-    pub fn fingerprint(self, occurrences: &mut Occurrences) -> String {
+    pub fn fingerprint(self, occurrences: &mut Occurrences) -> Fingerprint {
         let first = self.digest(0);
-        match occurrences.next(key_of(&first), || self.shared_key()) {
-            0 => hex(&first[..16]),
-            occurrence => hex(&self.digest(occurrence)[..16]),
-        }
+        let digest = match occurrences.next(key_of(&first), || self.shared_key()) {
+            0 => first,
+            occurrence => self.digest(occurrence),
+        };
+        let mut bytes = [0u8; 16];
+        bytes.copy_from_slice(&digest[..16]);
+        Fingerprint(bytes)
     }
 
     /// SHA-256 of the masked line and the `occurrence`-th finding's number.
@@ -314,15 +317,52 @@ impl std::hash::Hasher for PreHashed {
     }
 }
 
-/// Lower-case hex, in one allocation of the exact size (every finding has a fingerprint).
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(2 * bytes.len());
-    for &b in bytes {
-        out.push(char::from(DIGITS[(b >> 4) as usize]));
-        out.push(char::from(DIGITS[(b & 15) as usize]));
+/// A finding's fingerprint: the first 16 bytes of the SHA-256 of its masked line and
+/// number, written as 32 lower-case hex digits. Kept as bytes: a dense run makes millions of
+/// them, and only the formats that print one spell it out (no allocation per finding).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Fingerprint([u8; 16]);
+
+impl Fingerprint {
+    /// The 32 hex digits, on the stack.
+    pub fn hex(&self) -> FingerprintHex {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut out = [0u8; 32];
+        for (i, &b) in self.0.iter().enumerate() {
+            out[2 * i] = DIGITS[(b >> 4) as usize];
+            out[2 * i + 1] = DIGITS[(b & 15) as usize];
+        }
+        FingerprintHex(out)
     }
-    out
+}
+
+impl From<[u8; 16]> for Fingerprint {
+    fn from(bytes: [u8; 16]) -> Fingerprint {
+        Fingerprint(bytes)
+    }
+}
+
+impl fmt::Display for Fingerprint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.hex())
+    }
+}
+
+impl Serialize for Fingerprint {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.hex())
+    }
+}
+
+/// A fingerprint's hex digits.
+pub struct FingerprintHex([u8; 32]);
+
+impl std::ops::Deref for FingerprintHex {
+    type Target = str;
+    fn deref(&self) -> &str {
+        // Hex digits only: always UTF-8.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
 }
 
 #[cfg(test)]
@@ -336,7 +376,7 @@ mod tests {
         for _ in 0..occurrence {
             line.clone().fingerprint(&mut occurrences);
         }
-        line.fingerprint(&mut occurrences)
+        line.fingerprint(&mut occurrences).to_string()
     }
 
     /// The documented bytes of a fingerprint: SHA-256 of the masked line and the number.
@@ -346,7 +386,10 @@ mod tests {
             bytes.extend_from_slice(part);
         }
         bytes.extend_from_slice(&occurrence.to_le_bytes());
-        hex(&Sha256::digest(&bytes)[..16])
+        Sha256::digest(&bytes)[..16]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 
     #[test]
@@ -436,7 +479,9 @@ mod tests {
             let mut occurrences = Occurrences::default();
             for occurrence in 0..3 {
                 assert_eq!(
-                    MaskedLine::after(&prefix, before, after).fingerprint(&mut occurrences),
+                    MaskedLine::after(&prefix, before, after)
+                        .fingerprint(&mut occurrences)
+                        .to_string(),
                     documented("email", path, before, after, occurrence)
                 );
             }
@@ -448,15 +493,15 @@ mod tests {
         let mut occurrences = Occurrences::default();
         let line = |before: &[u8]| MaskedLine::new("ipv4", "a.log", before, b" GET /");
         assert_eq!(
-            line(b"from ").fingerprint(&mut occurrences),
+            line(b"from ").fingerprint(&mut occurrences).to_string(),
             documented("ipv4", "a.log", b"from ", b" GET /", 0)
         );
         assert_eq!(
-            line(b"to ").fingerprint(&mut occurrences),
+            line(b"to ").fingerprint(&mut occurrences).to_string(),
             documented("ipv4", "a.log", b"to ", b" GET /", 0)
         );
         assert_eq!(
-            line(b"from ").fingerprint(&mut occurrences),
+            line(b"from ").fingerprint(&mut occurrences).to_string(),
             documented("ipv4", "a.log", b"from ", b" GET /", 1)
         );
     }

@@ -286,7 +286,7 @@ impl Share {
         }
         if let Some(baseline) = &config.baseline {
             let before = findings.len();
-            findings.retain(|f| !baseline.contains(&f.fingerprint));
+            findings.retain(|f| !baseline.contains(&f.fingerprint.hex()));
             self.totals.suppressed += (before - findings.len()) as u64;
         }
         for f in &findings {

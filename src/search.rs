@@ -647,7 +647,7 @@ impl Emit<'_, '_> {
                 .get_or_insert_with(|| finding::LinePrefix::new(&compiled.rule.id, path));
             finding::MaskedLine::after(prefix, before, after).fingerprint(self.occurrences)
         } else {
-            String::new()
+            finding::Fingerprint::default()
         };
         let value = &hay[vs..ve];
         let mut hasher = std::hash::DefaultHasher::new();
@@ -773,7 +773,7 @@ mod tests {
         text.into_bytes()
     }
 
-    fn key(f: &Finding) -> (usize, u64, u64, u64, u64, u64, String) {
+    fn key(f: &Finding) -> (usize, u64, u64, u64, u64, u64, finding::Fingerprint) {
         (
             f.rule,
             f.byte_offset,
@@ -781,7 +781,7 @@ mod tests {
             f.line,
             f.column,
             f.column_utf16,
-            f.fingerprint.clone(),
+            f.fingerprint,
         )
     }
 

@@ -124,7 +124,7 @@ fn key(f: &Finding) -> Key {
         f.line,
         f.column,
         f.column_utf16,
-        f.fingerprint.clone(),
+        f.fingerprint.to_string(),
         f.confidence,
     )
 }
@@ -162,7 +162,7 @@ proptest! {
     ) {
         let before: Vec<(usize, String)> = scan(&text, "t.log", ScanOptions::default().chunk_size)
             .iter()
-            .map(|f| (f.rule, f.fingerprint.clone()))
+            .map(|f| (f.rule, f.fingerprint.to_string()))
             .collect();
         let mut moved = inserted.join("\n").into_bytes();
         moved.push(b'\n');
@@ -171,7 +171,7 @@ proptest! {
         let after = scan(&moved, "t.log", ScanOptions::default().chunk_size);
         prop_assert!(after.iter().all(|f| f.byte_offset >= shift), "a finding in the filler");
         let after: Vec<(usize, String)> =
-            after.iter().map(|f| (f.rule, f.fingerprint.clone())).collect();
+            after.iter().map(|f| (f.rule, f.fingerprint.to_string())).collect();
         prop_assert_eq!(after, before);
     }
 

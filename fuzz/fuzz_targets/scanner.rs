@@ -33,7 +33,7 @@ fn key(f: &Finding) -> Key {
         f.line,
         f.column,
         f.column_utf16,
-        f.fingerprint.clone(),
+        f.fingerprint.to_string(),
         f.confidence,
         f.redacted.clone(),
     )

@@ -11,7 +11,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{Render, Reporter, RunInfo, Totals};
-use crate::finding::{Context, Explain, Finding};
+use crate::finding::{Context, Explain, Finding, Fingerprint};
 
 /// The serialized form of a finding: the fields its rule decides, then its own.
 #[derive(Serialize)]
@@ -43,7 +43,7 @@ pub struct FindingOwn<'a> {
     pub redacted: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<&'a str>,
-    pub fingerprint: &'a str,
+    pub fingerprint: Fingerprint,
     pub context: &'a Context,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explain: Option<&'a Explain>,
@@ -71,7 +71,7 @@ impl<'a> FindingOwn<'a> {
             length: f.length,
             redacted: &f.redacted,
             value: f.value.as_deref(),
-            fingerprint: &f.fingerprint,
+            fingerprint: f.fingerprint,
             context: &f.context,
             explain: f.explain.as_deref(),
         }
@@ -129,7 +129,7 @@ pub fn write_finding(run: &RunInfo, f: &Finding, out: &mut Vec<u8>) -> io::Resul
         string(out, value)?;
     }
     out.extend_from_slice(b",\"fingerprint\":");
-    string(out, &f.fingerprint)?;
+    string(out, &f.fingerprint.hex())?;
     out.extend_from_slice(b",\"context\":{");
     let mut first = true;
     for (name, field) in [
@@ -328,7 +328,7 @@ mod tests {
             ]),
             redacted in text(),
             value in prop::option::of(text()),
-            fingerprint in text(),
+            fingerprint in any::<[u8; 16]>(),
             context in prop::array::uniform3(prop::option::of(text())),
             explain in any::<bool>(),
         ) {
@@ -343,7 +343,7 @@ mod tests {
                 confidence,
                 redacted,
                 value,
-                fingerprint,
+                fingerprint: fingerprint.into(),
                 context: Context { key, json_pointer, column },
                 explain: explain.then(|| Box::new(Explain {
                     validator: Some("luhn \"ok\"".into()),

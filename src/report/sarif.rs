@@ -72,7 +72,7 @@ struct Kept {
     confidence: Confidence,
     /// The redacted value, or the raw one with `--redact none`.
     shown: String,
-    fingerprint: String,
+    fingerprint: crate::finding::Fingerprint,
 }
 
 pub struct Sarif {
@@ -124,7 +124,7 @@ impl Reporter for Sarif {
                 length_utf16: f.length_utf16,
                 confidence: f.confidence,
                 shown: f.value.clone().unwrap_or_else(|| f.redacted.clone()),
-                fingerprint: f.fingerprint.clone(),
+                fingerprint: f.fingerprint,
             });
         }
         Ok(())
@@ -695,7 +695,7 @@ mod tests {
                 length_utf16: 1,
                 confidence: conf(i),
                 shown: String::new(),
-                fingerprint: String::new(),
+                fingerprint: Default::default(),
             });
         }
         let kept = s.kept_in_order();
