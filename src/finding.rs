@@ -70,9 +70,10 @@ pub struct Context {
     /// Where the value sits in a JSON record (RFC 6901: `/user/email`), for JSON inputs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub json_pointer: Option<String>,
-    /// The name of the CSV/TSV column the value is in, for inputs with a header row.
+    /// The name of the CSV/TSV column the value is in, for inputs with a header row. Shared:
+    /// every row of an export has a finding in the same few columns.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub column: Option<String>,
+    pub column: Option<Arc<str>>,
 }
 
 /// Why a finding got its confidence (`--explain`).

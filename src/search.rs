@@ -427,6 +427,7 @@ fn search_chunk(
         has_ignores: memchr::memmem::find(hay, suppress::DIRECTIVE).is_some(),
         column_mark: (usize::MAX, 0, 0, 0),
         line_prefixes: vec![None; set.rules.len()],
+        column_names: Vec::new(),
     };
     // A column whose name holds a gated rule's keyword lends it to every value in it.
     let open_gates = matches!(&shape, Shape::Fields(header)
@@ -565,6 +566,8 @@ struct Emit<'a, 's> {
     column_mark: (usize, usize, u64, u64),
     /// Each rule's start of a masked line in this input, once it has a finding.
     line_prefixes: Vec<Option<finding::LinePrefix>>,
+    /// The names of the columns findings were in, as printed, by column index.
+    column_names: Vec<Option<Arc<str>>>,
 }
 
 impl Emit<'_, '_> {
@@ -583,6 +586,20 @@ impl Emit<'_, '_> {
         };
         let verdict = judge::judge_at(self.set, hay, cand, self.options.explain, site);
         self.verdict(hay, cand, verdict, out);
+    }
+
+    /// Column `index`'s name as printed (a name that is itself a value is not: `scrub`), made
+    /// once per chunk and shared by the findings in that column.
+    fn column_name(&mut self, header: &structured::Header, index: usize) -> Option<Arc<str>> {
+        // Only columns the header names: their count is bounded by the header's length.
+        let name = header.name(index)?;
+        if self.column_names.len() <= index {
+            self.column_names.resize(index + 1, None);
+        }
+        let printed = self.column_names[index].get_or_insert_with(|| {
+            crate::scrub::key(String::from_utf8_lossy(name).into_owned()).into()
+        });
+        Some(printed.clone())
     }
 
     fn verdict(&mut self, hay: &[u8], cand: Candidate, verdict: Verdict, out: &mut Outcome) {
@@ -670,18 +687,14 @@ impl Emit<'_, '_> {
                         && self.site.at_input_start
                         && whole_line_start == 0) =>
                 {
-                    context.column = self
-                        .site
-                        .field_at(header, line_bytes, at)
-                        .and_then(|(column, _)| header.name(column))
-                        .map(|n| String::from_utf8_lossy(n).into_owned());
+                    let column = self.site.field_at(header, line_bytes, at);
+                    context.column = column.and_then(|(index, _)| self.column_name(header, index));
                 }
                 _ => {}
             }
         }
         // A key, pointer segment or column that is itself a value is not printed (`scrub`).
         context.key = context.key.map(crate::scrub::key);
-        context.column = context.column.map(crate::scrub::key);
         context.json_pointer = context.json_pointer.map(crate::scrub::pointer);
         out.findings.push(Finding {
             rule: cand.rule,
@@ -1114,6 +1127,37 @@ counterexamples = ["MEMBER: 12"]
         assert_eq!(found[1].context.column.as_deref(), Some("username"));
         assert_eq!(found[2].context.column.as_deref(), Some("city"));
         assert_eq!(found[0].line, 2);
+    }
+
+    #[test]
+    fn a_column_named_like_a_value_is_printed_as_a_star_on_every_row() {
+        let set = rule_set();
+        // The second column's name has seven digits: it could be a value, and is not printed.
+        let csv = "email,ref 1234567,city\n\
+                   ana.souza@mailbox.org,bo.chen@mailbox.org,Lisbon\n\
+                   carla.reis@mailbox.org,dan.ito@mailbox.org,Berlin\n";
+        let found = scan_text(&set, csv, "x.csv");
+        let columns: Vec<(u64, Option<&str>)> = found
+            .iter()
+            .map(|f| (f.line, f.context.column.as_deref()))
+            .collect();
+        assert_eq!(
+            columns,
+            [
+                (2, Some("email")),
+                (2, Some("*")),
+                (2, Some("city")),
+                (3, Some("email")),
+                (3, Some("*")),
+                (3, Some("city")),
+            ]
+        );
+        // One name per column, shared by its findings.
+        let (a, b) = (&found[0].context.column, &found[3].context.column);
+        assert!(a
+            .as_ref()
+            .zip(b.as_ref())
+            .is_some_and(|(a, b)| Arc::ptr_eq(a, b)));
     }
 
     #[test]

@@ -133,9 +133,9 @@ pub fn write_finding(run: &RunInfo, f: &Finding, out: &mut Vec<u8>) -> io::Resul
     out.extend_from_slice(b",\"context\":{");
     let mut first = true;
     for (name, field) in [
-        ("key", &f.context.key),
-        ("json_pointer", &f.context.json_pointer),
-        ("column", &f.context.column),
+        ("key", f.context.key.as_deref()),
+        ("json_pointer", f.context.json_pointer.as_deref()),
+        ("column", f.context.column.as_deref()),
     ] {
         if let Some(text) = field {
             if !first {
@@ -344,7 +344,7 @@ mod tests {
                 redacted,
                 value,
                 fingerprint: fingerprint.into(),
-                context: Context { key, json_pointer, column },
+                context: Context { key, json_pointer, column: column.map(Into::into) },
                 explain: explain.then(|| Box::new(Explain {
                     validator: Some("luhn \"ok\"".into()),
                     context_words: vec!["e-mail\n".into()],
