@@ -49,6 +49,8 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
             let mut config = Config::from_args(&args)?;
             // Record everything there is now, including what an older baseline hides.
             config.baseline = None;
+            // Entries are fingerprints, whatever `--format` says (the data map computes none).
+            config.options.fingerprints = true;
             let recorder = crate::baseline::Recorder::new(&output)?;
             let result = crate::run::scan_into(&config, Box::new(recorder))?;
             eprintln!(

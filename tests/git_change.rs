@@ -232,6 +232,26 @@ fn baseline_round_trip_survives_moving_lines() {
 }
 
 #[test]
+fn a_baseline_records_the_same_fingerprints_whatever_the_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "src/a.py", &format!("# header\n{OLD}{NEW}"));
+    let record = |output: &str, format: &[&str]| {
+        let mut args = vec!["baseline", ".", "--output", output];
+        args.extend_from_slice(format);
+        let (_, err, code) = stdout_of(piiscan(d).args(&args));
+        assert_eq!(code, 0, "{err}");
+        std::fs::read_to_string(d.join(output)).unwrap()
+    };
+    let default = record("default.json", &[]);
+    assert_eq!(default.matches("\"fingerprint\"").count(), 2, "{default}");
+    for format in ["summary", "html", "sarif"] {
+        let other = record(&format!("{format}.json"), &["--format", format]);
+        assert_eq!(other, default, "--format {format}");
+    }
+}
+
+#[test]
 fn inline_ignores() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
