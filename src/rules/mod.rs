@@ -251,8 +251,8 @@ fn check_rule(file: &str, rule: &Rule) -> Result<(), RuleError> {
     for (i, pattern) in rule.patterns.iter().enumerate() {
         check_regex(pattern).map_err(|e| fail(format!("patterns[{i}]: {e}")))?;
     }
-    // Checked as they run, anchored: the rule set compiles exactly these texts when first
-    // needed.
+    // Checked alone (`a)|(b` is no regex, though it would be one once wrapped) and as they
+    // run, anchored: the rule set compiles exactly these texts when first needed.
     for (field, re, anchored) in [
         (
             "reject_if_preceded_by",
@@ -266,7 +266,9 @@ fn check_rule(file: &str, rule: &Rule) -> Result<(), RuleError> {
         ),
     ] {
         if let Some(re) = re {
-            check_regex(&anchored(re)).map_err(|e| fail(format!("{field}: {e}")))?;
+            check_regex(re)
+                .and_then(|()| check_regex(&anchored(re)))
+                .map_err(|e| fail(format!("{field}: {e}")))?;
         }
     }
     Ok(())
@@ -380,6 +382,8 @@ counterexamples = ["b"]
             ("reject_if_preceded_by", "(x"),
             ("reject_if_followed_by", "x)"),
             ("reject_if_followed_by", "a{1000}{1000}"),
+            // Balanced only once wrapped: `(?:a)|(b)\z` would not be anchored as a whole.
+            ("reject_if_preceded_by", "a)|(b"),
         ] {
             let text = format!(
                 "[[rule]]\nid = \"x\"\nname = \"X\"\ndescription = \"d\"\n\
