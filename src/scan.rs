@@ -39,10 +39,13 @@ const SIEVE_MIN_LEN: usize = 4096;
 /// the sieve costs more than it saves: a pre-commit hook's few files never use it.
 const SIEVE_WARM_UP: usize = 4 << 20;
 
-/// Most matches per byte for which the sieve pays: beyond one per `SIEVE_MAX_DENSITY` bytes
-/// (an access log with an address on every line), the search would visit most of the chunk
-/// anyway, so the sieve stops early and the search covers all of it.
-const SIEVE_MAX_DENSITY: usize = 512;
+/// The sieve pays while the search it leaves visits at most one byte in `SIEVE_MAX_VISIT` of a
+/// chunk (as the sieve estimates it from its match ends, see [`crate::sieve`]). Beyond that
+/// (an access log with an address on every line, one match per 512 bytes spread evenly) the
+/// search would visit most of the chunk anyway, so the sieve stops early and the search covers
+/// all of it. Matches crowded in a few places (the numbers of an SVG path in an HTML page)
+/// make few regions, and the sieve still skips the rest of the chunk.
+const SIEVE_MAX_VISIT: usize = 2;
 
 /// After the sieve gives up on a chunk, this many bytes are searched without it, twice as many
 /// after each further give-up in a row, up to `SIEVE_MAX_PAUSE`: a dense log stays dense, and
@@ -1040,7 +1043,7 @@ impl<'s> Scanner<'s> {
     fn sieve(&mut self, hay: &[u8], from: usize) -> bool {
         let len = hay.len().saturating_sub(from);
         self.searched = self.searched.saturating_add(len);
-        let max_ends = match self.sieve {
+        let max_visit = match self.sieve {
             SieveUse::Never => return false,
             SieveUse::Auto
                 if len < SIEVE_MIN_LEN
@@ -1049,14 +1052,14 @@ impl<'s> Scanner<'s> {
             {
                 return false
             }
-            SieveUse::Auto => Some(len / SIEVE_MAX_DENSITY),
+            SieveUse::Auto => Some(len / SIEVE_MAX_VISIT),
             SieveUse::Always => None,
         };
         let Some(sieve) = self.set.sieve() else {
             return false;
         };
         let cache = self.sieve_cache.get_or_insert_with(|| sieve.create_cache());
-        let sieved = sieve.regions(cache, hay, from, max_ends, &mut self.regions);
+        let sieved = sieve.regions(cache, hay, from, max_visit, &mut self.regions);
         if self.sieve == SieveUse::Auto {
             if sieved {
                 self.sieve_pause = SIEVE_PAUSE;

@@ -19,8 +19,9 @@
 //!   thread still alive is also alive in the lane that covers those bytes.
 //! - If the lazy DFA's cache fills up during the pass, its states are forgotten; the sieve
 //!   then gives up on the chunk and the caller searches all of it. So it does when a lane
-//!   finds no start state within `MAX_OVERRUN` bytes past its part, or when the caller's limit
-//!   on match ends is passed (dense data, where the search would visit most bytes anyway).
+//!   finds no start state within `MAX_OVERRUN` bytes past its part, or when the regions would
+//!   have the search visit more of the chunk than the caller allows (dense data, where the
+//!   search would visit most bytes anyway).
 
 use regex_automata::hybrid::dfa::{Cache as DfaCache, DFA};
 use regex_automata::hybrid::LazyStateID;
@@ -38,16 +39,33 @@ const MAX_OVERRUN: usize = 64 << 10;
 /// Lazy DFA cache per direction; like the main regex's, it grows only as states are built.
 const CACHE_CAPACITY: usize = 8 << 20;
 
-/// How many match ends the lanes may have found after `i` of their `part` bytes each: an
-/// eighth of the chunk's `max_ends` from the start, the rest in proportion to how far they
-/// are. Dense data then ends the pass within its first few kilobytes, before the lanes have
-/// built the DFA states of much more text than they give up on.
-fn ends_allowed(max_ends: usize, i: usize, part: usize) -> usize {
+/// The bytes of search one match end stands for, at most. The lanes estimate how much of the
+/// chunk the search will visit: each match end counts the bytes since the previous one in its
+/// lane, up to this many, and [`END_COST`] more. Matches crowded together (the numbers of an
+/// SVG path, a table of test values) make one region, searched once, and count about its
+/// length; matches spread out count this many each (the match, and the search's start again
+/// in the next region). Spread evenly, one per 512 bytes then counts about half the chunk.
+const END_SPAN: usize = 256;
+
+/// What each match end costs besides the bytes it stands for, in bytes of search: the reverse
+/// search back to its start.
+const END_COST: usize = 16;
+
+/// The share of `max_visit` the lanes may use up from the start (see [`visit_allowed`]).
+const FIRST_SHARE: usize = 256;
+
+/// How many bytes the search may visit, as the lanes estimate it (see [`END_SPAN`]), after
+/// `i` of their `part` bytes each: a small share of the chunk's `max_visit` from the start,
+/// the rest in proportion to how far they are. Dense data then ends the pass within its first
+/// few kilobytes, before the lanes have built the DFA states of much more text than they give
+/// up on; a crowd of matches further on (an HTML page's icons) fits in what the lanes have
+/// earned by then.
+fn visit_allowed(max_visit: usize, i: usize, part: usize) -> usize {
     // What the lanes have yet to cover is taken off, rounded down: ends spread evenly up to
     // the limit never stop the pass.
-    let later = max_ends - max_ends / 8;
+    let later = max_visit - max_visit / FIRST_SHARE;
     let rest = (later as u128 * part.saturating_sub(i) as u128) / part.max(1) as u128;
-    max_ends - rest as usize
+    max_visit - rest as usize
 }
 
 /// The forward and reverse DFAs of the main pass's patterns.
@@ -123,13 +141,14 @@ impl Sieve {
     /// Fill `regions` with sorted, disjoint spans of `hay` that hold the start and end of every
     /// match starting at or after `from` (ends exclusive). Returns false, with `regions`
     /// meaningless, when the sieve gave up on this chunk (its cache was cleared, or it found
-    /// more than `max_ends` match ends): then everything must be searched.
+    /// match ends that would have the search visit more than `max_visit` bytes, as estimated
+    /// with [`END_SPAN`]): then everything must be searched.
     pub fn regions(
         &self,
         cache: &mut SieveCache,
         hay: &[u8],
         from: usize,
-        max_ends: Option<usize>,
+        max_visit: Option<usize>,
         regions: &mut Vec<(usize, usize)>,
     ) -> bool {
         regions.clear();
@@ -137,7 +156,7 @@ impl Sieve {
         let mut ends = std::mem::take(&mut cache.ends);
         ends.clear();
         let found = self
-            .match_ends(cache, hay, from, max_ends.unwrap_or(usize::MAX), &mut ends)
+            .match_ends(cache, hay, from, max_visit.unwrap_or(usize::MAX), &mut ends)
             .is_ok()
             && self.match_starts(cache, hay, from, &ends, regions);
         cache.ends = ends;
@@ -167,7 +186,7 @@ impl Sieve {
         cache: &mut SieveCache,
         hay: &[u8],
         from: usize,
-        max_ends: usize,
+        max_visit: usize,
         ends: &mut Vec<usize>,
     ) -> Result<(), GaveUp> {
         let dfa = &self.forward;
@@ -197,6 +216,9 @@ impl Sieve {
         if cache.forward.clear_count() != clears {
             return Err(GaveUp);
         }
+        // The bytes the search would visit (see `END_SPAN`), and each lane's last match end.
+        let mut visit = 0usize;
+        let mut last_end = begin;
         // All lanes in step over the first `part` bytes of their parts.
         let lanes: [&[u8]; LANES] = std::array::from_fn(|k| &hay[begin[k]..begin[k] + part]);
         let mut i = 0;
@@ -222,10 +244,15 @@ impl Sieve {
             // Careful steps until every lane is in an untagged state again.
             while i < part {
                 for k in 0..LANES {
+                    let found = ends.len();
                     sid[k] = self.step(cache, clears, sid[k], hay, begin[k] + i, ends)?;
+                    if ends.len() > found {
+                        visit += (begin[k] + i - last_end[k]).min(END_SPAN) + END_COST;
+                        last_end[k] = begin[k] + i;
+                    }
                 }
-                // The allowance is never below an eighth: that cheap test comes first.
-                if ends.len() > max_ends / 8 && ends.len() > ends_allowed(max_ends, i, part) {
+                // The allowance is never below its first share: that cheap test comes first.
+                if visit > max_visit / FIRST_SHARE && visit > visit_allowed(max_visit, i, part) {
                     return Err(GaveUp);
                 }
                 i += 1;
@@ -359,12 +386,12 @@ mod tests {
             .collect()
     }
 
-    fn regions(hay: &[u8], from: usize, max_ends: Option<usize>) -> Option<Vec<(usize, usize)>> {
+    fn regions(hay: &[u8], from: usize, max_visit: Option<usize>) -> Option<Vec<(usize, usize)>> {
         let sieve = sieve();
         let mut cache = sieve.create_cache();
         let mut regions = Vec::new();
         sieve
-            .regions(&mut cache, hay, from, max_ends, &mut regions)
+            .regions(&mut cache, hay, from, max_visit, &mut regions)
             .then_some(regions)
     }
 
@@ -434,47 +461,66 @@ mod tests {
     #[test]
     fn dense_matches_stop_the_sieve() {
         let hay = b"10.0.0.1 ".repeat(100);
-        assert_eq!(regions(&hay, 0, Some(10)), None);
+        assert_eq!(regions(&hay, 0, Some(hay.len() / 2)), None);
         assert!(regions(&hay, 0, None).is_some());
     }
 
-    /// Four lane parts of 2,000 bytes, each made of `segments` equal pieces of words ending
-    /// in an address, followed by words only.
-    fn lanes_with_addresses(segments: usize, segment_len: usize) -> Vec<u8> {
-        let address = b" 10.0.0.1 ";
-        let mut part = Vec::new();
-        for _ in 0..segments {
-            part.extend(b"w".repeat(segment_len - address.len()));
-            part.extend_from_slice(address);
-        }
+    /// `n` addresses back to back, each a match: ` 10.0.0.1 `.
+    fn addresses(n: usize) -> Vec<u8> {
+        b" 10.0.0.1 ".repeat(n)
+    }
+
+    /// Four lane parts of 2,000 bytes, each `part` padded with spaces.
+    fn four_lanes(mut part: Vec<u8>) -> Vec<u8> {
+        assert!(part.len() <= 2000);
         part.resize(2000, b' ');
         part.repeat(LANES)
     }
 
     #[test]
-    fn matches_spread_evenly_up_to_the_limit_keep_the_sieve() {
-        // 40 match ends in all, one every 200 bytes of each lane: exactly the limit.
-        let hay = lanes_with_addresses(10, 200);
-        assert_eq!(regions(&hay, 0, Some(40)).map(|r| r.len()), Some(40));
+    fn matches_spread_out_count_a_span_each() {
+        // Five addresses 400 bytes apart in each lane: 20 match ends of a span and a cost each.
+        let part: Vec<u8> = (0..5)
+            .flat_map(|_| [b"w".repeat(390), addresses(1)].concat())
+            .collect();
+        let hay = four_lanes(part);
+        assert_eq!(20 * (END_SPAN + END_COST), 5440);
+        assert_eq!(regions(&hay, 0, Some(5600)).map(|r| r.len()), Some(20));
+        assert_eq!(regions(&hay, 0, Some(4000)), None);
+    }
+
+    #[test]
+    fn matches_crowded_in_one_place_count_its_length_and_keep_the_sieve() {
+        // Ten addresses back to back three quarters into each lane (the numbers of an SVG
+        // path in a page): 40 match ends, counted as four regions of 100 bytes or so and
+        // their ends' cost, about 2,000 bytes. Counted a span each, they would be 10,880.
+        let part = [b"w".repeat(1500), addresses(10)].concat();
+        let hay = four_lanes(part);
+        assert_eq!(
+            regions(&hay, 0, Some(hay.len() / 2)).map(|r| r.len()),
+            Some(40)
+        );
+        assert_eq!(regions(&hay, 0, Some(1000)), None);
     }
 
     #[test]
     fn matches_crowded_at_the_start_stop_the_sieve_before_the_limit() {
-        // 24 match ends, under the limit of 40, but all in the first 60 bytes of each lane:
-        // dense text, given up on before the lanes go further.
-        let hay = lanes_with_addresses(6, 10);
-        assert_eq!(regions(&hay, 0, Some(40)), None);
-        assert_eq!(regions(&hay, 0, None).map(|r| r.len()), Some(6 * LANES));
+        // The first 300 bytes of each lane are addresses: the search would visit about 3,100
+        // bytes, under the limit of 4,000, but from their first bytes the lanes are over
+        // their allowance: dense text, given up on before the lanes go further.
+        let hay = four_lanes(addresses(30));
+        assert_eq!(regions(&hay, 0, Some(4000)), None);
+        assert_eq!(regions(&hay, 0, None).map(|r| r.len()), Some(30 * LANES));
     }
 
     #[test]
-    fn the_allowance_grows_from_an_eighth_to_the_whole_limit() {
-        assert_eq!(ends_allowed(800, 0, 1000), 100);
-        assert_eq!(ends_allowed(800, 500, 1000), 100 + 350);
-        assert_eq!(ends_allowed(800, 1000, 1000), 800);
+    fn the_allowance_grows_from_a_small_share_to_the_whole_limit() {
+        assert_eq!(visit_allowed(2560, 0, 1000), 10);
+        assert_eq!(visit_allowed(2560, 500, 1000), 10 + 1275);
+        assert_eq!(visit_allowed(2560, 1000, 1000), 2560);
         // No overflow when there is no limit.
-        assert_eq!(ends_allowed(usize::MAX, 0, 2), usize::MAX / 8);
-        assert!(ends_allowed(usize::MAX, 2, 2) > usize::MAX / 8 * 7);
+        assert_eq!(visit_allowed(usize::MAX, 0, 2), usize::MAX / FIRST_SHARE);
+        assert!(visit_allowed(usize::MAX, 2, 2) > usize::MAX / 8 * 7);
     }
 
     #[test]
