@@ -142,7 +142,8 @@ impl Sieve {
     /// match starting at or after `from` (ends exclusive). Returns false, with `regions`
     /// meaningless, when the sieve gave up on this chunk (its cache was cleared, or it found
     /// match ends that would have the search visit more than `max_visit` bytes, as estimated
-    /// with [`END_SPAN`]): then everything must be searched.
+    /// with [`END_SPAN`], or its reverse searches went back over more bytes than that in all):
+    /// then everything must be searched.
     pub fn regions(
         &self,
         cache: &mut SieveCache,
@@ -155,10 +156,11 @@ impl Sieve {
         let from = from.min(hay.len());
         let mut ends = std::mem::take(&mut cache.ends);
         ends.clear();
+        let max_visit = max_visit.unwrap_or(usize::MAX);
         let found = self
-            .match_ends(cache, hay, from, max_visit.unwrap_or(usize::MAX), &mut ends)
+            .match_ends(cache, hay, from, max_visit, &mut ends)
             .is_ok()
-            && self.match_starts(cache, hay, from, &ends, regions);
+            && self.match_starts(cache, hay, from, &ends, max_visit, regions);
         cache.ends = ends;
         if !found {
             return false;
@@ -331,23 +333,35 @@ impl Sieve {
     }
 
     /// For each match end, the span from the earliest start (at or after `from`) of a match
-    /// ending there. Returns false if the reverse DFA gave up.
+    /// ending there. Returns false if the reverse DFA gave up, or once the spans add up to more
+    /// than `max_visit` bytes.
+    ///
+    /// Each end is searched back from on its own, so a run of ends one byte apart (the open
+    /// tail of a user agent, every byte of which ends a match) costs time quadratic in its
+    /// length: the lanes count such a run as its length, and this bound stops it.
     fn match_starts(
         &self,
         cache: &mut SieveCache,
         hay: &[u8],
         from: usize,
         ends: &[usize],
+        max_visit: usize,
         regions: &mut Vec<(usize, usize)>,
     ) -> bool {
+        let mut walked = 0usize;
         for &end in ends {
             let input = Input::new(hay).span(from..end).anchored(Anchored::Yes);
-            match self.reverse.try_search_rev(&mut cache.reverse, &input) {
-                Ok(Some(start)) => regions.push((start.offset(), end)),
+            let start = match self.reverse.try_search_rev(&mut cache.reverse, &input) {
+                Ok(Some(start)) => start.offset(),
                 // The forward DFA saw a match end here: one starts somewhere after `from`.
-                Ok(None) => regions.push((from, end)),
+                Ok(None) => from,
                 Err(_) => return false,
+            };
+            walked += end - start;
+            if walked > max_visit {
+                return false;
             }
+            regions.push((start, end));
         }
         true
     }
@@ -521,6 +535,27 @@ mod tests {
         // No overflow when there is no limit.
         assert_eq!(visit_allowed(usize::MAX, 0, 2), usize::MAX / FIRST_SHARE);
         assert!(visit_allowed(usize::MAX, 2, 2) > usize::MAX / 8 * 7);
+    }
+
+    #[test]
+    fn a_long_run_of_match_ends_stops_the_sieve() {
+        // Every byte of the tail ends a match, and each end is searched back from to `ua/`:
+        // the reverse searches of 900 ends go over 400,000 bytes, a short run's over 5,000.
+        let sieve = Sieve::new(&[r"\bua/[a-z]+"]).unwrap().unwrap();
+        let regions = |run: usize, max_visit| {
+            let mut hay = b"w ".repeat(3500);
+            hay.extend_from_slice(b"ua/");
+            hay.extend(b"a".repeat(run));
+            hay.resize(8000, b' ');
+            let mut cache = sieve.create_cache();
+            let mut regions = Vec::new();
+            sieve
+                .regions(&mut cache, &hay, 0, max_visit, &mut regions)
+                .then_some(regions)
+        };
+        assert_eq!(regions(900, Some(20_000)), None);
+        assert_eq!(regions(900, None), Some(vec![(7000, 7903)]));
+        assert_eq!(regions(100, Some(20_000)), Some(vec![(7000, 7103)]));
     }
 
     #[test]
