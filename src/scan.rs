@@ -301,6 +301,42 @@ pub struct RuleSet {
     /// For each word pattern: which rules use it and how.
     word_uses: Vec<Vec<(usize, WordRole)>>,
     word_text: Vec<String>,
+    /// For each rule whose keywords are all 3 bytes or longer, the first three bytes of each,
+    /// as [`KeywordStarts`]: most windows of a rule that needs a keyword hold none of them
+    /// (pairs of decimals in source code), and are told so by one table lookup per byte
+    /// instead of the words DFA's walk, whose every step waits for the one before.
+    keyword_starts: Vec<Option<KeywordStarts>>,
+}
+
+/// A set of three-byte strings, as bits indexed by the low five bits of each byte: ASCII
+/// letters' case does not change them, as in the case-insensitive words DFA, and other bytes
+/// share bits with letters, which only lets more windows through.
+#[derive(Debug)]
+struct KeywordStarts(Box<[u64; 512]>);
+
+impl KeywordStarts {
+    fn index(t: &[u8]) -> usize {
+        usize::from(t[0] & 0x1f) << 10 | usize::from(t[1] & 0x1f) << 5 | usize::from(t[2] & 0x1f)
+    }
+
+    /// The starts of `keywords`, or `None` if one is shorter than three bytes.
+    fn new(keywords: &[String]) -> Option<KeywordStarts> {
+        let mut bits = Box::new([0u64; 512]);
+        for word in keywords {
+            let i = KeywordStarts::index(word.as_bytes().get(..3)?);
+            bits[i >> 6] |= 1 << (i & 63);
+        }
+        Some(KeywordStarts(bits))
+    }
+
+    /// Whether `text` may hold one of the words: false only if no three bytes of it are the
+    /// start of one.
+    fn may_hold(&self, text: &[u8]) -> bool {
+        text.windows(3).any(|t| {
+            let i = KeywordStarts::index(t);
+            self.0[i >> 6] >> (i & 63) & 1 != 0
+        })
+    }
 }
 
 /// One multi-pattern regex (regex-automata's meta engine, lazy DFA) over some of the rule set's
@@ -674,6 +710,14 @@ impl RuleSet {
                 followed_by,
             });
         }
+        let keyword_starts = compiled
+            .iter()
+            .map(|c| {
+                (!c.rule.keywords.is_empty())
+                    .then(|| KeywordStarts::new(&c.rule.keywords))
+                    .flatten()
+            })
+            .collect();
         let words = (!word_text.is_empty())
             .then(|| words_dfa(&word_text))
             .transpose()
@@ -698,6 +742,7 @@ impl RuleSet {
             words,
             word_uses,
             word_text,
+            keyword_starts,
         })
     }
 
@@ -765,6 +810,14 @@ impl RuleSet {
             }
             found(role, &self.word_text[id], end);
         });
+    }
+
+    /// Whether `hay[range]` may hold one of `rule`'s keywords: false only when none can be in
+    /// it, whatever its case and boundaries (true for a rule without keywords).
+    pub fn may_hold_keyword(&self, rule: usize, hay: &[u8], range: std::ops::Range<usize>) -> bool {
+        self.keyword_starts[rule]
+            .as_ref()
+            .is_none_or(|starts| starts.may_hold(&hay[range]))
     }
 
     /// Whether the rule has any keyword (a prefilter requirement).
@@ -1355,6 +1408,55 @@ mod tests {
                 prop_assert_eq!(Some(edge.matches(&text)), regex, "{}", edge.text);
             }
         }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+        /// Where the words walk finds a rule's keyword, the keyword starts say it may be
+        /// there: they only ever turn away windows the walk would find no keyword in.
+        #[test]
+        fn keyword_starts_never_miss_a_keyword_the_walk_finds(
+            parts in prop::collection::vec(word_fragment(), 0..24),
+            cut in (0usize..200, 0usize..200),
+        ) {
+            let set = shared_set();
+            let hay = parts.concat().into_bytes();
+            let (a, b) = (cut.0.min(hay.len()), cut.1.min(hay.len()));
+            let range = a.min(b)..a.max(b);
+            for rule in 0..set.rules.len() {
+                let mut keyword = false;
+                set.words_near(rule, &hay, range.clone(), |role, _, _| {
+                    keyword |= role == WordRole::Keyword;
+                });
+                // Rule numbers only: the text is made of the rules' own words.
+                prop_assert!(!keyword || set.may_hold_keyword(rule, &hay, range.clone()), "rule {}", rule);
+            }
+        }
+    }
+
+    #[test]
+    fn keyword_starts_turn_away_windows_without_a_keyword() {
+        let set = set();
+        let geo = set.find_rule("geo-coordinates").unwrap();
+        let may = |text: &str| set.may_hold_keyword(geo, text.as_bytes(), 0..text.len());
+        // An SVG path and a line of code: pairs of decimals with no keyword near.
+        assert!(!may(
+            r#"<path d="M38.8 5.1C28.4-3.1 13.3-1.2 5.1 9.2S-1.2 34.7 9.2 42.9l592 464"#
+        ));
+        assert!(!may("    scale = (0.5, 0.25)  # halve it"));
+        // Each keyword, in any case, even inside a word (the walk judges boundaries).
+        for word in [
+            "lat", "Latitude", "LNG", "lon", "gps", "GEO", "coords", "location",
+        ] {
+            assert!(may(&format!("x {word}=52.52, 13.40")), "{word}");
+        }
+        assert!(may("translate(0.5 0.25)"));
+        // Rules without keywords, or with one shorter than three bytes, are never turned away.
+        let email = set.find_rule("email").unwrap();
+        assert!(set.may_hold_keyword(email, b"nothing", 0..7));
+        assert!(KeywordStarts::new(&["ip".to_string(), "address".to_string()]).is_none());
+        assert!(KeywordStarts::new(&["gps".to_string()]).is_some());
     }
 
     /// A rule's word, upper-cased or not, or a separator.
