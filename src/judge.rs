@@ -155,8 +155,7 @@ pub fn judge_at(set: &RuleSet, hay: &[u8], cand: Candidate, explain: bool, site:
         .or_else(|| key_before(hay, cand.start).map(Key::Assigned));
     // A rule that needs a keyword, with no key to lend one, needs it in the window: most such
     // candidates (pairs of decimals in source code) have none, told without the word walk.
-    if key.is_none() && set.has_keywords(cand.rule) && !set.may_hold_keyword(cand.rule, hay, lo..hi)
-    {
+    if key.is_none() && !set.may_hold_keyword(cand.rule, hay, lo..hi) {
         return Verdict::Reject;
     }
     let mut listed_key = None;
