@@ -64,6 +64,7 @@ pub enum SieveUse {
     Auto,
     /// On every chunk, however short or dense (tests compare it with `Never`).
     Always,
+    /// Never, nor its DFA to tell which patterns match where a rejected candidate starts.
     Never,
 }
 
@@ -747,6 +748,11 @@ impl RuleSet {
     }
 
     /// The sieve over the ungated patterns, built the first time a long chunk needs it.
+    /// The sieve, if it has been built already.
+    fn built_sieve(&self) -> Option<&crate::sieve::Sieve> {
+        self.sieve.get().and_then(Option::as_ref)
+    }
+
     fn sieve(&self) -> Option<&crate::sieve::Sieve> {
         self.sieve
             .get_or_init(|| {
@@ -937,6 +943,8 @@ pub struct Scanner<'s> {
     /// When the sieve runs; `Auto` outside tests.
     pub sieve: SieveUse,
     sieve_cache: Option<crate::sieve::SieveCache>,
+    /// Which ungated patterns match at a rejected candidate's start (`Sieve::patterns_at`).
+    matching_here: Vec<u64>,
     /// Where the ungated patterns' matches lie in the current chunk (sorted, disjoint spans),
     /// when `sieved`; otherwise they are searched for everywhere.
     regions: Vec<(usize, usize)>,
@@ -964,6 +972,7 @@ impl<'s> Scanner<'s> {
             gates: Vec::new(),
             sieve: SieveUse::Auto,
             sieve_cache: None,
+            matching_here: Vec::new(),
             regions: Vec::new(),
             sieved: false,
             searched: 0,
@@ -1069,11 +1078,21 @@ impl<'s> Scanner<'s> {
             // been reported instead, so only those after it can.
             let byte = hay[m.start] as usize;
             let gate_open = self.gate_open(m.start);
+            // Whether `matching_here` says which ungated patterns match at this start: asked
+            // once, when a first one is to be tried.
+            let mut known = None;
             for pattern in m.pattern + 1..self.set.pattern_rule.len() {
                 if !self.set.pattern_first[pattern][byte]
                     || (self.set.pattern_gated[pattern] && !gate_open)
                 {
                     continue;
+                }
+                if !self.set.pattern_gated[pattern] {
+                    let known = *known.get_or_insert_with(|| self.patterns_at(hay, m.start));
+                    let local = self.set.pattern_local[pattern];
+                    if known && self.matching_here[local / 64] >> (local % 64) & 1 == 0 {
+                        continue;
+                    }
                 }
                 if let Some(other) = self.anchored(hay, m.start, pattern) {
                     if other.start == other.end {
@@ -1193,6 +1212,21 @@ impl<'s> Scanner<'s> {
             end: m.end(),
             pattern,
         })
+    }
+
+    /// Fill `matching_here` with the ungated patterns that match at `start`, if the sieve's
+    /// DFA is built (it is once a thread has searched its first megabyte: a pre-commit hook's
+    /// few files never wait for it to be built for this), in use, and can tell.
+    fn patterns_at(&mut self, hay: &[u8], start: usize) -> bool {
+        let Some(sieve) = self
+            .set
+            .built_sieve()
+            .filter(|_| self.sieve != SieveUse::Never)
+        else {
+            return false;
+        };
+        let cache = self.sieve_cache.get_or_insert_with(|| sieve.create_cache());
+        sieve.patterns_at(cache, hay, start, &mut self.matching_here)
     }
 
     /// Whether a gated rule's match may start at `at`.

@@ -122,6 +122,9 @@ pub struct SieveCache {
     starts_for: Option<usize>,
     /// Match ends found by the lanes, kept to reuse the allocation.
     ends: Vec<usize>,
+    /// The forward DFA's cache for [`Sieve::patterns_at`], apart from the lanes': its anchored
+    /// states never clear theirs. Made on first use.
+    anchored: Option<DfaCache>,
 }
 
 /// Why the sieve stopped early: the lazy DFA's cache was cleared (its states are forgotten),
@@ -171,6 +174,73 @@ impl Sieve {
             starts: Vec::new(),
             starts_for: None,
             ends: Vec::new(),
+            anchored: None,
+        }
+    }
+
+    /// Which patterns have a match that starts exactly at `start` (and ends anywhere up to the
+    /// end of `hay`), as bits of `found` (bit `p % 64` of word `p / 64` for pattern `p`).
+    /// Returns false, with `found` meaningless, when that is not known: the walk reached
+    /// `MAX_WALK` bytes with some match still possible, or the lazy DFA gave up.
+    ///
+    /// Why: a candidate the judge rejects gives every later pattern that can start with its
+    /// first byte a chance at the same start, one anchored search each, and almost none
+    /// matches (a rejected pair of decimals is tried as two kinds of street address, a
+    /// rejected address as a MAC, an IMEI, an Aadhaar number...). One walk of this DFA, which
+    /// follows every pattern at once, tells which of them can.
+    pub fn patterns_at(
+        &self,
+        cache: &mut SieveCache,
+        hay: &[u8],
+        start: usize,
+        found: &mut Vec<u64>,
+    ) -> bool {
+        /// Most bytes walked: matches that long are rare, and beyond it every pattern is tried.
+        const MAX_WALK: usize = 256;
+        let dfa = &self.forward;
+        let cache = cache.anchored.get_or_insert_with(|| dfa.create_cache());
+        found.clear();
+        found.resize(dfa.pattern_len().div_ceil(64), 0);
+        let mut note = |cache: &DfaCache, sid: LazyStateID| {
+            for i in 0..dfa.match_len(cache, sid) {
+                let p = dfa.match_pattern(cache, sid, i).as_usize();
+                found[p / 64] |= 1 << (p % 64);
+            }
+        };
+        let input = Input::new(hay)
+            .span(start..hay.len())
+            .anchored(Anchored::Yes);
+        let Ok(mut sid) = dfa.start_state_forward(cache, &input) else {
+            return false;
+        };
+        let end = hay.len().min(start + MAX_WALK);
+        for &b in &hay[start..end] {
+            // A match state is entered one byte after its match ends.
+            sid = match dfa.next_state(cache, sid, b) {
+                Ok(next) => next,
+                Err(_) => return false,
+            };
+            if sid.is_tagged() {
+                if sid.is_match() {
+                    note(cache, sid);
+                } else if sid.is_dead() {
+                    return true;
+                } else if sid.is_quit() {
+                    return false;
+                }
+            }
+        }
+        if end < hay.len() {
+            return false;
+        }
+        match dfa.next_eoi_state(cache, sid) {
+            Ok(eoi) => {
+                if eoi.is_match() {
+                    note(cache, eoi);
+                }
+                true
+            }
+            Err(_) => false,
         }
     }
 
@@ -585,6 +655,65 @@ mod tests {
         assert_eq!(regions(&hay, 0, None), None);
     }
 
+    /// The patterns with a match starting at `start`, one anchored search each, as the scanner
+    /// tries them after a rejected candidate.
+    fn matching_at(hay: &[u8], start: usize) -> Vec<usize> {
+        let regex = meta::Regex::builder()
+            .syntax(syntax::Config::new().unicode(false).utf8(false))
+            .build_many(PATTERNS)
+            .unwrap();
+        (0..PATTERNS.len())
+            .filter(|&p| {
+                let input = Input::new(hay)
+                    .span(start..hay.len())
+                    .anchored(Anchored::Pattern(regex_automata::PatternID::must(p)));
+                regex.search(&input).is_some()
+            })
+            .collect()
+    }
+
+    /// What [`Sieve::patterns_at`] says matches at `start`, if it can tell.
+    fn patterns_at(sieve: &Sieve, hay: &[u8], start: usize) -> Option<Vec<usize>> {
+        let mut cache = sieve.create_cache();
+        let mut found = Vec::new();
+        sieve
+            .patterns_at(&mut cache, hay, start, &mut found)
+            .then(|| {
+                (0..PATTERNS.len())
+                    .filter(|&p| found[p / 64] >> (p % 64) & 1 == 1)
+                    .collect()
+            })
+    }
+
+    #[test]
+    fn patterns_at_names_every_pattern_with_a_match_there() {
+        let sieve = sieve();
+        let hay = b"to ana@example.org, from 10.0.0.1: 536-22-1849 password: x 77x";
+        let at = |text: &str| {
+            hay.windows(text.len())
+                .position(|w| w == text.as_bytes())
+                .unwrap()
+        };
+        assert_eq!(patterns_at(&sieve, hay, at("ana@")), Some(vec![0]));
+        assert_eq!(patterns_at(&sieve, hay, at("10.0")), Some(vec![1]));
+        assert_eq!(patterns_at(&sieve, hay, at("536-")), Some(vec![2]));
+        assert_eq!(patterns_at(&sieve, hay, at("password")), Some(vec![3]));
+        // At the end of the text too.
+        assert_eq!(patterns_at(&sieve, hay, at("77x")), Some(vec![4]));
+        // Inside a word, `\b` holds no match; between words, none starts.
+        assert_eq!(patterns_at(&sieve, hay, at("na@")), Some(vec![]));
+        assert_eq!(patterns_at(&sieve, hay, at(", from")), Some(vec![]));
+    }
+
+    #[test]
+    fn patterns_at_cannot_tell_past_its_walk() {
+        // A local part as long as this may still become an email.
+        let mut hay = b"a".repeat(300);
+        hay.extend_from_slice(b"@example.org");
+        assert_eq!(patterns_at(&sieve(), &hay, 0), None);
+        assert_eq!(patterns_at(&sieve(), &hay[200..], 0), Some(vec![0]));
+    }
+
     fn fragment() -> impl Strategy<Value = &'static str> {
         prop::sample::select(vec![
             " ",
@@ -622,6 +751,21 @@ mod tests {
         ) {
             let hay = parts.concat().into_bytes();
             assert_covered(&hay, from.min(hay.len()));
+        }
+
+        #[test]
+        fn patterns_at_agrees_with_one_search_per_pattern(
+            parts in prop::collection::vec(fragment(), 0..30),
+        ) {
+            let hay = parts.concat().into_bytes();
+            let sieve = sieve();
+            for start in 0..hay.len() {
+                match patterns_at(&sieve, &hay, start) {
+                    Some(found) => prop_assert_eq!(found, matching_at(&hay, start), "at {}", start),
+                    // Only a walk cut short cannot tell.
+                    None => prop_assert!(hay.len() - start > 256, "at {}", start),
+                }
+            }
         }
     }
 }
