@@ -24,6 +24,7 @@ use regex_automata::nfa::thompson;
 use regex_automata::util::syntax;
 use regex_automata::{hybrid, meta};
 use regex_automata::{Anchored, Input, PatternID};
+use regex_syntax::hir::Hir;
 
 use crate::rules::{Policy, Rule, RuleError};
 use crate::validate::{self, Validator};
@@ -89,12 +90,6 @@ fn parse_rule_regex(pattern: &str) -> Result<regex_syntax::hir::Hir, String> {
         .build()
         .parse(pattern)
         .map_err(error_line)
-}
-
-/// Check one rule's regex syntax as the engine interprets it (bytes, ASCII classes) without
-/// compiling it: loading stays fast, and the rule set's compilation catches the rest.
-pub fn check_rule_regex(pattern: &str) -> Result<(), String> {
-    parse_rule_regex(pattern).map(drop)
 }
 
 /// Compile one rule's pattern as the engine interprets it (bytes, ASCII classes).
@@ -366,10 +361,10 @@ struct EngineCache {
 }
 
 impl Engine {
-    /// The engine over `patterns`, which are the rule set's patterns `global`.
-    fn new(patterns: &[&str], global: Vec<usize>) -> Result<Engine, RuleError> {
+    /// The engine over `patterns` (parsed by [`parse_rule_regex`]), which are the rule set's
+    /// patterns `global`.
+    fn new(patterns: &[&Hir], global: Vec<usize>) -> Result<Engine, RuleError> {
         let regex = meta::Regex::builder()
-            .syntax(syntax::Config::new().unicode(false).utf8(false))
             .configure(
                 meta::Config::new()
                     .which_captures(regex_automata::nfa::thompson::WhichCaptures::Implicit)
@@ -379,10 +374,9 @@ impl Engine {
                     .hybrid_cache_capacity(8 << 20)
                     .nfa_size_limit(Some(64 << 20)),
             )
-            .build_many(patterns)
+            .build_many_from_hir(patterns)
             .map_err(compile_error)?;
         let reverse_nfa = thompson::Compiler::new()
-            .syntax(syntax::Config::new().unicode(false).utf8(false))
             .configure(
                 thompson::Config::new()
                     .reverse(true)
@@ -390,7 +384,7 @@ impl Engine {
                     .which_captures(thompson::WhichCaptures::None)
                     .nfa_size_limit(Some(64 << 20)),
             )
-            .build_many(patterns);
+            .build_many_from_hir(patterns);
         let reverse = reverse_nfa.ok().and_then(|nfa| {
             hybrid::dfa::Builder::new()
                 .configure(
@@ -457,28 +451,26 @@ fn compile_error(e: impl std::fmt::Display) -> RuleError {
 /// nothing is lost, and a rule set's cost stops growing with such rules. Not gated: rules that
 /// also name keys (a listed key stands in for a keyword, in any spelling), and rules whose
 /// matches may be longer than `MAX_MATCH_LEN` (the gate's reach assumes they are not).
-pub fn gated(rule: &Rule) -> bool {
-    let own = (!rule.pattern.is_empty()).then_some(&rule.pattern);
+/// `patterns` are the rule's patterns, parsed.
+fn gated<'h>(rule: &Rule, mut patterns: impl Iterator<Item = &'h Hir>) -> bool {
     !rule.keywords.is_empty()
         && rule.keys.is_empty()
-        && own
-            .into_iter()
-            .chain(&rule.patterns)
-            .all(|p| max_match_len(p).is_some_and(|n| n <= MAX_MATCH_LEN))
+        && patterns.all(|p| {
+            p.properties()
+                .maximum_len()
+                .is_some_and(|n| n <= MAX_MATCH_LEN)
+        })
 }
 
 /// Whether `pattern`'s `value` group is all of its match (`(?P<value>...)\b`: only assertions,
 /// which match no bytes, around it). Its value is then the match itself, and a candidate needs
 /// no second search for the group: on source code the coordinates pattern meets about a
 /// thousand pairs of decimals per megabyte (`0.5, 0.25`), each of which cost one.
-fn value_is_whole_match(pattern: &str) -> bool {
+fn value_is_whole_match(hir: &Hir) -> bool {
     use regex_syntax::hir::HirKind;
-    let Ok(hir) = parse_rule_regex(pattern) else {
-        return false;
-    };
     let items = match hir.kind() {
         HirKind::Concat(items) => &items[..],
-        _ => std::slice::from_ref(&hir),
+        _ => std::slice::from_ref(hir),
     };
     let mut bytes = items
         .iter()
@@ -489,11 +481,6 @@ fn value_is_whole_match(pattern: &str) -> bool {
     }
 }
 
-/// The longest match `pattern` can have, if it is bounded.
-fn max_match_len(pattern: &str) -> Option<usize> {
-    parse_rule_regex(pattern).ok()?.properties().maximum_len()
-}
-
 /// The words every match of `pattern` starts with (`$2a$`, `$arg` for the password hashes),
 /// lowercase, cut to 4 bytes, if there are such words of 3 bytes or more, all starting with
 /// punctuation, and the pattern's matches are bounded. Such a pattern is gated by them: searched
@@ -501,13 +488,12 @@ fn max_match_len(pattern: &str) -> Option<usize> {
 /// regex's states with its own: on the normal corpus the lazy DFA builds 40% fewer. Words of
 /// letters (`pass`, `date`) are everywhere in logs and JSON keys: gating on them costs more in
 /// the word pass than it saves.
-pub fn prefix_words(pattern: &str) -> Option<Vec<String>> {
+fn prefix_words(hir: &Hir) -> Option<Vec<String>> {
     use regex_syntax::hir::literal::{ExtractKind, Extractor};
-    let hir = parse_rule_regex(pattern).ok()?;
     if hir.properties().maximum_len()? > MAX_MATCH_LEN {
         return None;
     }
-    let prefixes = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
+    let prefixes = Extractor::new().kind(ExtractKind::Prefix).extract(hir);
     let mut words: Vec<String> = prefixes
         .literals()?
         .iter()
@@ -590,6 +576,8 @@ pub struct Candidate {
 impl RuleSet {
     pub fn new(rules: Vec<Rule>, policy: Policy) -> Result<RuleSet, RuleError> {
         let mut patterns: Vec<&str> = Vec::new();
+        // Each pattern parsed once, for everything derived from its syntax and for the engines.
+        let mut hirs: Vec<Hir> = Vec::new();
         let mut pattern_rule = Vec::new();
         let mut pattern_value = Vec::new();
         let mut pattern_first = Vec::new();
@@ -599,23 +587,27 @@ impl RuleSet {
                 !(r.keywords.is_empty() && r.context.is_empty() && r.negative_context.is_empty())
             })
             .collect();
+        let mut rule_gated = Vec::with_capacity(rules.len());
         for (index, rule) in rules.iter().enumerate() {
             let own = (!rule.pattern.is_empty()).then_some(&rule.pattern);
+            let first = hirs.len();
             for pattern in own.into_iter().chain(&rule.patterns) {
+                let hir = parse_rule_regex(pattern).map_err(compile_error)?;
                 let value = ((pattern.contains("(?P<value>") || pattern.contains("(?<value>"))
-                    && !value_is_whole_match(pattern))
+                    && !value_is_whole_match(&hir))
                 .then(|| RuleRegex::new(pattern.clone()));
                 patterns.push(pattern.as_str());
                 pattern_rule.push(index);
                 pattern_value.push(value);
-                pattern_first.push(first_bytes(pattern));
+                pattern_first.push(first_bytes(&hir));
+                hirs.push(hir);
             }
+            rule_gated.push(gated(rule, hirs[first..].iter()));
         }
         let keys = crate::structured::KeyTable::new(&rules).map_err(|message| RuleError::File {
             file: "<rules>".into(),
             message,
         })?;
-        let rule_gated: Vec<bool> = rules.iter().map(gated).collect();
         let keyword_words: Vec<&str> = rules
             .iter()
             .zip(&rule_gated)
@@ -625,15 +617,15 @@ impl RuleSet {
         // The other patterns with required prefix words are gated by those. A pattern that can
         // start with a letter or digit has none worth a gate: extracting its literals (a third
         // of compiling the built-in rules) is skipped.
-        let prefixes: Vec<Option<Vec<String>>> = patterns
+        let prefixes: Vec<Option<Vec<String>>> = hirs
             .iter()
             .zip(&pattern_rule)
             .zip(&pattern_first)
-            .map(|((p, &r), first)| {
+            .map(|((hir, &r), first)| {
                 if rule_gated[r] || starts_alphanumeric(first) {
                     None
                 } else {
-                    prefix_words(p)
+                    prefix_words(hir)
                 }
             })
             .collect();
@@ -643,25 +635,27 @@ impl RuleSet {
             .map(|(&r, prefix)| rule_gated[r] || prefix.is_some())
             .collect();
         let mut pattern_local = Vec::with_capacity(patterns.len());
-        let (mut ungated_patterns, mut ungated_global) = (Vec::new(), Vec::new());
-        let (mut gated_patterns, mut gated_global) = (Vec::new(), Vec::new());
-        for (index, pattern) in patterns.iter().enumerate() {
+        let (mut ungated_hirs, mut ungated_global) = (Vec::new(), Vec::new());
+        let (mut gated_hirs, mut gated_global) = (Vec::new(), Vec::new());
+        for (index, hir) in hirs.iter().enumerate() {
             let (list, global) = if pattern_gated[index] {
-                (&mut gated_patterns, &mut gated_global)
+                (&mut gated_hirs, &mut gated_global)
             } else {
-                (&mut ungated_patterns, &mut ungated_global)
+                (&mut ungated_hirs, &mut ungated_global)
             };
             pattern_local.push(list.len());
-            list.push(*pattern);
+            list.push(hir);
             global.push(index);
         }
-        let ungated = Engine::new(&ungated_patterns, ungated_global)?;
-        let ungated_patterns: Vec<String> =
-            ungated_patterns.iter().map(|p| p.to_string()).collect();
-        let gated_engine = if gated_patterns.is_empty() {
+        let ungated_patterns: Vec<String> = ungated_global
+            .iter()
+            .map(|&i| patterns[i].to_string())
+            .collect();
+        let ungated = Engine::new(&ungated_hirs, ungated_global)?;
+        let gated_engine = if gated_hirs.is_empty() {
             None
         } else {
-            Some(Engine::new(&gated_patterns, gated_global)?)
+            Some(Engine::new(&gated_hirs, gated_global)?)
         };
         // Searched once over every chunk: the default kind picks a prefilter for the words.
         let gate = words_automaton(&keyword_words)?;
@@ -874,8 +868,8 @@ fn starts_alphanumeric(first: &[bool; 256]) -> bool {
 }
 
 /// The bytes a match of `pattern` can start with: a superset (every byte when unsure).
-fn first_bytes(pattern: &str) -> [bool; 256] {
-    use regex_syntax::hir::{Class, Hir, HirKind};
+fn first_bytes(hir: &Hir) -> [bool; 256] {
+    use regex_syntax::hir::{Class, HirKind};
     fn walk(hir: &Hir, set: &mut [bool; 256]) -> bool {
         // Returns whether `hir` can match the empty string (so what follows it can start).
         match hir.kind() {
@@ -914,9 +908,10 @@ fn first_bytes(pattern: &str) -> [bool; 256] {
         }
     }
     let mut set = [false; 256];
-    match parse_rule_regex(pattern) {
-        Ok(hir) if !walk(&hir, &mut set) => set,
-        _ => [true; 256],
+    if walk(hir, &mut set) {
+        [true; 256]
+    } else {
+        set
     }
 }
 
@@ -1324,6 +1319,27 @@ mod tests {
         RuleSet::built_in()
     }
 
+    fn parsed(pattern: &str) -> Hir {
+        parse_rule_regex(pattern).unwrap()
+    }
+
+    /// The engine over `patterns`, parsed.
+    fn engine(patterns: &[&str], global: Vec<usize>) -> Result<Engine, RuleError> {
+        let hirs: Vec<Hir> = patterns.iter().map(|p| parsed(p)).collect();
+        Engine::new(&hirs.iter().collect::<Vec<_>>(), global)
+    }
+
+    /// Whether `rule` is gated by its keywords.
+    fn rule_gated(rule: &Rule) -> bool {
+        let own = (!rule.pattern.is_empty()).then_some(&rule.pattern);
+        let hirs: Vec<Hir> = own
+            .into_iter()
+            .chain(&rule.patterns)
+            .map(|p| parsed(p))
+            .collect();
+        gated(rule, hirs.iter())
+    }
+
     /// One built-in rule set for the property tests' many cases.
     fn shared_set() -> &'static RuleSet {
         static SET: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
@@ -1510,7 +1526,7 @@ mod tests {
     fn a_unicode_word_boundary_still_compiles_and_matches_as_the_meta_engine_does() {
         // A user's pattern may ask for Unicode word boundaries, which a lazy DFA runs only on
         // ASCII text: next to other bytes the meta engine's own search takes over.
-        let engine = Engine::new(&[r"(?u:\b)abc(?u:\b)", r"(?u:\w)+@x\.org"], vec![0, 1]).unwrap();
+        let engine = engine(&[r"(?u:\b)abc(?u:\b)", r"(?u:\w)+@x\.org"], vec![0, 1]).unwrap();
         assert!(engine.reverse.is_some());
         for (case, hay) in ["é abc ééé@x.org abc", "abc", "éabc abcé abc"]
             .iter()
@@ -1602,7 +1618,7 @@ mod tests {
             r"\b(?P<value>[0-9]+)\b",
             r"(?<value>abc)",
         ] {
-            assert!(value_is_whole_match(whole), "{whole}");
+            assert!(value_is_whole_match(&parsed(whole)), "{whole}");
         }
         for part in [
             r"pwd=(?P<value>[a-z]+)",
@@ -1611,7 +1627,7 @@ mod tests {
             r"(?P<other>[0-9]+)",
             r"[0-9]+",
         ] {
-            assert!(!value_is_whole_match(part), "{part}");
+            assert!(!value_is_whole_match(&parsed(part)), "{part}");
         }
         // The coordinates rule's value is its whole match; the password rule's is not.
         let set = set();
@@ -1701,7 +1717,7 @@ mod tests {
 
     #[test]
     fn prefix_words_gate_bounded_patterns_starting_with_rare_words() {
-        let words = |p: &str| prefix_words(p);
+        let words = |p: &str| prefix_words(&parsed(p));
         assert_eq!(
             words(r"\$2[aby]?\$[0-9]{2}\$[./A-Za-z0-9]{53}"),
             Some(vec![
@@ -1739,7 +1755,7 @@ mod tests {
             })
             .collect();
         let all_refs: Vec<&str> = all.iter().map(String::as_str).collect();
-        everywhere.ungated = Engine::new(&all_refs, (0..all.len()).collect()).unwrap();
+        everywhere.ungated = engine(&all_refs, (0..all.len()).collect()).unwrap();
         everywhere.pattern_local = (0..all.len()).collect();
         everywhere.pattern_gated = vec![false; all.len()];
         everywhere.gated = None;
@@ -1786,11 +1802,11 @@ mod tests {
             .collect();
         let (mut skipped, mut gated) = (0, 0);
         for p in patterns {
-            if starts_alphanumeric(&first_bytes(p)) {
-                assert_eq!(prefix_words(p), None, "{p}");
+            if starts_alphanumeric(&first_bytes(&parsed(p))) {
+                assert_eq!(prefix_words(&parsed(p)), None, "{p}");
                 skipped += 1;
             } else {
-                gated += usize::from(prefix_words(p).is_some());
+                gated += usize::from(prefix_words(&parsed(p)).is_some());
             }
         }
         assert!(skipped > 20 && gated >= 3, "{skipped} {gated}");
@@ -1798,13 +1814,13 @@ mod tests {
 
     #[test]
     fn first_bytes_are_a_superset() {
-        let f = first_bytes(r"\b(?:ab|[0-9]c)x");
+        let f = first_bytes(&parsed(r"\b(?:ab|[0-9]c)x"));
         assert!(f[b'a' as usize] && f[b'5' as usize]);
         assert!(!f[b'b' as usize] && !f[b'x' as usize]);
-        let f = first_bytes(r"(?i)\bpassport");
+        let f = first_bytes(&parsed(r"(?i)\bpassport"));
         assert!(f[b'p' as usize] && f[b'P' as usize] && !f[b'a' as usize]);
-        assert!(first_bytes(r"a?b*").iter().all(|&x| x));
-        let f = first_bytes(r"(?:\+|%2[Bb])[1-9]");
+        assert!(first_bytes(&parsed(r"a?b*")).iter().all(|&x| x));
+        let f = first_bytes(&parsed(r"(?:\+|%2[Bb])[1-9]"));
         assert!(f[b'+' as usize] && f[b'%' as usize] && !f[b'1' as usize]);
     }
 
@@ -1929,19 +1945,19 @@ mod tests {
     fn gates_open_from_before_a_keyword_to_the_end_of_its_line() {
         let set = set_with_gated_rule();
         let badge = &set.rules[set.find_rule("badge").unwrap()].rule;
-        assert!(gated(badge));
+        assert!(rule_gated(badge));
         let unbounded = Rule {
             pattern: r"\bB-[0-9]+\b".into(),
             ..badge.clone()
         };
         assert!(
-            !gated(&unbounded),
+            !rule_gated(&unbounded),
             "a match of any length would outrun the gate"
         );
         assert!(!set
             .rules
             .iter()
-            .any(|r| r.rule.id != "badge" && gated(&r.rule)));
+            .any(|r| r.rule.id != "badge" && rule_gated(&r.rule)));
         let mut scanner = Scanner::new(&set);
         let far = "x".repeat(2 * GATE_REACH);
         let hay = format!("{far}\nid B-123456 Badge\n{far}\nbadge\n");
