@@ -428,6 +428,7 @@ fn search_chunk(
         column_mark: (usize::MAX, 0, 0, 0),
         line_prefixes: vec![None; set.rules.len()],
         column_names: Vec::new(),
+        pointers: structured::PointerReader::default(),
     };
     // A column whose name holds a gated rule's keyword lends it to every value in it.
     let open_gates = matches!(&shape, Shape::Fields(header)
@@ -568,6 +569,8 @@ struct Emit<'a, 's> {
     line_prefixes: Vec<Option<finding::LinePrefix>>,
     /// The names of the columns findings were in, as printed, by column index.
     column_names: Vec<Option<Arc<str>>>,
+    /// Reads the JSON pointers of findings, one line at a time.
+    pointers: structured::PointerReader,
 }
 
 impl Emit<'_, '_> {
@@ -681,7 +684,9 @@ impl Emit<'_, '_> {
             let line_bytes = &hay[whole_line_start..whole_line_end];
             let at = vs - whole_line_start;
             match self.site.shape {
-                Shape::Json => context.json_pointer = structured::json_pointer(line_bytes, at),
+                Shape::Json => {
+                    context.json_pointer = self.pointers.pointer(whole_line_start, line_bytes, at)
+                }
                 Shape::Fields(header)
                     if !(header.header_row()
                         && self.site.at_input_start

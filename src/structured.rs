@@ -634,19 +634,122 @@ pub fn column_at(line: &[u8], at: usize, delimiter: u8) -> usize {
 /// JSON object or array (one NDJSON record). A value inside a string (an address in a log
 /// message) gets the pointer of that string.
 pub fn json_pointer(line: &[u8], at: usize) -> Option<String> {
-    enum Frame {
-        Object { key: Option<(usize, usize)> },
-        Array { index: usize },
+    PointerReader::default().pointer(0, line, at)
+}
+
+/// An object or array the reading is in.
+#[derive(Debug)]
+enum Frame {
+    /// With the span of the key read last.
+    Object {
+        key: Option<(usize, usize)>,
+    },
+    Array {
+        index: usize,
+    },
+}
+
+/// Reads the JSON pointers ([`json_pointer`]) of values on a line from left to right. A record
+/// holds many findings, reported in offset order: each goes on from where the one before
+/// stopped, instead of reading the line again from its start.
+#[derive(Debug, Default)]
+pub struct PointerReader {
+    /// Which line is being read (its start in the chunk), and the last offset asked about.
+    line: Option<usize>,
+    last_at: usize,
+    /// Where the next token starts; `None` once nothing further on the line is a value.
+    next: Option<usize>,
+    stack: Vec<Frame>,
+    expect_key: bool,
+}
+
+impl PointerReader {
+    /// The pointer of the value that byte `at` of `line` lies in, as [`json_pointer`] gives it.
+    /// `line_id` tells lines apart; on one line, an `at` before the last one starts the
+    /// reading over.
+    pub fn pointer(&mut self, line_id: usize, line: &[u8], at: usize) -> Option<String> {
+        if self.line != Some(line_id) || at < self.last_at {
+            self.line = Some(line_id);
+            self.stack.clear();
+            self.expect_key = false;
+            self.next = line
+                .iter()
+                .position(|b| !b.is_ascii_whitespace())
+                .filter(|&i| matches!(line[i], b'{' | b'['));
+        }
+        self.last_at = at;
+        let mut i = self.next?;
+        // Stops at the token that holds `at`, unread: a later `at` may lie in it too.
+        let (found, next) = loop {
+            if i >= line.len() || i > at {
+                // `at` is in a key or between tokens, not in a value.
+                break (false, Some(i));
+            }
+            match line[i] {
+                b'{' => {
+                    self.stack.push(Frame::Object { key: None });
+                    self.expect_key = true;
+                    i += 1;
+                }
+                b'[' => {
+                    self.stack.push(Frame::Array { index: 0 });
+                    self.expect_key = false;
+                    i += 1;
+                }
+                b'}' | b']' => {
+                    self.stack.pop();
+                    if self.stack.is_empty() {
+                        break (false, None);
+                    }
+                    i += 1;
+                }
+                b',' => {
+                    match self.stack.last_mut() {
+                        Some(Frame::Array { index }) => *index += 1,
+                        Some(Frame::Object { .. }) => self.expect_key = true,
+                        None => break (false, None),
+                    }
+                    i += 1;
+                }
+                b':' => {
+                    self.expect_key = false;
+                    i += 1;
+                }
+                b'"' => {
+                    let Some(end) = string_end(line, i + 1) else {
+                        break (false, None);
+                    };
+                    if self.expect_key {
+                        if let Some(Frame::Object { key }) = self.stack.last_mut() {
+                            *key = Some((i + 1, end));
+                        }
+                        self.expect_key = false;
+                    } else if at <= end {
+                        break (true, Some(i));
+                    }
+                    i = end + 1;
+                }
+                b' ' | b'\t' | b'\r' | b'\n' => i += 1,
+                _ => {
+                    let end = line[i..]
+                        .iter()
+                        .position(|b| matches!(b, b',' | b'}' | b']' | b' ' | b'\t' | b'\r'))
+                        .map_or(line.len(), |p| i + p);
+                    if at < end {
+                        break (true, Some(i));
+                    }
+                    i = end.max(i + 1);
+                }
+            }
+        };
+        self.next = next;
+        found.then(|| self.path(line))
     }
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut expect_key = false;
-    let mut i = line.iter().position(|b| !b.is_ascii_whitespace())?;
-    if !matches!(line[i], b'{' | b'[') {
-        return None;
-    }
-    let pointer = |stack: &[Frame]| {
+
+    /// The pointer of the objects and arrays the reading is in.
+    fn path(&self, line: &[u8]) -> String {
         let mut p = String::new();
-        for frame in stack {
+        for frame in &self.stack {
             p.push('/');
             match frame {
                 Frame::Object { key: Some((s, e)) } => {
@@ -663,69 +766,7 @@ pub fn json_pointer(line: &[u8], at: usize) -> Option<String> {
             }
         }
         p
-    };
-    while i < line.len() {
-        if i > at {
-            // `at` is in a key or between tokens, not in a value.
-            return None;
-        }
-        let b = line[i];
-        match b {
-            b'{' => {
-                stack.push(Frame::Object { key: None });
-                expect_key = true;
-                i += 1;
-            }
-            b'[' => {
-                stack.push(Frame::Array { index: 0 });
-                expect_key = false;
-                i += 1;
-            }
-            b'}' | b']' => {
-                stack.pop();
-                if stack.is_empty() {
-                    return None;
-                }
-                i += 1;
-            }
-            b',' => {
-                match stack.last_mut() {
-                    Some(Frame::Array { index }) => *index += 1,
-                    Some(Frame::Object { .. }) => expect_key = true,
-                    None => return None,
-                }
-                i += 1;
-            }
-            b':' => {
-                expect_key = false;
-                i += 1;
-            }
-            b'"' => {
-                let end = string_end(line, i + 1)?;
-                if expect_key {
-                    if let Some(Frame::Object { key }) = stack.last_mut() {
-                        *key = Some((i + 1, end));
-                    }
-                    expect_key = false;
-                } else if at >= i && at <= end {
-                    return Some(pointer(&stack));
-                }
-                i = end + 1;
-            }
-            b' ' | b'\t' | b'\r' | b'\n' => i += 1,
-            _ => {
-                let end = line[i..]
-                    .iter()
-                    .position(|b| matches!(b, b',' | b'}' | b']' | b' ' | b'\t' | b'\r'))
-                    .map_or(line.len(), |p| i + p);
-                if at >= i && at < end {
-                    return Some(pointer(&stack));
-                }
-                i = end.max(i + 1);
-            }
-        }
     }
-    None
 }
 
 /// The index of the quote that closes a JSON string whose content starts at `from`.
@@ -1138,6 +1179,50 @@ mod tests {
         let esc = br#"{"a/b":"x\"y","m~":"v@w.io"}"#;
         assert_eq!(json_pointer(esc, 20).as_deref(), Some("/m~0"));
         assert_eq!(json_pointer(esc, 8).as_deref(), Some("/a~1b"));
+    }
+
+    /// Pieces of JSON lines: mostly members of an object, some of them malformed.
+    fn json_piece() -> impl proptest::strategy::Strategy<Value = &'static str> {
+        proptest::sample::select(vec![
+            "\"k\":\"v@w.io\",",
+            "\"a/b\":[1,\"x\",{\"m~\":\"v\"}],",
+            "\"n\": -1.5e3 ,",
+            "\"s\":\"x\\\"y z\",",
+            "\"o\":{\"p\":[[true],null]},",
+            "{",
+            "}",
+            "]",
+            ",",
+            ":",
+            " ",
+            "\"",
+            "\\",
+            "\n",
+        ])
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn reading_a_line_left_to_right_gives_every_pointer_a_fresh_reading_gives(
+            pieces in proptest::collection::vec(json_piece(), 0..12),
+            back in proptest::collection::vec(proptest::prelude::any::<usize>(), 1..6),
+        ) {
+            let line = format!("{{{}", pieces.concat()).into_bytes();
+            let mut reader = PointerReader::default();
+            // Every offset in order (as findings come), then some going back.
+            let back = back.into_iter().map(|b| b % line.len());
+            for at in (0..line.len()).chain(back) {
+                proptest::prop_assert_eq!(
+                    reader.pointer(7, &line, at),
+                    json_pointer(&line, at),
+                    "at {}", at
+                );
+            }
+            // A new line starts a new reading.
+            let other = br#"{"n":[1,2]}"#;
+            let pointer = reader.pointer(8, other, 8);
+            proptest::prop_assert_eq!(pointer.as_deref(), Some("/n/1"));
+        }
     }
 
     #[test]
