@@ -363,7 +363,7 @@ struct EngineCache {
 impl Engine {
     /// The engine over `patterns` (parsed by [`parse_rule_regex`]), which are the rule set's
     /// patterns `global`.
-    fn new(patterns: &[&Hir], global: Vec<usize>) -> Result<Engine, RuleError> {
+    fn new(patterns: &[Hir], global: Vec<usize>) -> Result<Engine, RuleError> {
         let regex = meta::Regex::builder()
             .configure(
                 meta::Config::new()
@@ -633,7 +633,7 @@ impl RuleSet {
         let mut pattern_local = Vec::with_capacity(patterns.len());
         let (mut ungated_hirs, mut ungated_global) = (Vec::new(), Vec::new());
         let (mut gated_hirs, mut gated_global) = (Vec::new(), Vec::new());
-        for (index, hir) in hirs.iter().enumerate() {
+        for (index, hir) in hirs.into_iter().enumerate() {
             let (list, global) = if pattern_gated[index] {
                 (&mut gated_hirs, &mut gated_global)
             } else {
@@ -647,106 +647,102 @@ impl RuleSet {
             .iter()
             .map(|&i| patterns[i].to_string())
             .collect();
+        // The main engine, the largest part of starting up, compiles on a thread of its own
+        // while this one builds the rest (no scanning thread runs yet): start-up 8.0 to 7 ms.
+        let ungated = std::thread::spawn(move || Engine::new(&ungated_hirs, ungated_global));
+        let keys = crate::structured::KeyTable::new(&rules).map_err(|message| RuleError::File {
+            file: "<rules>".into(),
+            message,
+        })?;
+        let gated_engine = if gated_hirs.is_empty() {
+            None
+        } else {
+            Some(Engine::new(&gated_hirs, gated_global)?)
+        };
         // Searched once over every chunk: the default kind picks a prefilter for the words.
         let gate = words_automaton(&keyword_words)?;
-        // The main engine, the largest part of starting up, is compiled on a thread of its own
-        // while this one builds the rest (no scanning thread runs yet): start-up 8.0 to 7 ms.
-        std::thread::scope(|scope| {
-            let ungated = scope.spawn(|| Engine::new(&ungated_hirs, ungated_global));
-            let keys =
-                crate::structured::KeyTable::new(&rules).map_err(|message| RuleError::File {
-                    file: "<rules>".into(),
-                    message,
-                })?;
-            let gated_engine = if gated_hirs.is_empty() {
-                None
-            } else {
-                Some(Engine::new(&gated_hirs, gated_global)?)
-            };
-            let mut prefix_words: Vec<&str> = prefixes
-                .iter()
-                .flatten()
-                .flatten()
-                .map(|w| w.as_str())
-                .collect();
-            prefix_words.sort();
-            prefix_words.dedup();
-            let prefix_gate = words_automaton(&prefix_words)?;
+        let mut prefix_words: Vec<&str> = prefixes
+            .iter()
+            .flatten()
+            .flatten()
+            .map(|w| w.as_str())
+            .collect();
+        prefix_words.sort();
+        prefix_words.dedup();
+        let prefix_gate = words_automaton(&prefix_words)?;
 
-            let mut word_text: Vec<String> = Vec::new();
-            let mut word_uses: Vec<Vec<(usize, WordRole)>> = Vec::new();
-            let mut compiled = Vec::with_capacity(rules.len());
-            for (index, rule) in rules.into_iter().enumerate() {
-                let lists = [
-                    (&rule.keywords, WordRole::Keyword),
-                    (&rule.context, WordRole::Context),
-                    (&rule.negative_context, WordRole::Negative),
-                ];
-                for (list, role) in lists {
-                    for word in list {
-                        let word = word.to_ascii_lowercase();
-                        let id = match word_text.iter().position(|w| *w == word) {
-                            Some(id) => id,
-                            None => {
-                                word_text.push(word);
-                                word_uses.push(Vec::new());
-                                word_text.len() - 1
-                            }
-                        };
-                        word_uses[id].push((index, role));
-                    }
+        let mut word_text: Vec<String> = Vec::new();
+        let mut word_uses: Vec<Vec<(usize, WordRole)>> = Vec::new();
+        let mut compiled = Vec::with_capacity(rules.len());
+        for (index, rule) in rules.into_iter().enumerate() {
+            let lists = [
+                (&rule.keywords, WordRole::Keyword),
+                (&rule.context, WordRole::Context),
+                (&rule.negative_context, WordRole::Negative),
+            ];
+            for (list, role) in lists {
+                for word in list {
+                    let word = word.to_ascii_lowercase();
+                    let id = match word_text.iter().position(|w| *w == word) {
+                        Some(id) => id,
+                        None => {
+                            word_text.push(word);
+                            word_uses.push(Vec::new());
+                            word_text.len() - 1
+                        }
+                    };
+                    word_uses[id].push((index, role));
                 }
-                let validator = rule.validator.as_deref().and_then(validate::lookup);
-                let edge =
-                    |re: &Option<String>, edge| re.as_deref().map(|re| EdgeRegex::new(re, edge));
-                let preceded_by = edge(&rule.reject_if_preceded_by, Edge::Before);
-                let followed_by = edge(&rule.reject_if_followed_by, Edge::After);
-                compiled.push(CompiledRule {
-                    categories: policy.classify(&rule.categories),
-                    ccpa: policy.ccpa(&rule.categories, &rule.ccpa),
-                    rule,
-                    validator,
-                    preceded_by,
-                    followed_by,
-                });
             }
-            let keyword_starts = compiled
-                .iter()
-                .map(|c| {
-                    (!c.rule.keywords.is_empty())
-                        .then(|| KeywordStarts::new(&c.rule.keywords))
-                        .flatten()
-                })
-                .collect();
-            let words = (!word_text.is_empty())
-                .then(|| words_dfa(&word_text))
-                .transpose()
-                .map_err(words_error)?;
-            let ungated = ungated
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-            Ok(RuleSet {
-                rules: compiled,
-                policy,
-                allowlist: crate::suppress::Allowlist::default(),
-                ungated,
-                sieve: std::sync::OnceLock::new(),
-                ungated_patterns,
-                gated: gated_engine,
-                gate,
-                prefix_gate,
-                pattern_rule,
-                pattern_gated,
-                pattern_local,
-                pattern_value,
-                pattern_first,
-                rule_has_words,
-                keys,
-                words,
-                word_uses,
-                word_text,
-                keyword_starts,
+            let validator = rule.validator.as_deref().and_then(validate::lookup);
+            let edge = |re: &Option<String>, edge| re.as_deref().map(|re| EdgeRegex::new(re, edge));
+            let preceded_by = edge(&rule.reject_if_preceded_by, Edge::Before);
+            let followed_by = edge(&rule.reject_if_followed_by, Edge::After);
+            compiled.push(CompiledRule {
+                categories: policy.classify(&rule.categories),
+                ccpa: policy.ccpa(&rule.categories, &rule.ccpa),
+                rule,
+                validator,
+                preceded_by,
+                followed_by,
+            });
+        }
+        let keyword_starts = compiled
+            .iter()
+            .map(|c| {
+                (!c.rule.keywords.is_empty())
+                    .then(|| KeywordStarts::new(&c.rule.keywords))
+                    .flatten()
             })
+            .collect();
+        let words = (!word_text.is_empty())
+            .then(|| words_dfa(&word_text))
+            .transpose()
+            .map_err(words_error)?;
+        let ungated = ungated
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+        Ok(RuleSet {
+            rules: compiled,
+            policy,
+            allowlist: crate::suppress::Allowlist::default(),
+            ungated,
+            sieve: std::sync::OnceLock::new(),
+            ungated_patterns,
+            gated: gated_engine,
+            gate,
+            prefix_gate,
+            pattern_rule,
+            pattern_gated,
+            pattern_local,
+            pattern_value,
+            pattern_first,
+            rule_has_words,
+            keys,
+            words,
+            word_uses,
+            word_text,
+            keyword_starts,
         })
     }
 
@@ -1335,7 +1331,7 @@ mod tests {
     /// The engine over `patterns`, parsed.
     fn engine(patterns: &[&str], global: Vec<usize>) -> Result<Engine, RuleError> {
         let hirs: Vec<Hir> = patterns.iter().map(|p| parsed(p)).collect();
-        Engine::new(&hirs.iter().collect::<Vec<_>>(), global)
+        Engine::new(&hirs, global)
     }
 
     /// Whether `rule` is gated by its keywords.
