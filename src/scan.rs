@@ -267,7 +267,8 @@ pub struct RuleSet {
     /// The same patterns as DFAs that find where their matches can be, faster than `ungated`
     /// searches (see [`crate::sieve`]); built on first use, as small inputs do without.
     sieve: std::sync::OnceLock<Option<crate::sieve::Sieve>>,
-    ungated_patterns: Vec<String>,
+    /// The ungated patterns, parsed, for the sieve.
+    ungated_hirs: Vec<Hir>,
     /// The gated patterns (see [`gated`] and [`prefix_words`]), searched only near one of
     /// their words.
     gated: Option<Engine>,
@@ -575,7 +576,6 @@ pub struct Candidate {
 
 impl RuleSet {
     pub fn new(rules: Vec<Rule>, policy: Policy) -> Result<RuleSet, RuleError> {
-        let mut patterns: Vec<&str> = Vec::new();
         // Each pattern parsed once, for everything derived from its syntax and for the engines.
         let mut hirs: Vec<Hir> = Vec::new();
         let mut pattern_rule = Vec::new();
@@ -596,7 +596,6 @@ impl RuleSet {
                 let value = ((pattern.contains("(?P<value>") || pattern.contains("(?<value>"))
                     && !value_is_whole_match(&hir))
                 .then(|| RuleRegex::new(pattern.clone()));
-                patterns.push(pattern.as_str());
                 pattern_rule.push(index);
                 pattern_value.push(value);
                 pattern_first.push(first_bytes(&hir));
@@ -630,7 +629,7 @@ impl RuleSet {
             .zip(&prefixes)
             .map(|(&r, prefix)| rule_gated[r] || prefix.is_some())
             .collect();
-        let mut pattern_local = Vec::with_capacity(patterns.len());
+        let mut pattern_local = Vec::with_capacity(hirs.len());
         let (mut ungated_hirs, mut ungated_global) = (Vec::new(), Vec::new());
         let (mut gated_hirs, mut gated_global) = (Vec::new(), Vec::new());
         for (index, hir) in hirs.into_iter().enumerate() {
@@ -643,13 +642,11 @@ impl RuleSet {
             list.push(hir);
             global.push(index);
         }
-        let ungated_patterns: Vec<String> = ungated_global
-            .iter()
-            .map(|&i| patterns[i].to_string())
-            .collect();
         // The main engine, the largest part of starting up, compiles on a thread of its own
         // while this one builds the rest (no scanning thread runs yet): start-up 8.0 to 7 ms.
-        let ungated = std::thread::spawn(move || Engine::new(&ungated_hirs, ungated_global));
+        // The thread hands its patterns back, for the sieve.
+        let ungated =
+            std::thread::spawn(move || (Engine::new(&ungated_hirs, ungated_global), ungated_hirs));
         let keys = crate::structured::KeyTable::new(&rules).map_err(|message| RuleError::File {
             file: "<rules>".into(),
             message,
@@ -719,16 +716,17 @@ impl RuleSet {
             .then(|| words_dfa(&word_text))
             .transpose()
             .map_err(words_error)?;
-        let ungated = ungated
+        let (ungated, ungated_hirs) = ungated
             .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let ungated = ungated?;
         Ok(RuleSet {
             rules: compiled,
             policy,
             allowlist: crate::suppress::Allowlist::default(),
             ungated,
             sieve: std::sync::OnceLock::new(),
-            ungated_patterns,
+            ungated_hirs,
             gated: gated_engine,
             gate,
             prefix_gate,
@@ -755,12 +753,10 @@ impl RuleSet {
     fn sieve(&self) -> Option<&crate::sieve::Sieve> {
         self.sieve
             .get_or_init(|| {
-                let patterns: Vec<&str> =
-                    self.ungated_patterns.iter().map(String::as_str).collect();
                 // The same patterns compiled for the main regex: this cannot fail but by
                 // size, and then the main regex searches alone.
-                (!patterns.is_empty())
-                    .then(|| crate::sieve::Sieve::new(&patterns).ok().flatten())
+                (!self.ungated_hirs.is_empty())
+                    .then(|| crate::sieve::Sieve::new(&self.ungated_hirs).ok().flatten())
                     .flatten()
             })
             .as_ref()

@@ -26,8 +26,9 @@
 use regex_automata::hybrid::dfa::{Cache as DfaCache, DFA};
 use regex_automata::hybrid::LazyStateID;
 use regex_automata::nfa::thompson;
-use regex_automata::util::{start, syntax};
+use regex_automata::util::start;
 use regex_automata::{Anchored, Input, MatchKind};
+use regex_syntax::hir::Hir;
 
 /// Independent lanes per pass: enough to hide the latency of a table lookup on current CPUs
 /// without spilling the lanes' state out of registers.
@@ -132,33 +133,35 @@ pub struct SieveCache {
 struct GaveUp;
 
 impl Sieve {
-    /// The sieve over `patterns`, or `None` when one of them can match the empty string: an
+    /// The sieve over `patterns` (parsed as the rule set parses them), or `None` when one of
+    /// them can match the empty string: an
     /// empty match makes every DFA state a match state (there would be nothing to skip), and
     /// a region of no bytes cannot hold it for the search.
-    pub fn new(patterns: &[&str]) -> Result<Option<Sieve>, String> {
-        let syntax = syntax::Config::new().unicode(false).utf8(false);
-        for pattern in patterns {
-            let hir = syntax::parse_with(pattern, &syntax).map_err(|e| e.to_string())?;
-            if hir.properties().minimum_len().is_none_or(|n| n == 0) {
-                return Ok(None);
-            }
+    pub fn new(patterns: &[Hir]) -> Result<Option<Sieve>, String> {
+        if patterns
+            .iter()
+            .any(|hir| hir.properties().minimum_len().is_none_or(|n| n == 0))
+        {
+            return Ok(None);
         }
         let build = |reverse: bool| {
-            DFA::builder()
-                .syntax(syntax)
-                .thompson(
+            let nfa = thompson::Compiler::new()
+                .configure(
                     thompson::Config::new()
                         .reverse(reverse)
                         .utf8(false)
                         .which_captures(thompson::WhichCaptures::None)
                         .nfa_size_limit(Some(64 << 20)),
                 )
+                .build_many_from_hir(patterns)
+                .map_err(|e| e.to_string())?;
+            DFA::builder()
                 .configure(
                     DFA::config()
                         .match_kind(MatchKind::All)
                         .cache_capacity(CACHE_CAPACITY),
                 )
-                .build_many(patterns)
+                .build_from_nfa(nfa)
                 .map_err(|e| e.to_string())
         };
         Ok(Some(Sieve {
@@ -462,6 +465,7 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
     use regex_automata::meta;
+    use regex_automata::util::syntax;
 
     const PATTERNS: &[&str] = &[
         r"\b[A-Za-z0-9._%+-]+@(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,24}\b",
@@ -471,8 +475,18 @@ mod tests {
         r"[0-9]*x",
     ];
 
+    /// The sieve over `patterns`, parsed as the rule set parses them.
+    fn sieve_of(patterns: &[&str]) -> Option<Sieve> {
+        let syntax = syntax::Config::new().unicode(false).utf8(false);
+        let hirs: Vec<Hir> = patterns
+            .iter()
+            .map(|p| syntax::parse_with(p, &syntax).unwrap())
+            .collect();
+        Sieve::new(&hirs).unwrap()
+    }
+
     fn sieve() -> Sieve {
-        Sieve::new(PATTERNS).unwrap().unwrap()
+        sieve_of(PATTERNS).unwrap()
     }
 
     /// Every match the main search could report: at each start, the leftmost-first match of
@@ -555,11 +569,9 @@ mod tests {
 
     #[test]
     fn patterns_that_match_the_empty_string_have_no_sieve() {
-        assert!(Sieve::new(&[r"[0-9]{3}", r"(?m)^(?:[A-Z]{2}[0-9]{6})?"])
-            .unwrap()
-            .is_none());
-        assert!(Sieve::new(&[r"[0-9]{3}", r"\b[0-9]*\b"]).unwrap().is_none());
-        assert!(Sieve::new(&[r"[0-9]{3}"]).unwrap().is_some());
+        assert!(sieve_of(&[r"[0-9]{3}", r"(?m)^(?:[A-Z]{2}[0-9]{6})?"]).is_none());
+        assert!(sieve_of(&[r"[0-9]{3}", r"\b[0-9]*\b"]).is_none());
+        assert!(sieve_of(&[r"[0-9]{3}"]).is_some());
     }
 
     #[test]
@@ -631,7 +643,7 @@ mod tests {
     fn a_long_run_of_match_ends_stops_the_sieve() {
         // Every byte of the tail ends a match, and each end is searched back from to `ua/`:
         // the reverse searches of 900 ends go over 400,000 bytes, a short run's over 5,000.
-        let sieve = Sieve::new(&[r"\bua/[a-z]+"]).unwrap().unwrap();
+        let sieve = sieve_of(&[r"\bua/[a-z]+"]).unwrap();
         let regions = |run: usize, max_visit| {
             let mut hay = b"w ".repeat(3500);
             hay.extend_from_slice(b"ua/");
