@@ -17,11 +17,15 @@
 //!   in the next is still its to find: it goes on past its part until its DFA state is a start
 //!   state again. A start state holds only what a fresh start holds, so from there on every
 //!   thread still alive is also alive in the lane that covers those bytes.
-//! - If the lazy DFA's cache fills up during the pass, its states are forgotten; the sieve
-//!   then gives up on the chunk and the caller searches all of it. So it does when a lane
-//!   finds no start state within `MAX_OVERRUN` bytes past its part, or when the regions would
-//!   have the search visit more of the chunk than the caller allows (dense data, where the
-//!   search would visit most bytes anyway).
+//! - If a lazy DFA's cache fills up during the pass, its states are forgotten; the sieve then
+//!   gives up on the chunk and the caller searches all of it. So it does when the table of
+//!   transitions the lanes share is full and the chunk needs one more, when a lane finds no
+//!   start state within `MAX_OVERRUN` bytes past its part, or when the regions would have the
+//!   search visit more of the chunk than the caller allows (dense data, where the search would
+//!   visit most bytes anyway).
+//!
+//! The lanes step through one table of transitions that all threads share and extend
+//! ([`Transitions`]): a DFA state one thread has built is there for the others.
 
 use regex_automata::hybrid::dfa::{Cache as DfaCache, DFA};
 use regex_automata::hybrid::LazyStateID;
@@ -29,16 +33,26 @@ use regex_automata::nfa::thompson;
 use regex_automata::util::start;
 use regex_automata::{Anchored, Input, MatchKind};
 use regex_syntax::hir::Hir;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, AtomicU8, AtomicUsize, Ordering};
+use std::sync::OnceLock;
 
 /// Independent lanes per pass: enough to hide the latency of a table lookup on current CPUs
-/// without spilling the lanes' state out of registers.
-const LANES: usize = 4;
+/// while the lanes' states stay in registers. Five ran 2 to 5% faster than four on source
+/// code; six and eight ran slower.
+const LANES: usize = 5;
 
 /// How far a lane may go past its part to wait for a start state before the sieve gives up.
 const MAX_OVERRUN: usize = 64 << 10;
 
-/// Lazy DFA cache per direction; like the main regex's, it grows only as states are built.
+/// Lazy DFA cache per direction and thread; like the main regex's, it grows only as states
+/// are built.
 const CACHE_CAPACITY: usize = 8 << 20;
+
+/// The shared table of the lanes' transitions ([`Transitions`]), in bytes of entries; it is
+/// written (and so takes memory) only as rows are added: 512 bytes each for the built-in
+/// rules, of which the 824 MB `large` corpus needs a few thousand.
+const TABLE_CAPACITY: usize = 16 << 20;
 
 /// The bytes of search one match end stands for, at most. The lanes estimate how much of the
 /// chunk the search will visit: each match end counts the bytes since the previous one in its
@@ -69,40 +83,366 @@ fn visit_allowed(max_visit: usize, i: usize, part: usize) -> usize {
     max_visit - rest as usize
 }
 
-/// The lanes' usual step from `i` on: one table lookup per lane, as long as no lane meets a
-/// tagged state (a match, or one not built yet). Returns where a lane would meet one, or the
-/// lanes' end. Tags are the high bits of a state ID, so the largest ID is tagged if any is.
+/// The lanes' usual step from `i` on: one table lookup per lane, as long as every lane's next
+/// state is known and not a match. Returns where a lane would meet another, or the lanes' end.
 ///
 /// Kept out of [`Sieve::match_ends`] (never inlined), so that its few values stay in
 /// registers whatever the code around it: inlined, a change elsewhere in the pass once made
 /// this loop spill to the stack and the whole scan 8% slower.
 #[inline(never)]
-fn untagged_steps(
-    dfa: &DFA,
-    cache: &DfaCache,
-    sid: &mut [LazyStateID; LANES],
+fn known_steps(
+    table: &Transitions,
+    rows: &mut [u32; LANES],
     lanes: &[&[u8]; LANES],
     mut i: usize,
 ) -> usize {
     // All lanes are as long as the first: cut to that length, no index below needs a check.
     let len = lanes[0].len();
     let lanes: [&[u8]; LANES] = std::array::from_fn(|k| &lanes[k][..len]);
-    let mut state = *sid;
+    let (entries, classes) = (&table.entries[..], &table.classes);
+    let mut row = *rows;
     while i < len {
-        let next: [LazyStateID; LANES] = std::array::from_fn(|k| {
-            // SAFETY: `state[k]` is untagged (start states are checked by the caller, later
-            // states before they are kept) and was built in this cache, which has not been
-            // cleared since: a clear ends the pass.
-            unsafe { dfa.next_state_untagged_unchecked(cache, state[k], lanes[k][i]) }
+        let next: [u32; LANES] = std::array::from_fn(|k| {
+            let at = row[k] as usize + usize::from(classes[usize::from(lanes[k][i])]);
+            // SAFETY: `row[k]` is the offset of a row of `entries` (rows are handed out only
+            // where one fits, see `Transitions::new_row`, and a lane holds only row offsets:
+            // flagged entries stop it), and a class is below the row's length, `stride`.
+            unsafe { entries.get_unchecked(at) }.load(Ordering::Acquire)
         });
-        if next.iter().max().is_some_and(|s| s.is_tagged()) {
+        // A flagged entry (unknown, or a match) stops the lanes; one test for all of them.
+        if next.iter().fold(0, |any, &e| any | e) & FLAGGED != 0 {
             break;
         }
-        state = next;
+        row = next;
         i += 1;
     }
-    *sid = state;
+    *rows = row;
     i
+}
+
+/// An entry of [`Transitions`] with this bit set is a transition into a match state (the rest
+/// is the row), or [`UNKNOWN`].
+const FLAGGED: u32 = 1 << 31;
+
+/// An entry whose transition has not been computed yet.
+const UNKNOWN: u32 = u32::MAX;
+
+/// The bytes before a lane that stand for each kind of unanchored start state: none (the
+/// input's start), a line feed, a carriage return, a byte that is not a word byte, a word
+/// byte. The kinds have a shared start row each.
+const START_KINDS: [Option<u8>; 5] = [None, Some(b'\n'), Some(b'\r'), Some(b' '), Some(b'a')];
+
+/// The forward DFA's transitions, in one table that all threads step through and extend.
+///
+/// Why: a lazy DFA's states live in one thread's cache, so each thread built the states of
+/// every text it met, and the sieve's determinization was paid once per thread (on 100 MB of
+/// source code, half of each thread's time in the lanes). Here a transition computed by one
+/// thread is there for the others.
+///
+/// A row per DFA state, `stride` entries per row (one per byte class); an entry is the next
+/// state's row offset, with [`FLAGGED`] set if it is a match state, or [`UNKNOWN`]. A thread
+/// that meets an unknown entry computes it with its own lazy DFA and writes it if no thread
+/// has meanwhile (compare and swap); it finds its lazy DFA's state for a row by replaying
+/// how the row was first reached (each row keeps the row and byte it came from), so a thread
+/// determinizes only the states on the way to where it extends the table. Entries only go
+/// from unknown to known, and a row's unknowns, origin and byte are written before the entry
+/// that first points to it is published (release), so a lane that reads an entry (acquire)
+/// sees all of them. Two threads may make a row each for the same state; both are correct.
+///
+/// Rows are never forgotten (a lazy DFA's cache that is cleared forgets only that thread's
+/// way into them). When the table is full, no row is added any more, and a chunk that needs
+/// a new one is given up on.
+struct Transitions {
+    entries: Box<[AtomicU32]>,
+    stride: usize,
+    classes: [u8; 256],
+    /// For each row (by number): the row offset it was first reached from, or [`FLAGGED`]
+    /// and an index of [`START_KINDS`] for a start row; and the byte it was reached by.
+    origin: Box<[AtomicU32]>,
+    byte: Box<[AtomicU8]>,
+    /// Rows handed out so far (may pass the capacity: then the table is full).
+    rows: AtomicUsize,
+    /// The start row of each of [`START_KINDS`], or [`UNKNOWN`] until a thread makes it.
+    starts: [AtomicU32; START_KINDS.len()],
+}
+
+impl std::fmt::Debug for Transitions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Transitions")
+            .field("rows", &self.rows.load(Ordering::Relaxed))
+            .field("stride", &self.stride)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A zeroed table of atomics, without writing it: zeroed memory is mapped as it is first
+/// written, so rows never used cost nothing.
+fn zeroed_atomics(len: usize) -> Box<[AtomicU32]> {
+    const _: () = assert!(std::mem::align_of::<u32>() == std::mem::align_of::<AtomicU32>());
+    let zeroed = vec![0u32; len].into_boxed_slice();
+    // SAFETY: `AtomicU32` has the size and bit validity of `u32` and, as checked above, the
+    // same alignment; the memory is owned by this box alone.
+    unsafe { Box::from_raw(Box::into_raw(zeroed) as *mut [AtomicU32]) }
+}
+
+impl Transitions {
+    /// The table for `dfa`, with room for `capacity` bytes of entries.
+    fn new(dfa: &DFA, capacity: usize) -> Transitions {
+        let stride = dfa.byte_classes().alphabet_len().next_power_of_two();
+        let mut classes = [0u8; 256];
+        for (byte, class) in (0..=255u8).zip(classes.iter_mut()) {
+            *class = dfa.byte_classes().get(byte);
+        }
+        let rows = (capacity / 4).min(FLAGGED as usize) / stride;
+        Transitions {
+            entries: zeroed_atomics(rows * stride),
+            stride,
+            classes,
+            origin: zeroed_atomics(rows),
+            byte: (0..rows).map(|_| AtomicU8::new(0)).collect(),
+            rows: AtomicUsize::new(0),
+            starts: std::array::from_fn(|_| AtomicU32::new(UNKNOWN)),
+        }
+    }
+
+    fn index(&self, row: u32, byte: u8) -> usize {
+        row as usize + usize::from(self.classes[usize::from(byte)])
+    }
+
+    /// The entry for a step from `row` over `byte`.
+    fn entry(&self, row: u32, byte: u8) -> u32 {
+        self.entries[self.index(row, byte)].load(Ordering::Acquire)
+    }
+
+    /// A new row, all unknown, reached from `origin` by `byte`; not yet published.
+    fn new_row(&self, origin: u32, byte: u8) -> Result<u32, GaveUp> {
+        let number = self.rows.fetch_add(1, Ordering::Relaxed);
+        let start = number * self.stride;
+        if start + self.stride > self.entries.len() {
+            return Err(GaveUp);
+        }
+        for entry in &self.entries[start..start + self.stride] {
+            entry.store(UNKNOWN, Ordering::Relaxed);
+        }
+        self.origin[number].store(origin, Ordering::Relaxed);
+        self.byte[number].store(byte, Ordering::Relaxed);
+        Ok(start as u32)
+    }
+
+    /// Sets the entry for a step from `row` over `byte` to `entry`, unless a thread has
+    /// already: returns the entry that stays.
+    fn publish(&self, row: u32, byte: u8, entry: u32) -> u32 {
+        match self.entries[self.index(row, byte)].compare_exchange(
+            UNKNOWN,
+            entry,
+            Ordering::Release,
+            Ordering::Acquire,
+        ) {
+            Ok(_) => entry,
+            Err(first) => first,
+        }
+    }
+
+    /// Whether `row` is one of the start rows.
+    fn is_start(&self, row: u32) -> bool {
+        self.starts
+            .iter()
+            .any(|start| start.load(Ordering::Relaxed) == row)
+    }
+
+    /// The start row of `START_KINDS[kind]`, made if no thread has yet.
+    fn start_row(&self, kind: usize) -> Result<u32, GaveUp> {
+        let row = self.starts[kind].load(Ordering::Acquire);
+        if row != UNKNOWN {
+            return Ok(row);
+        }
+        let made = self.new_row(FLAGGED | kind as u32, 0)?;
+        Ok(
+            match self.starts[kind].compare_exchange(
+                UNKNOWN,
+                made,
+                Ordering::Release,
+                Ordering::Acquire,
+            ) {
+                Ok(_) => made,
+                Err(first) => first,
+            },
+        )
+    }
+}
+
+/// One thread's way into [`Transitions`]: its lazy DFA, and which of its states each row
+/// stands for, as far as it has needed to know.
+#[derive(Debug)]
+struct Lanes {
+    cache: DfaCache,
+    /// The cache's clear count these maps are valid for.
+    clears: usize,
+    /// The lazy DFA state of each row (by number), where known.
+    states: Vec<Option<LazyStateID>>,
+    /// A row for each lazy DFA state met.
+    rows: HashMap<LazyStateID, u32>,
+    /// This cache's state for each of [`START_KINDS`].
+    starts: Vec<LazyStateID>,
+    /// Rows waiting to be replayed (kept to reuse the allocation).
+    path: Vec<u32>,
+}
+
+impl Lanes {
+    fn new(dfa: &DFA) -> Lanes {
+        let cache = dfa.create_cache();
+        Lanes {
+            clears: cache.clear_count(),
+            cache,
+            states: Vec::new(),
+            rows: HashMap::new(),
+            starts: Vec::new(),
+            path: Vec::new(),
+        }
+    }
+
+    /// Forgets every state if the cache was cleared since they were noted: the IDs no longer
+    /// name them. Returns whether it was.
+    fn cleared(&mut self) -> bool {
+        if self.cache.clear_count() == self.clears {
+            return false;
+        }
+        self.clears = self.cache.clear_count();
+        self.states.clear();
+        self.rows.clear();
+        self.starts.clear();
+        true
+    }
+
+    /// Notes that `row` stands for `state`.
+    fn note(&mut self, table: &Transitions, row: u32, state: LazyStateID) {
+        let number = row as usize / table.stride;
+        if self.states.len() <= number {
+            self.states.resize(number + 1, None);
+        }
+        self.states[number] = Some(state);
+        self.rows.entry(state).or_insert(row);
+    }
+
+    /// The lazy DFA state that `row` stands for, found by replaying the steps that first led
+    /// to it from a start row (only those not known already).
+    fn state(&mut self, dfa: &DFA, table: &Transitions, row: u32) -> Result<LazyStateID, GaveUp> {
+        let mut path = std::mem::take(&mut self.path);
+        path.clear();
+        let mut at = row;
+        let mut state = loop {
+            let number = at as usize / table.stride;
+            if let Some(Some(state)) = self.states.get(number) {
+                break *state;
+            }
+            let origin = table.origin[number].load(Ordering::Relaxed);
+            if origin & FLAGGED != 0 {
+                let kind = (origin & !FLAGGED) as usize;
+                let config = start::Config::new()
+                    .anchored(Anchored::No)
+                    .look_behind(START_KINDS[kind]);
+                let state = dfa
+                    .start_state(&mut self.cache, &config)
+                    .map_err(|_| GaveUp)?;
+                self.note(table, at, state);
+                break state;
+            }
+            path.push(at);
+            at = origin;
+        };
+        while let Some(at) = path.pop() {
+            let byte = table.byte[at as usize / table.stride].load(Ordering::Relaxed);
+            state = dfa
+                .next_state(&mut self.cache, state, byte)
+                .map_err(|_| GaveUp)?;
+            // After a clear, `state` names nothing: it must not be stepped from.
+            if self.cleared() {
+                return Err(GaveUp);
+            }
+            self.note(table, at, state);
+        }
+        self.path = path;
+        if self.cleared() {
+            return Err(GaveUp);
+        }
+        Ok(state)
+    }
+
+    /// The start row for a lane after `look_behind`.
+    fn start(
+        &mut self,
+        dfa: &DFA,
+        table: &Transitions,
+        look_behind: Option<u8>,
+    ) -> Result<u32, GaveUp> {
+        let start_state = |cache: &mut DfaCache, look_behind| {
+            let config = start::Config::new()
+                .anchored(Anchored::No)
+                .look_behind(look_behind);
+            dfa.start_state(cache, &config).map_err(|_| GaveUp)
+        };
+        if self.starts.is_empty() {
+            for (kind, &look_behind) in START_KINDS.iter().enumerate() {
+                let state = start_state(&mut self.cache, look_behind)?;
+                // Start states are untagged when the DFA has no prefilter, as here; the lanes'
+                // usual step relies on it.
+                if state.is_tagged() {
+                    return Err(GaveUp);
+                }
+                self.starts.push(state);
+                let row = table.start_row(kind)?;
+                self.note(table, row, state);
+            }
+        }
+        let state = start_state(&mut self.cache, look_behind)?;
+        if self.cleared() {
+            return Err(GaveUp);
+        }
+        match self.starts.iter().position(|&s| s == state) {
+            Some(kind) => table.start_row(kind),
+            None => Err(GaveUp),
+        }
+    }
+
+    /// The entry for a step from `row` over `byte`, computed if no thread has yet. A step into
+    /// a dead or quit state is never entered in the table: the lanes give up on it.
+    fn compute(
+        &mut self,
+        dfa: &DFA,
+        table: &Transitions,
+        row: u32,
+        byte: u8,
+    ) -> Result<u32, GaveUp> {
+        let from = self.state(dfa, table, row)?;
+        let next = dfa
+            .next_state(&mut self.cache, from, byte)
+            .map_err(|_| GaveUp)?;
+        if self.cleared() || next.is_dead() || next.is_quit() {
+            return Err(GaveUp);
+        }
+        let to = match self.rows.get(&next) {
+            Some(&to) => to,
+            None => {
+                let to = table.new_row(row, byte)?;
+                self.note(table, to, next);
+                to
+            }
+        };
+        let entry = if next.is_match() { to | FLAGGED } else { to };
+        Ok(table.publish(row, byte, entry))
+    }
+
+    /// Whether the input ending after `row`'s state ends a match there.
+    fn eoi_is_match(&mut self, dfa: &DFA, table: &Transitions, row: u32) -> Result<bool, GaveUp> {
+        let state = self.state(dfa, table, row)?;
+        let eoi = dfa
+            .next_eoi_state(&mut self.cache, state)
+            .map_err(|_| GaveUp)?;
+        if self.cleared() {
+            return Err(GaveUp);
+        }
+        Ok(eoi.is_match())
+    }
 }
 
 /// The forward and reverse DFAs of the main pass's patterns.
@@ -110,17 +450,17 @@ fn untagged_steps(
 pub struct Sieve {
     forward: DFA,
     reverse: DFA,
+    /// The forward DFA's transitions for the lanes, shared by all threads; made on first use.
+    transitions: OnceLock<Transitions>,
+    table_capacity: usize,
 }
 
 /// One thread's mutable state for a [`Sieve`].
 #[derive(Debug)]
 pub struct SieveCache {
-    forward: DfaCache,
+    /// This thread's way into the shared transitions; made on first use.
+    lanes: Option<Lanes>,
     reverse: DfaCache,
-    /// The forward DFA's start states, valid while its cache has been cleared `starts_for`
-    /// times.
-    starts: Vec<LazyStateID>,
-    starts_for: Option<usize>,
     /// Match ends found by the lanes, kept to reuse the allocation.
     ends: Vec<usize>,
     /// The forward DFA's cache for [`Sieve::patterns_at`], apart from the lanes': its anchored
@@ -138,6 +478,16 @@ impl Sieve {
     /// empty match makes every DFA state a match state (there would be nothing to skip), and
     /// a region of no bytes cannot hold it for the search.
     pub fn new(patterns: &[Hir]) -> Result<Option<Sieve>, String> {
+        Sieve::with_capacities(patterns, CACHE_CAPACITY, TABLE_CAPACITY)
+    }
+
+    /// [`Sieve::new`] with lazy DFA caches of `cache_capacity` bytes and a table of
+    /// transitions of `table_capacity` (tests make them small).
+    fn with_capacities(
+        patterns: &[Hir],
+        cache_capacity: usize,
+        table_capacity: usize,
+    ) -> Result<Option<Sieve>, String> {
         if patterns
             .iter()
             .any(|hir| hir.properties().minimum_len().is_none_or(|n| n == 0))
@@ -159,7 +509,7 @@ impl Sieve {
                 .configure(
                     DFA::config()
                         .match_kind(MatchKind::All)
-                        .cache_capacity(CACHE_CAPACITY),
+                        .cache_capacity(cache_capacity),
                 )
                 .build_from_nfa(nfa)
                 .map_err(|e| e.to_string())
@@ -167,15 +517,15 @@ impl Sieve {
         Ok(Some(Sieve {
             forward: build(false)?,
             reverse: build(true)?,
+            transitions: OnceLock::new(),
+            table_capacity,
         }))
     }
 
     pub fn create_cache(&self) -> SieveCache {
         SieveCache {
-            forward: self.forward.create_cache(),
+            lanes: None,
             reverse: self.reverse.create_cache(),
-            starts: Vec::new(),
-            starts_for: None,
             ends: Vec::new(),
             anchored: None,
         }
@@ -267,7 +617,13 @@ impl Sieve {
         ends.clear();
         let max_visit = max_visit.unwrap_or(usize::MAX);
         let found = self
-            .match_ends(cache, hay, from, max_visit, &mut ends)
+            .match_ends(
+                cache.lanes.get_or_insert_with(|| Lanes::new(&self.forward)),
+                hay,
+                from,
+                max_visit,
+                &mut ends,
+            )
             .is_ok()
             && self.match_starts(cache, hay, from, &ends, max_visit, regions);
         cache.ends = ends;
@@ -294,38 +650,21 @@ impl Sieve {
     /// `from` ends, in lane order (a lane's ends ascending; lanes may report an end twice).
     fn match_ends(
         &self,
-        cache: &mut SieveCache,
+        own: &mut Lanes,
         hay: &[u8],
         from: usize,
         max_visit: usize,
         ends: &mut Vec<usize>,
     ) -> Result<(), GaveUp> {
         let dfa = &self.forward;
-        let clears = cache.forward.clear_count();
-        if cache.starts_for != Some(clears) {
-            cache.starts.clear();
-            for look_behind in [None, Some(b'\n'), Some(b'\r'), Some(b' '), Some(b'a')] {
-                let sid = self.start(cache, look_behind)?;
-                cache.starts.push(sid);
-            }
-            if cache.forward.clear_count() != clears {
-                return Err(GaveUp);
-            }
-            cache.starts_for = Some(clears);
-        }
+        let table = self
+            .transitions
+            .get_or_init(|| Transitions::new(dfa, self.table_capacity));
         let part = (hay.len() - from) / LANES;
         let begin: [usize; LANES] = std::array::from_fn(|k| from + k * part);
-        let mut sid = [LazyStateID::default(); LANES];
+        let mut rows = [0; LANES];
         for k in 0..LANES {
-            sid[k] = self.start(cache, begin[k].checked_sub(1).map(|i| hay[i]))?;
-        }
-        // Start states are untagged when the DFA has no prefilter, as here; the lockstep
-        // loop below relies on it.
-        if sid.iter().any(|s| s.is_tagged()) {
-            return Err(GaveUp);
-        }
-        if cache.forward.clear_count() != clears {
-            return Err(GaveUp);
+            rows[k] = own.start(dfa, table, begin[k].checked_sub(1).map(|i| hay[i]))?;
         }
         // The bytes the search would visit (see `END_SPAN`), and each lane's last match end.
         let mut visit = 0usize;
@@ -334,27 +673,25 @@ impl Sieve {
         let lanes: [&[u8]; LANES] = std::array::from_fn(|k| &hay[begin[k]..begin[k] + part]);
         let mut i = 0;
         while i < part {
-            // The usual steps, as long as no lane meets a tagged state.
-            i = untagged_steps(dfa, &cache.forward, &mut sid, &lanes, i);
-            // Careful steps until every lane is in an untagged state again.
-            while i < part {
-                for k in 0..LANES {
-                    let found = ends.len();
-                    sid[k] = self.step(cache, clears, sid[k], hay, begin[k] + i, ends)?;
-                    if ends.len() > found {
-                        visit += (begin[k] + i - last_end[k]).min(END_SPAN) + END_COST;
-                        last_end[k] = begin[k] + i;
-                    }
-                }
-                // The allowance is never below its first share: that cheap test comes first.
-                if visit > max_visit / FIRST_SHARE && visit > visit_allowed(max_visit, i, part) {
-                    return Err(GaveUp);
-                }
-                i += 1;
-                if !sid.iter().max().is_some_and(|s| s.is_tagged()) {
-                    break;
+            // The usual steps, as long as every lane's next state is known and no match.
+            i = known_steps(table, &mut rows, &lanes, i);
+            if i == part {
+                break;
+            }
+            // One careful step for every lane, then the usual ones again.
+            for k in 0..LANES {
+                let found = ends.len();
+                rows[k] = self.step(table, own, rows[k], hay, begin[k] + i, ends)?;
+                if ends.len() > found {
+                    visit += (begin[k] + i - last_end[k]).min(END_SPAN) + END_COST;
+                    last_end[k] = begin[k] + i;
                 }
             }
+            // The allowance is never below its first share: that cheap test comes first.
+            if visit > max_visit / FIRST_SHARE && visit > visit_allowed(max_visit, i, part) {
+                return Err(GaveUp);
+            }
+            i += 1;
         }
         // Each lane then finishes alone: the rest of its part (the last part is longer by
         // the remainder), then on until no match that started in its part can still be going.
@@ -365,64 +702,43 @@ impl Sieve {
                 hay.len()
             };
             let mut at = begin[k] + part;
-            let mut state = sid[k];
-            while at < hay.len() && (at < part_end || !cache.starts.contains(&state)) {
+            let mut row = rows[k];
+            while at < hay.len() && (at < part_end || !table.is_start(row)) {
                 // A long run without a start state (a base64 blob holds an email's local part
                 // all along) would have several lanes step over it one careful step at a time.
                 if at >= part_end + MAX_OVERRUN {
                     return Err(GaveUp);
                 }
-                state = self.step(cache, clears, state, hay, at, ends)?;
+                row = self.step(table, own, row, hay, at, ends)?;
                 at += 1;
             }
-            if at == hay.len() {
-                let eoi = dfa
-                    .next_eoi_state(&mut cache.forward, state)
-                    .map_err(|_| GaveUp)?;
-                if eoi.is_match() {
-                    ends.push(hay.len());
-                }
+            if at == hay.len() && own.eoi_is_match(dfa, table, row)? {
+                ends.push(hay.len());
             }
         }
         Ok(())
     }
 
-    /// The forward DFA's unanchored start state after `look_behind`.
-    fn start(
-        &self,
-        cache: &mut SieveCache,
-        look_behind: Option<u8>,
-    ) -> Result<LazyStateID, GaveUp> {
-        let config = start::Config::new()
-            .anchored(Anchored::No)
-            .look_behind(look_behind);
-        self.forward
-            .start_state(&mut cache.forward, &config)
-            .map_err(|_| GaveUp)
-    }
-
-    /// One forward step of a lane over `hay[at]`, recording a match that ends at `at`.
+    /// One forward step of a lane from `row` over `hay[at]`, recording a match that ends at
+    /// `at`.
     fn step(
         &self,
-        cache: &mut SieveCache,
-        clears: usize,
-        state: LazyStateID,
+        table: &Transitions,
+        own: &mut Lanes,
+        row: u32,
         hay: &[u8],
         at: usize,
         ends: &mut Vec<usize>,
-    ) -> Result<LazyStateID, GaveUp> {
-        let next = self
-            .forward
-            .next_state(&mut cache.forward, state, hay[at])
-            .map_err(|_| GaveUp)?;
-        if cache.forward.clear_count() != clears || next.is_dead() || next.is_quit() {
-            return Err(GaveUp);
+    ) -> Result<u32, GaveUp> {
+        let mut entry = table.entry(row, hay[at]);
+        if entry == UNKNOWN {
+            entry = own.compute(&self.forward, table, row, hay[at])?;
         }
         // Match states are delayed by one byte: this one says a match ends where `at` starts.
-        if next.is_match() {
+        if entry & FLAGGED != 0 {
             ends.push(at);
         }
-        Ok(next)
+        Ok(entry & !FLAGGED)
     }
 
     /// For each match end, the span from the earliest start (at or after `from`) of a match
@@ -477,12 +793,15 @@ mod tests {
 
     /// The sieve over `patterns`, parsed as the rule set parses them.
     fn sieve_of(patterns: &[&str]) -> Option<Sieve> {
+        Sieve::new(&parsed(patterns)).unwrap()
+    }
+
+    fn parsed(patterns: &[&str]) -> Vec<Hir> {
         let syntax = syntax::Config::new().unicode(false).utf8(false);
-        let hirs: Vec<Hir> = patterns
+        patterns
             .iter()
             .map(|p| syntax::parse_with(p, &syntax).unwrap())
-            .collect();
-        Sieve::new(&hirs).unwrap()
+            .collect()
     }
 
     fn sieve() -> Sieve {
@@ -504,12 +823,23 @@ mod tests {
             .collect()
     }
 
+    /// The regions of `hay` after `from`, by a sieve over [`PATTERNS`] made for it.
     fn regions(hay: &[u8], from: usize, max_visit: Option<usize>) -> Option<Vec<(usize, usize)>> {
         let sieve = sieve();
-        let mut cache = sieve.create_cache();
+        regions_with(&sieve, &mut sieve.create_cache(), hay, from, max_visit)
+    }
+
+    /// The regions `sieve` finds, or `None` if it gives up.
+    fn regions_with(
+        sieve: &Sieve,
+        cache: &mut SieveCache,
+        hay: &[u8],
+        from: usize,
+        max_visit: Option<usize>,
+    ) -> Option<Vec<(usize, usize)>> {
         let mut regions = Vec::new();
         sieve
-            .regions(&mut cache, hay, from, max_visit, &mut regions)
+            .regions(cache, hay, from, max_visit, &mut regions)
             .then_some(regions)
     }
 
@@ -547,7 +877,7 @@ mod tests {
 
     #[test]
     fn a_match_longer_than_a_lane_part_is_found_by_the_lane_it_starts_in() {
-        // Each lane covers 25 bytes; the email's local part runs over three of them.
+        // Each lane covers 22 to 28 bytes; the email's local part runs over several of them.
         let mut hay = b"x ".repeat(10);
         hay.extend(b"a".repeat(60));
         hay.extend_from_slice(b"@example.org ");
@@ -586,8 +916,8 @@ mod tests {
         b" 10.0.0.1 ".repeat(n)
     }
 
-    /// Four lane parts of 2,000 bytes, each `part` padded with spaces.
-    fn four_lanes(mut part: Vec<u8>) -> Vec<u8> {
+    /// A lane part of 2,000 bytes for each lane, each `part` padded with spaces.
+    fn a_part_per_lane(mut part: Vec<u8>) -> Vec<u8> {
         assert!(part.len() <= 2000);
         part.resize(2000, b' ');
         part.repeat(LANES)
@@ -595,37 +925,42 @@ mod tests {
 
     #[test]
     fn matches_spread_out_count_a_span_each() {
-        // Five addresses 400 bytes apart in each lane: 20 match ends of a span and a cost each.
+        // Five addresses 400 bytes apart in each lane: match ends of a span and a cost each.
         let part: Vec<u8> = (0..5)
             .flat_map(|_| [b"w".repeat(390), addresses(1)].concat())
             .collect();
-        let hay = four_lanes(part);
-        assert_eq!(20 * (END_SPAN + END_COST), 5440);
-        assert_eq!(regions(&hay, 0, Some(5600)).map(|r| r.len()), Some(20));
-        assert_eq!(regions(&hay, 0, Some(4000)), None);
+        let hay = a_part_per_lane(part);
+        let ends = 5 * LANES;
+        let visit = ends * (END_SPAN + END_COST);
+        assert_eq!(
+            regions(&hay, 0, Some(visit + 160)).map(|r| r.len()),
+            Some(ends)
+        );
+        assert_eq!(regions(&hay, 0, Some(visit * 3 / 4)), None);
     }
 
     #[test]
     fn matches_crowded_in_one_place_count_its_length_and_keep_the_sieve() {
         // Ten addresses back to back three quarters into each lane (the numbers of an SVG
-        // path in a page): 40 match ends, counted as four regions of 100 bytes or so and
-        // their ends' cost, about 2,000 bytes. Counted a span each, they would be 10,880.
+        // path in a page): ten match ends a lane, counted as one region of 100 bytes or so a
+        // lane and their ends' cost, about 500 bytes a lane. Counted a span each, they would
+        // be 2,720 a lane.
         let part = [b"w".repeat(1500), addresses(10)].concat();
-        let hay = four_lanes(part);
+        let hay = a_part_per_lane(part);
         assert_eq!(
             regions(&hay, 0, Some(hay.len() / 2)).map(|r| r.len()),
-            Some(40)
+            Some(10 * LANES)
         );
-        assert_eq!(regions(&hay, 0, Some(1000)), None);
+        assert_eq!(regions(&hay, 0, Some(250 * LANES)), None);
     }
 
     #[test]
     fn matches_crowded_at_the_start_stop_the_sieve_before_the_limit() {
-        // The first 300 bytes of each lane are addresses: the search would visit about 3,100
-        // bytes, under the limit of 4,000, but from their first bytes the lanes are over
-        // their allowance: dense text, given up on before the lanes go further.
-        let hay = four_lanes(addresses(30));
-        assert_eq!(regions(&hay, 0, Some(4000)), None);
+        // The first 300 bytes of each lane are addresses: the search would visit about 800
+        // bytes a lane, under the limit of 1,000 a lane, but from their first bytes the lanes
+        // are over their allowance: dense text, given up on before the lanes go further.
+        let hay = a_part_per_lane(addresses(30));
+        assert_eq!(regions(&hay, 0, Some(1000 * LANES)), None);
         assert_eq!(regions(&hay, 0, None).map(|r| r.len()), Some(30 * LANES));
     }
 
@@ -649,11 +984,7 @@ mod tests {
             hay.extend_from_slice(b"ua/");
             hay.extend(b"a".repeat(run));
             hay.resize(8000, b' ');
-            let mut cache = sieve.create_cache();
-            let mut regions = Vec::new();
-            sieve
-                .regions(&mut cache, &hay, 0, max_visit, &mut regions)
-                .then_some(regions)
+            regions_with(&sieve, &mut sieve.create_cache(), &hay, 0, max_visit)
         };
         assert_eq!(regions(900, Some(20_000)), None);
         assert_eq!(regions(900, None), Some(vec![(7000, 7903)]));
@@ -726,31 +1057,134 @@ mod tests {
         assert_eq!(patterns_at(&sieve(), &hay[200..], 0), Some(vec![0]));
     }
 
+    const FRAGMENTS: &[&str] = &[
+        " ",
+        " ",
+        "\n",
+        "word",
+        "a.b",
+        "ana@example.org",
+        "x@y",
+        "@",
+        ".",
+        "10.0.0.1",
+        "1.2.3",
+        "536-22-1849",
+        "12-34",
+        "password: hunter2",
+        "pass=",
+        "7",
+        "99x",
+        "x",
+        "aaaa",
+        "-",
+        "%",
+        "é",
+    ];
+
+    /// A text of `len` fragments, picked by a little generator from `seed`.
+    fn text(seed: u64, len: usize) -> Vec<u8> {
+        let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        (0..len)
+            .flat_map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                FRAGMENTS[(state % FRAGMENTS.len() as u64) as usize].bytes()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn threads_sharing_one_table_find_what_each_would_alone() {
+        let shared = sieve();
+        let texts: Vec<Vec<u8>> = (0..24).map(|seed| text(seed, 400)).collect();
+        let alone: Vec<_> = texts.iter().map(|t| regions(t, 0, None)).collect();
+        assert!(alone.iter().all(Option::is_some));
+        std::thread::scope(|scope| {
+            for thread in 0..4 {
+                let (shared, texts, alone) = (&shared, &texts, &alone);
+                scope.spawn(move || {
+                    let mut cache = shared.create_cache();
+                    // Each thread in its own order, so that they extend the table at once.
+                    for i in (0..texts.len()).map(|i| (i * 7 + thread * 5) % texts.len()) {
+                        assert_eq!(
+                            regions_with(shared, &mut cache, &texts[i], 0, None),
+                            alone[i]
+                        );
+                    }
+                });
+            }
+        });
+    }
+
+    #[test]
+    fn a_full_table_gives_up_and_misses_nothing() {
+        let hirs = parsed(PATTERNS);
+        let stride = sieve()
+            .forward
+            .byte_classes()
+            .alphabet_len()
+            .next_power_of_two();
+        // Room for the start rows and a few more.
+        let small = Sieve::with_capacities(&hirs, CACHE_CAPACITY, 12 * stride * 4)
+            .unwrap()
+            .unwrap();
+        let mut cache = small.create_cache();
+        let results: Vec<_> = (0..10)
+            .map(|seed| {
+                let hay = text(seed, 300);
+                (
+                    regions_with(&small, &mut cache, &hay, 0, None),
+                    regions(&hay, 0, None),
+                )
+            })
+            .collect();
+        for (got, expected) in &results {
+            assert!(got.is_none() || got == expected, "{got:?} / {expected:?}");
+        }
+        assert!(results.iter().any(|(got, _)| got.is_none()));
+        // A text the rows made so far cover still gets its regions.
+        let spaces = b" ".repeat(100);
+        assert_eq!(
+            regions_with(&small, &mut cache, &spaces, 0, None),
+            Some(vec![])
+        );
+    }
+
+    #[test]
+    fn a_thread_whose_cache_is_cleared_finds_its_rows_again() {
+        let hirs = parsed(PATTERNS);
+        // Eight times the smallest lazy DFA cache the DFA can be built with: it is cleared
+        // every few texts, and the thread has to find its way into the table's rows again.
+        let smallest = (1..)
+            .find(|k| Sieve::with_capacities(&hirs, k * 1024, TABLE_CAPACITY).is_ok())
+            .unwrap()
+            * 1024;
+        let small = Sieve::with_capacities(&hirs, 8 * smallest, TABLE_CAPACITY)
+            .unwrap()
+            .unwrap();
+        let mut cache = small.create_cache();
+        let mut found = 0;
+        for seed in 0..30 {
+            let hay = text(seed, 300);
+            let got = regions_with(&small, &mut cache, &hay, 0, None);
+            assert!(
+                got.is_none() || got == regions(&hay, 0, None),
+                "seed {seed}"
+            );
+            found += usize::from(got.is_some());
+        }
+        let clears = cache
+            .lanes
+            .as_ref()
+            .map_or(0, |lanes| lanes.cache.clear_count());
+        assert!(clears > 0, "the cache was never cleared");
+        assert!(found > 0, "the sieve never ran to the end");
+    }
+
     fn fragment() -> impl Strategy<Value = &'static str> {
-        prop::sample::select(vec![
-            " ",
-            " ",
-            "\n",
-            "word",
-            "a.b",
-            "ana@example.org",
-            "x@y",
-            "@",
-            ".",
-            "10.0.0.1",
-            "1.2.3",
-            "536-22-1849",
-            "12-34",
-            "password: hunter2",
-            "pass=",
-            "7",
-            "99x",
-            "x",
-            "aaaa",
-            "-",
-            "%",
-            "é",
-        ])
+        prop::sample::select(FRAGMENTS)
     }
 
     proptest! {
@@ -763,6 +1197,18 @@ mod tests {
         ) {
             let hay = parts.concat().into_bytes();
             assert_covered(&hay, from.min(hay.len()));
+        }
+
+        #[test]
+        fn a_table_grown_on_other_texts_finds_what_a_fresh_one_finds(
+            parts in prop::collection::vec(fragment(), 0..80),
+        ) {
+            // One sieve for every case: its table holds the rows of the cases before.
+            static SHARED: OnceLock<Sieve> = OnceLock::new();
+            let shared = SHARED.get_or_init(sieve);
+            let hay = parts.concat().into_bytes();
+            let mut cache = shared.create_cache();
+            prop_assert_eq!(regions_with(shared, &mut cache, &hay, 0, None), regions(&hay, 0, None));
         }
 
         #[test]
