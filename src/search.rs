@@ -59,8 +59,8 @@ struct Cursor {
     /// resumed candidate): keyed values ending before them were reported with that chunk.
     kept: usize,
     /// Value spans (in the input) of the matches the judge accepted in the part of the previous
-    /// chunk whose keyed values were left to this one: a keyed value that one of them overlaps
-    /// is dropped, as in one whole pass.
+    /// chunk whose keyed values were left to this one (and those carried into it that reach
+    /// into this one): a keyed value that one of them overlaps is dropped, as in one whole pass.
     accepted: Vec<(u64, u64)>,
     /// Where the current chunk is cut, if not where `read::chunk_cut` would: a line start at
     /// least `MAX_MATCH_LEN` bytes before the chunk's end, where a part of the input ends
@@ -523,6 +523,14 @@ fn search_chunk(
     cursor.shape = shape;
     cursor.from = resume_next;
     cursor.kept = keyed_limit - next;
+    // A keyed value longer than the chunks move on may be left over more than once (tiny
+    // chunks): the matches carried in still overlap it.
+    accepted_late.extend(
+        accepted
+            .iter()
+            .filter(|&&(_, b)| b > next)
+            .map(|&(a, b)| (base + a as u64, base + b as u64)),
+    );
     cursor.accepted = accepted_late;
     // A large input's findings go out as it is scanned, not all at its end.
     crate::spill::maybe(&mut out.findings, &mut sink);

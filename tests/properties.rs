@@ -139,6 +139,30 @@ fn scan(text: &[u8], path: &str, chunk_size: usize) -> Vec<Finding> {
     search_bytes(&mut scanner, text, path, &options)
 }
 
+/// A keyed value longer than small chunks move on is left over by several chunks in turn; a
+/// match accepted inside it, in the first of them, still drops it, as in one whole pass.
+#[test]
+fn a_long_keyed_value_left_over_by_several_chunks_is_dropped_as_in_one_pass() {
+    // One line of JSON records whose `ua` value (a user agent by its key) holds an address.
+    let record = format!(
+        "{{\"ua\":\"Mozihla/5.0 (Linux; Android 14; Pixel 8) {} ana.souza@mailbox.org {}\",\"n\":1}} ",
+        "x".repeat(20),
+        "y".repeat(700)
+    );
+    let text = record.repeat(30).into_bytes();
+    let whole = scan(&text, "t.json", ScanOptions::default().chunk_size);
+    let rules: Vec<&str> = whole
+        .iter()
+        .map(|f| rule_set().rules[f.rule].rule.id.as_str())
+        .collect();
+    assert_eq!(rules, ["email"; 30]);
+    let whole: Vec<Key> = whole.iter().map(key).collect();
+    for chunk_size in (2048..2700).step_by(37) {
+        let chunked: Vec<Key> = scan(&text, "t.json", chunk_size).iter().map(key).collect();
+        assert_eq!(chunked, whole, "chunk size {chunk_size}");
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
