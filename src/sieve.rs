@@ -468,8 +468,8 @@ pub struct SieveCache {
     anchored: Option<DfaCache>,
 }
 
-/// Why the sieve stopped early: the lazy DFA's cache was cleared (its states are forgotten),
-/// or the chunk holds more matches than the caller allows.
+/// Why the sieve stopped early: a lazy DFA's cache was cleared (its states are forgotten), the
+/// shared table of transitions is full, or the chunk holds more matches than the caller allows.
 struct GaveUp;
 
 impl Sieve {
@@ -599,10 +599,10 @@ impl Sieve {
 
     /// Fill `regions` with sorted, disjoint spans of `hay` that hold the start and end of every
     /// match starting at or after `from` (ends exclusive). Returns false, with `regions`
-    /// meaningless, when the sieve gave up on this chunk (its cache was cleared, or it found
-    /// match ends that would have the search visit more than `max_visit` bytes, as estimated
-    /// with [`END_SPAN`], or its reverse searches went back over more bytes than that in all):
-    /// then everything must be searched.
+    /// meaningless, when the sieve gave up on this chunk (a cache was cleared, the shared
+    /// table of transitions is full, or it found match ends that would have the search visit
+    /// more than `max_visit` bytes, as estimated with [`END_SPAN`], or its reverse searches
+    /// went back over more bytes than that in all): then everything must be searched.
     pub fn regions(
         &self,
         cache: &mut SieveCache,
