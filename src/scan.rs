@@ -589,9 +589,8 @@ impl RuleSet {
             .collect();
         let mut rule_gated = Vec::with_capacity(rules.len());
         for (index, rule) in rules.iter().enumerate() {
-            let own = (!rule.pattern.is_empty()).then_some(&rule.pattern);
             let first = hirs.len();
-            for pattern in own.into_iter().chain(&rule.patterns) {
+            for pattern in rule.regexes() {
                 let hir = parse_rule_regex(pattern).map_err(compile_error)?;
                 let value = ((pattern.contains("(?P<value>") || pattern.contains("(?<value>"))
                     && !value_is_whole_match(&hir))
@@ -1332,12 +1331,7 @@ mod tests {
 
     /// Whether `rule` is gated by its keywords.
     fn rule_gated(rule: &Rule) -> bool {
-        let own = (!rule.pattern.is_empty()).then_some(&rule.pattern);
-        let hirs: Vec<Hir> = own
-            .into_iter()
-            .chain(&rule.patterns)
-            .map(|p| parsed(p))
-            .collect();
+        let hirs: Vec<Hir> = rule.regexes().map(|p| parsed(p)).collect();
         gated(rule, hirs.iter())
     }
 
@@ -1750,10 +1744,7 @@ mod tests {
         let all: Vec<String> = everywhere
             .rules
             .iter()
-            .flat_map(|r| {
-                let own = (!r.rule.pattern.is_empty()).then(|| r.rule.pattern.clone());
-                own.into_iter().chain(r.rule.patterns.clone())
-            })
+            .flat_map(|r| r.rule.regexes().cloned())
             .collect();
         let all_refs: Vec<&str> = all.iter().map(String::as_str).collect();
         everywhere.ungated = engine(&all_refs, (0..all.len()).collect()).unwrap();
@@ -1796,11 +1787,7 @@ mod tests {
     fn patterns_that_can_start_with_a_letter_or_digit_have_no_prefix_words() {
         // What lets the rule set skip `prefix_words` for them.
         let rules = crate::rules::load_rules(&[] as &[&std::path::Path]).unwrap();
-        let patterns: Vec<&String> = rules
-            .iter()
-            .flat_map(|r| std::iter::once(&r.pattern).chain(&r.patterns))
-            .filter(|p| !p.is_empty())
-            .collect();
+        let patterns: Vec<&String> = rules.iter().flat_map(|r| r.regexes()).collect();
         let (mut skipped, mut gated) = (0, 0);
         for p in patterns {
             if starts_alphanumeric(&first_bytes(&parsed(p))) {

@@ -138,6 +138,13 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// Every regex of the rule: `pattern` (when set), then `patterns`, in the order the rule
+    /// set numbers them.
+    pub fn regexes(&self) -> impl Iterator<Item = &String> {
+        let own = (!self.pattern.is_empty()).then_some(&self.pattern);
+        own.into_iter().chain(&self.patterns)
+    }
+
     /// Whether the structured pass reports values under this rule's `keys`.
     pub fn detected_by_key(&self) -> bool {
         !self.keys.is_empty() && (self.detect_by_key || self.pattern.is_empty())
