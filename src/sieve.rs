@@ -50,8 +50,8 @@ const MAX_OVERRUN: usize = 64 << 10;
 const CACHE_CAPACITY: usize = 8 << 20;
 
 /// The shared table of the lanes' transitions ([`Transitions`]), in bytes of entries; it is
-/// written (and so takes memory) only as rows are added: 512 bytes each for the built-in
-/// rules, of which the 824 MB `large` corpus needs a few thousand.
+/// written (and so takes memory) only as rows are added: 1 KiB each, of which the 824 MB
+/// `large` corpus needs about 6,000.
 const TABLE_CAPACITY: usize = 16 << 20;
 
 /// The bytes of search one match end stands for, at most. The lanes estimate how much of the
@@ -92,21 +92,21 @@ fn visit_allowed(max_visit: usize, i: usize, part: usize) -> usize {
 #[inline(never)]
 fn known_steps(
     table: &Transitions,
-    rows: &mut [u32; LANES],
+    rows: &mut [Entry; LANES],
     lanes: &[&[u8]; LANES],
     mut i: usize,
 ) -> usize {
     // All lanes are as long as the first: cut to that length, no index below needs a check.
     let len = lanes[0].len();
     let lanes: [&[u8]; LANES] = std::array::from_fn(|k| &lanes[k][..len]);
-    let (entries, classes) = (&table.entries[..], &table.classes);
+    let entries = &table.entries[..];
     let mut row = *rows;
     while i < len {
-        let next: [u32; LANES] = std::array::from_fn(|k| {
-            let at = row[k] as usize + usize::from(classes[usize::from(lanes[k][i])]);
+        let next: [Entry; LANES] = std::array::from_fn(|k| {
+            let at = Transitions::index(row[k], lanes[k][i]);
             // SAFETY: `row[k]` is the offset of a row of `entries` (rows are handed out only
             // where one fits, see `Transitions::new_row`, and a lane holds only row offsets:
-            // flagged entries stop it), and a class is below the row's length, `stride`.
+            // flagged entries stop it), and a row has an entry for every byte.
             unsafe { entries.get_unchecked(at) }.load(Ordering::Acquire)
         });
         // A flagged entry (unknown, or a match) stops the lanes; one test for all of them.
@@ -120,12 +120,20 @@ fn known_steps(
     i
 }
 
-/// An entry of [`Transitions`] with this bit set is a transition into a match state (the rest
-/// is the row), or [`UNKNOWN`].
-const FLAGGED: u32 = 1 << 31;
+/// An entry of [`Transitions`]: the offset of a row (its number times 256), with [`FLAGGED`]
+/// set for a match state, or [`UNKNOWN`].
+type Entry = u32;
+
+/// An entry with this bit set is a transition into a match state (the rest is the row), or
+/// [`UNKNOWN`].
+const FLAGGED: Entry = 1 << 31;
 
 /// An entry whose transition has not been computed yet.
-const UNKNOWN: u32 = u32::MAX;
+const UNKNOWN: Entry = Entry::MAX;
+
+/// The origin of a start row (see [`Transitions::origin`]): this bit and the index of its kind
+/// in [`START_KINDS`].
+const START_ORIGIN: u32 = 1 << 31;
 
 /// The bytes before a lane that stand for each kind of unanchored start state: none (the
 /// input's start), a line feed, a carriage return, a byte that is not a word byte, a word
@@ -139,8 +147,10 @@ const START_KINDS: [Option<u8>; 5] = [None, Some(b'\n'), Some(b'\r'), Some(b' ')
 /// source code, half of each thread's time in the lanes). Here a transition computed by one
 /// thread is there for the others.
 ///
-/// A row per DFA state, `stride` entries per row (one per byte class); an entry is the next
-/// state's row offset, with [`FLAGGED`] set if it is a match state, or [`UNKNOWN`]. A thread
+/// A row per DFA state, 256 entries per row (one per byte, so that the lanes' step needs no
+/// lookup of the byte's class: 6% less time on the `large` corpus than rows of one entry per
+/// class); an entry is the next state's row offset, with [`FLAGGED`] set if it is a match
+/// state, or [`UNKNOWN`]. A thread
 /// that meets an unknown entry computes it with its own lazy DFA and writes it if no thread
 /// has meanwhile (compare and swap); it finds its lazy DFA's state for a row by replaying
 /// how the row was first reached (each row keeps the row and byte it came from), so a thread
@@ -154,10 +164,12 @@ const START_KINDS: [Option<u8>; 5] = [None, Some(b'\n'), Some(b'\r'), Some(b' ')
 /// a new one is given up on.
 struct Transitions {
     entries: Box<[AtomicU32]>,
-    stride: usize,
+    /// The bytes of each of the DFA's byte classes: a step computed for one byte is entered
+    /// for all bytes of its class at once.
+    class_bytes: Vec<Vec<u8>>,
     classes: [u8; 256],
-    /// For each row (by number): the row offset it was first reached from, or [`FLAGGED`]
-    /// and an index of [`START_KINDS`] for a start row; and the byte it was reached by.
+    /// For each row: the row it was first reached from, or [`START_ORIGIN`] and an index of
+    /// [`START_KINDS`] for a start row; and the byte it was reached by.
     origin: Box<[AtomicU32]>,
     byte: Box<[AtomicU8]>,
     /// Rows handed out so far (may pass the capacity: then the table is full).
@@ -170,7 +182,6 @@ impl std::fmt::Debug for Transitions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Transitions")
             .field("rows", &self.rows.load(Ordering::Relaxed))
-            .field("stride", &self.stride)
             .finish_non_exhaustive()
     }
 }
@@ -188,15 +199,17 @@ fn zeroed_atomics(len: usize) -> Box<[AtomicU32]> {
 impl Transitions {
     /// The table for `dfa`, with room for `capacity` bytes of entries.
     fn new(dfa: &DFA, capacity: usize) -> Transitions {
-        let stride = dfa.byte_classes().alphabet_len().next_power_of_two();
         let mut classes = [0u8; 256];
+        let mut class_bytes = vec![Vec::new(); dfa.byte_classes().alphabet_len()];
         for (byte, class) in (0..=255u8).zip(classes.iter_mut()) {
             *class = dfa.byte_classes().get(byte);
+            class_bytes[usize::from(*class)].push(byte);
         }
-        let rows = (capacity / 4).min(FLAGGED as usize) / stride;
+        // Row numbers must stay below the flag (and so below `UNKNOWN`).
+        let rows = (capacity / (256 * 4)).min(FLAGGED as usize >> 8);
         Transitions {
-            entries: zeroed_atomics(rows * stride),
-            stride,
+            entries: zeroed_atomics(rows * 256),
+            class_bytes,
             classes,
             origin: zeroed_atomics(rows),
             byte: (0..rows).map(|_| AtomicU8::new(0)).collect(),
@@ -205,58 +218,69 @@ impl Transitions {
         }
     }
 
-    fn index(&self, row: u32, byte: u8) -> usize {
-        row as usize + usize::from(self.classes[usize::from(byte)])
+    fn index(row: Entry, byte: u8) -> usize {
+        row as usize + usize::from(byte)
+    }
+
+    /// The number of the row at offset `row`.
+    fn number(row: Entry) -> usize {
+        row as usize >> 8
     }
 
     /// The entry for a step from `row` over `byte`.
-    fn entry(&self, row: u32, byte: u8) -> u32 {
-        self.entries[self.index(row, byte)].load(Ordering::Acquire)
+    fn entry(&self, row: Entry, byte: u8) -> Entry {
+        self.entries[Transitions::index(row, byte)].load(Ordering::Acquire)
     }
 
     /// A new row, all unknown, reached from `origin` by `byte`; not yet published.
-    fn new_row(&self, origin: u32, byte: u8) -> Result<u32, GaveUp> {
+    fn new_row(&self, origin: u32, byte: u8) -> Result<Entry, GaveUp> {
         let number = self.rows.fetch_add(1, Ordering::Relaxed);
-        let start = number * self.stride;
-        if start + self.stride > self.entries.len() {
+        if number >= self.origin.len() {
             return Err(GaveUp);
         }
-        for entry in &self.entries[start..start + self.stride] {
+        for entry in &self.entries[number << 8..(number + 1) << 8] {
             entry.store(UNKNOWN, Ordering::Relaxed);
         }
         self.origin[number].store(origin, Ordering::Relaxed);
         self.byte[number].store(byte, Ordering::Relaxed);
-        Ok(start as u32)
+        // Below `FLAGGED`, as `origin` has no more rows.
+        Ok((number << 8) as Entry)
     }
 
-    /// Sets the entry for a step from `row` over `byte` to `entry`, unless a thread has
-    /// already: returns the entry that stays.
-    fn publish(&self, row: u32, byte: u8, entry: u32) -> u32 {
-        match self.entries[self.index(row, byte)].compare_exchange(
-            UNKNOWN,
-            entry,
-            Ordering::Release,
-            Ordering::Acquire,
-        ) {
-            Ok(_) => entry,
-            Err(first) => first,
+    /// Sets the entries for a step from `row` over `byte`, and over every other byte of its
+    /// class (they step alike), to `entry` where no thread has already: returns the entry
+    /// that stays for `byte`.
+    fn publish(&self, row: Entry, byte: u8, entry: Entry) -> Entry {
+        let mut stays = entry;
+        for &other in &self.class_bytes[usize::from(self.classes[usize::from(byte)])] {
+            if let Err(first) = self.entries[Transitions::index(row, other)].compare_exchange(
+                UNKNOWN,
+                entry,
+                Ordering::Release,
+                Ordering::Acquire,
+            ) {
+                if other == byte {
+                    stays = first;
+                }
+            }
         }
+        stays
     }
 
     /// Whether `row` is one of the start rows.
-    fn is_start(&self, row: u32) -> bool {
+    fn is_start(&self, row: Entry) -> bool {
         self.starts
             .iter()
             .any(|start| start.load(Ordering::Relaxed) == row)
     }
 
     /// The start row of `START_KINDS[kind]`, made if no thread has yet.
-    fn start_row(&self, kind: usize) -> Result<u32, GaveUp> {
+    fn start_row(&self, kind: usize) -> Result<Entry, GaveUp> {
         let row = self.starts[kind].load(Ordering::Acquire);
         if row != UNKNOWN {
             return Ok(row);
         }
-        let made = self.new_row(FLAGGED | kind as u32, 0)?;
+        let made = self.new_row(START_ORIGIN | kind as u32, 0)?;
         Ok(
             match self.starts[kind].compare_exchange(
                 UNKNOWN,
@@ -281,11 +305,11 @@ struct Lanes {
     /// The lazy DFA state of each row (by number), where known.
     states: Vec<Option<LazyStateID>>,
     /// A row for each lazy DFA state met.
-    rows: HashMap<LazyStateID, u32>,
+    rows: HashMap<LazyStateID, Entry>,
     /// This cache's state for each of [`START_KINDS`].
     starts: Vec<LazyStateID>,
     /// Rows waiting to be replayed (kept to reuse the allocation).
-    path: Vec<u32>,
+    path: Vec<Entry>,
 }
 
 impl Lanes {
@@ -315,8 +339,8 @@ impl Lanes {
     }
 
     /// Notes that `row` stands for `state`.
-    fn note(&mut self, table: &Transitions, row: u32, state: LazyStateID) {
-        let number = row as usize / table.stride;
+    fn note(&mut self, row: Entry, state: LazyStateID) {
+        let number = Transitions::number(row);
         if self.states.len() <= number {
             self.states.resize(number + 1, None);
         }
@@ -326,32 +350,32 @@ impl Lanes {
 
     /// The lazy DFA state that `row` stands for, found by replaying the steps that first led
     /// to it from a start row (only those not known already).
-    fn state(&mut self, dfa: &DFA, table: &Transitions, row: u32) -> Result<LazyStateID, GaveUp> {
+    fn state(&mut self, dfa: &DFA, table: &Transitions, row: Entry) -> Result<LazyStateID, GaveUp> {
         let mut path = std::mem::take(&mut self.path);
         path.clear();
         let mut at = row;
         let mut state = loop {
-            let number = at as usize / table.stride;
+            let number = Transitions::number(at);
             if let Some(Some(state)) = self.states.get(number) {
                 break *state;
             }
             let origin = table.origin[number].load(Ordering::Relaxed);
-            if origin & FLAGGED != 0 {
-                let kind = (origin & !FLAGGED) as usize;
+            if origin & START_ORIGIN != 0 {
+                let kind = (origin & !START_ORIGIN) as usize;
                 let config = start::Config::new()
                     .anchored(Anchored::No)
                     .look_behind(START_KINDS[kind]);
                 let state = dfa
                     .start_state(&mut self.cache, &config)
                     .map_err(|_| GaveUp)?;
-                self.note(table, at, state);
+                self.note(at, state);
                 break state;
             }
             path.push(at);
             at = origin;
         };
         while let Some(at) = path.pop() {
-            let byte = table.byte[at as usize / table.stride].load(Ordering::Relaxed);
+            let byte = table.byte[Transitions::number(at)].load(Ordering::Relaxed);
             state = dfa
                 .next_state(&mut self.cache, state, byte)
                 .map_err(|_| GaveUp)?;
@@ -359,7 +383,7 @@ impl Lanes {
             if self.cleared() {
                 return Err(GaveUp);
             }
-            self.note(table, at, state);
+            self.note(at, state);
         }
         self.path = path;
         if self.cleared() {
@@ -374,7 +398,7 @@ impl Lanes {
         dfa: &DFA,
         table: &Transitions,
         look_behind: Option<u8>,
-    ) -> Result<u32, GaveUp> {
+    ) -> Result<Entry, GaveUp> {
         let start_state = |cache: &mut DfaCache, look_behind| {
             let config = start::Config::new()
                 .anchored(Anchored::No)
@@ -391,7 +415,7 @@ impl Lanes {
                 }
                 self.starts.push(state);
                 let row = table.start_row(kind)?;
-                self.note(table, row, state);
+                self.note(row, state);
             }
         }
         let state = start_state(&mut self.cache, look_behind)?;
@@ -410,9 +434,9 @@ impl Lanes {
         &mut self,
         dfa: &DFA,
         table: &Transitions,
-        row: u32,
+        row: Entry,
         byte: u8,
-    ) -> Result<u32, GaveUp> {
+    ) -> Result<Entry, GaveUp> {
         let from = self.state(dfa, table, row)?;
         let next = dfa
             .next_state(&mut self.cache, from, byte)
@@ -424,7 +448,7 @@ impl Lanes {
             Some(&to) => to,
             None => {
                 let to = table.new_row(row, byte)?;
-                self.note(table, to, next);
+                self.note(to, next);
                 to
             }
         };
@@ -433,7 +457,7 @@ impl Lanes {
     }
 
     /// Whether the input ending after `row`'s state ends a match there.
-    fn eoi_is_match(&mut self, dfa: &DFA, table: &Transitions, row: u32) -> Result<bool, GaveUp> {
+    fn eoi_is_match(&mut self, dfa: &DFA, table: &Transitions, row: Entry) -> Result<bool, GaveUp> {
         let state = self.state(dfa, table, row)?;
         let eoi = dfa
             .next_eoi_state(&mut self.cache, state)
@@ -725,11 +749,11 @@ impl Sieve {
         &self,
         table: &Transitions,
         own: &mut Lanes,
-        row: u32,
+        row: Entry,
         hay: &[u8],
         at: usize,
         ends: &mut Vec<usize>,
-    ) -> Result<u32, GaveUp> {
+    ) -> Result<Entry, GaveUp> {
         let mut entry = table.entry(row, hay[at]);
         if entry == UNKNOWN {
             entry = own.compute(&self.forward, table, row, hay[at])?;
@@ -1121,13 +1145,8 @@ mod tests {
     #[test]
     fn a_full_table_gives_up_and_misses_nothing() {
         let hirs = parsed(PATTERNS);
-        let stride = sieve()
-            .forward
-            .byte_classes()
-            .alphabet_len()
-            .next_power_of_two();
-        // Room for the start rows and a few more.
-        let small = Sieve::with_capacities(&hirs, CACHE_CAPACITY, 12 * stride * 4)
+        // Room for the start rows and a few more (a row is 256 entries of 4 bytes).
+        let small = Sieve::with_capacities(&hirs, CACHE_CAPACITY, 12 * 256 * 4)
             .unwrap()
             .unwrap();
         let mut cache = small.create_cache();
