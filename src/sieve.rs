@@ -148,7 +148,7 @@ const START_KINDS: [Option<u8>; 5] = [None, Some(b'\n'), Some(b'\r'), Some(b' ')
 /// thread is there for the others.
 ///
 /// A row per DFA state, 256 entries per row (one per byte, so that the lanes' step needs no
-/// lookup of the byte's class: 6% less time on the `large` corpus than rows of one entry per
+/// lookup of the byte's class: 3% less time on the `large` corpus than rows of one entry per
 /// class); an entry is the next state's row offset, with [`FLAGGED`] set if it is a match
 /// state, or [`UNKNOWN`]. A thread
 /// that meets an unknown entry computes it with its own lazy DFA and writes it if no thread
