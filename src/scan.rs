@@ -950,8 +950,9 @@ pub struct Scanner<'s> {
     /// Bytes this scanner has searched, to start the sieve only once its cost of building
     /// DFA states is spread over enough input.
     searched: usize,
-    /// With `SieveUse::Auto`, the sieve runs again once `searched` passes `sieve_paused_until`;
-    /// the pause after its next give-up is `sieve_pause` times the chunk's length.
+    /// With `SieveUse::Auto`, the sieve runs again on chunks that start once `searched` has
+    /// reached `sieve_paused_until`; the pause after its next give-up is `sieve_pause` times
+    /// the chunk's length.
     sieve_paused_until: usize,
     sieve_pause: usize,
     /// Receives batches of the current input's findings; without one they stay in its outcome.
@@ -1920,16 +1921,16 @@ mod tests {
         assert!(scan(&mut scanner, &sparse));
         assert!(!scan(&mut scanner, &dense));
         assert_eq!(scanner.sieve_paused_until, scanner.searched + dense.len());
-        // The pause of a large chunk given up on again and again stops at SIEVE_MAX_PAUSE.
-        let long_dense = dense.repeat(200);
-        for _ in 0..10 {
-            scanner.searched = scanner.sieve_paused_until;
-            assert!(!scan(&mut scanner, &long_dense));
-        }
+        // After many give-ups in a row the pause stops growing at SIEVE_MAX_PAUSE.
+        let many = SIEVE_MAX_PAUSE / dense.len() + 1;
+        scanner.sieve_pause = many;
+        scanner.searched = scanner.sieve_paused_until;
+        assert!(!scan(&mut scanner, &dense));
         assert_eq!(
             scanner.sieve_paused_until,
             scanner.searched + SIEVE_MAX_PAUSE
         );
+        assert_eq!(scanner.sieve_pause, many);
         // `Always` never pauses.
         scanner.sieve = SieveUse::Always;
         assert!(scan(&mut scanner, &dense));
