@@ -38,8 +38,9 @@ pub const MAX_MATCH_LEN: usize = 1024;
 /// nothing more.
 const SIEVE_MIN_LEN: usize = 4 << 10;
 
-/// Bytes a scanner searches before it starts the sieve. The sieve's lazy DFA builds its states
-/// as it meets new kinds of text, as the main regex's does, and until both have some of theirs
+/// Bytes a scanner searches before it starts the sieve (a chunk that takes it past them, such
+/// as a large file's first 4 MiB chunk, is sieved). The sieve's lazy DFA builds its states as
+/// it meets new kinds of text, as the main regex's does, and until both have some of theirs
 /// the sieve costs more than it saves: a pre-commit hook's few files never use it. 1 MiB
 /// rather than 4: with two threads, 100 MB of source code ran 10% faster, the rest the same.
 const SIEVE_WARM_UP: usize = 1 << 20;
@@ -53,11 +54,11 @@ const SIEVE_WARM_UP: usize = 1 << 20;
 const SIEVE_MAX_VISIT: usize = 2;
 
 /// After the sieve gives up on a chunk, as many bytes as the chunk held are searched without
-/// it, twice as many after each further give-up in a row, up to `SIEVE_MAX_PAUSE`: a dense log
-/// stays dense, and trying again on every chunk of it cost about 2% of its scan (10% on 20 MB,
-/// where the sieve's own DFA states are still being built). In proportion to the chunk, not
-/// a fixed 4 MiB: in a source tree, one file of test vectors paused the sieve for the next
-/// hundred files, whose density it says nothing about.
+/// it, and after each further give-up in a row the chunk's length times 2, 4, 8..., up to
+/// `SIEVE_MAX_PAUSE`: a dense log stays dense, and trying again on every chunk of it cost
+/// about 2% of its scan (10% on 20 MB, where the sieve's own DFA states are still being
+/// built). In proportion to the chunk, not a fixed 4 MiB: in a source tree, one file of test
+/// vectors paused the sieve for the next hundred files, whose density it says nothing about.
 const SIEVE_MAX_PAUSE: usize = 64 << 20;
 
 /// When a scanner runs the sieve (see [`crate::sieve`]) before searching a chunk.
@@ -1921,7 +1922,17 @@ mod tests {
         assert!(scan(&mut scanner, &sparse));
         assert!(!scan(&mut scanner, &dense));
         assert_eq!(scanner.sieve_paused_until, scanner.searched + dense.len());
-        // After many give-ups in a row the pause stops growing at SIEVE_MAX_PAUSE.
+        // Give-ups in a row double the pause until it reaches SIEVE_MAX_PAUSE, and no further.
+        for _ in 0..16 {
+            scanner.searched = scanner.sieve_paused_until;
+            assert!(!scan(&mut scanner, &dense));
+        }
+        assert_eq!(
+            scanner.sieve_paused_until,
+            scanner.searched + SIEVE_MAX_PAUSE
+        );
+        assert!(scanner.sieve_pause <= 2 * SIEVE_MAX_PAUSE / dense.len());
+        // However many there were before, the pause stays at SIEVE_MAX_PAUSE.
         let many = SIEVE_MAX_PAUSE / dense.len() + 1;
         scanner.sieve_pause = many;
         scanner.searched = scanner.sieve_paused_until;

@@ -50,8 +50,10 @@ const MAX_OVERRUN: usize = 64 << 10;
 const CACHE_CAPACITY: usize = 8 << 20;
 
 /// The shared table of the lanes' transitions ([`Transitions`]), in bytes of entries; it is
-/// written (and so takes memory) only as rows are added: 1 KiB each, of which the 824 MB
-/// `large` corpus needs about 5,000 with one thread and 6,300 with two.
+/// written (and so takes memory) only as rows are added: 1 KiB each. Threads that reach one
+/// state by different paths make a row each, so the rows grow with the threads: the 824 MB
+/// `large` corpus needs about 5,000 with one thread, 6,300 with two, 9,200 with eight and
+/// 9,900 with sixteen, of the 16,384 there is room for.
 const TABLE_CAPACITY: usize = 16 << 20;
 
 /// The bytes of search one match end stands for, at most. The lanes estimate how much of the
@@ -157,7 +159,7 @@ const START_KINDS: [Option<u8>; 5] = [None, Some(b'\n'), Some(b'\r'), Some(b' ')
 /// on the way to where it extends the table. Entries only go from unknown to known, and a
 /// row's unknowns, origin and byte are written before the entry that first points to it is
 /// published (release), so a lane that reads an entry (acquire) sees all of them. Two threads
-/// may make a row each for the same state; both are correct.
+/// may make a row each for the same state (and both rows may be used); both are correct.
 ///
 /// Rows are never forgotten (a lazy DFA's cache that is cleared forgets only that thread's
 /// way into them). When the table is full, no row is added any more, and a chunk that needs
@@ -235,15 +237,16 @@ impl Transitions {
     /// A new row, all unknown, reached from `origin` by `byte`; not yet published.
     fn new_row(&self, origin: u32, byte: u8) -> Result<Entry, GaveUp> {
         let number = self.rows.fetch_add(1, Ordering::Relaxed);
-        if number >= self.origin.len() {
+        // Only a row that fits in `entries` is handed out (`known_steps` relies on it).
+        let Some(entries) = self.entries.get(number << 8..(number + 1) << 8) else {
             return Err(GaveUp);
-        }
-        for entry in &self.entries[number << 8..(number + 1) << 8] {
+        };
+        for entry in entries {
             entry.store(UNKNOWN, Ordering::Relaxed);
         }
         self.origin[number].store(origin, Ordering::Relaxed);
         self.byte[number].store(byte, Ordering::Relaxed);
-        // Below `FLAGGED`, as `origin` has no more rows.
+        // Below `FLAGGED`: `new` makes no more than `FLAGGED >> 8` rows.
         Ok((number << 8) as Entry)
     }
 
@@ -1140,6 +1143,31 @@ mod tests {
                 });
             }
         });
+    }
+
+    #[test]
+    fn a_step_is_entered_for_every_byte_of_its_class_and_no_other() {
+        let sieve = sieve();
+        let dfa = &sieve.forward;
+        let table = Transitions::new(dfa, TABLE_CAPACITY);
+        let mut lanes = Lanes::new(dfa);
+        let Ok(row) = lanes.start(dfa, &table, Some(b' ')) else {
+            panic!("no start row");
+        };
+        // Two bytes of one class, and one of another.
+        let class = |b: u8| dfa.byte_classes().get(b);
+        let (a, b) = (0..=255u8)
+            .flat_map(|a| (a + 1..=255).map(move |b| (a, b)))
+            .find(|&(a, b)| class(a) == class(b))
+            .unwrap();
+        let other = (0..=255u8).find(|&c| class(c) != class(a)).unwrap();
+        let Ok(entry) = lanes.compute(dfa, &table, row, a) else {
+            panic!("no step");
+        };
+        assert_ne!(entry, UNKNOWN);
+        assert_eq!(table.entry(row, a), entry);
+        assert_eq!(table.entry(row, b), entry);
+        assert_eq!(table.entry(row, other), UNKNOWN);
     }
 
     #[test]
