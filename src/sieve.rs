@@ -298,6 +298,18 @@ impl Transitions {
     }
 }
 
+/// `dfa`'s unanchored start state after `look_behind`, in `cache`.
+fn unanchored_start(
+    dfa: &DFA,
+    cache: &mut DfaCache,
+    look_behind: Option<u8>,
+) -> Result<LazyStateID, GaveUp> {
+    let config = start::Config::new()
+        .anchored(Anchored::No)
+        .look_behind(look_behind);
+    dfa.start_state(cache, &config).map_err(|_| GaveUp)
+}
+
 /// One thread's way into [`Transitions`]: its lazy DFA, and which of its states each row
 /// stands for, as far as it has needed to know.
 #[derive(Debug)]
@@ -365,12 +377,7 @@ impl Lanes {
             let origin = table.origin[number].load(Ordering::Relaxed);
             if origin & START_ORIGIN != 0 {
                 let kind = (origin & !START_ORIGIN) as usize;
-                let config = start::Config::new()
-                    .anchored(Anchored::No)
-                    .look_behind(START_KINDS[kind]);
-                let state = dfa
-                    .start_state(&mut self.cache, &config)
-                    .map_err(|_| GaveUp)?;
+                let state = unanchored_start(dfa, &mut self.cache, START_KINDS[kind])?;
                 self.note(at, state);
                 break state;
             }
@@ -402,15 +409,9 @@ impl Lanes {
         table: &Transitions,
         look_behind: Option<u8>,
     ) -> Result<Entry, GaveUp> {
-        let start_state = |cache: &mut DfaCache, look_behind| {
-            let config = start::Config::new()
-                .anchored(Anchored::No)
-                .look_behind(look_behind);
-            dfa.start_state(cache, &config).map_err(|_| GaveUp)
-        };
         if self.starts.is_empty() {
             for (kind, &look_behind) in START_KINDS.iter().enumerate() {
-                let state = start_state(&mut self.cache, look_behind)?;
+                let state = unanchored_start(dfa, &mut self.cache, look_behind)?;
                 // Start states are untagged when the DFA has no prefilter, as here; the lanes'
                 // usual step relies on it.
                 if state.is_tagged() {
@@ -421,7 +422,7 @@ impl Lanes {
                 self.note(row, state);
             }
         }
-        let state = start_state(&mut self.cache, look_behind)?;
+        let state = unanchored_start(dfa, &mut self.cache, look_behind)?;
         if self.cleared() {
             return Err(GaveUp);
         }
