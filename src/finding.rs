@@ -114,12 +114,24 @@ pub struct Finding {
     /// The raw value, only with `--redact none`.
     pub value: Option<String>,
     pub fingerprint: Fingerprint,
-    /// A keyed hash of the raw value, for counting distinct values without keeping them.
+    /// A hash of the raw value ([`value_hash`]), for counting distinct values without keeping
+    /// them.
     pub value_hash: u64,
     pub context: Context,
     /// Boxed: only `--explain` fills it, and every finding is moved several times.
     pub explain: Option<Box<Explain>>,
 }
+
+/// The hash of a raw value that distinct values are counted by (never output): the same in
+/// every thread and run. foldhash rather than the standard SipHash, which took 3.6% of the
+/// instructions of a dense export's data map.
+pub fn value_hash(value: &[u8]) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::quality::FixedState::with_seed(VALUE_HASH_SEED).hash_one(value)
+}
+
+/// Any fixed seed will do: it only has to be the same wherever values are counted.
+const VALUE_HASH_SEED: u64 = 0x7069_6973_6361_6e31;
 
 /// Render a value for output.
 pub fn redact(value: &[u8], style: RedactStyle, mode: Redaction) -> String {

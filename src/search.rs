@@ -1,7 +1,6 @@
 //! Searching one input: its chunks go through the scanner and the judge, and what the judge
 //! keeps becomes a located, redacted, fingerprinted finding.
 
-use std::hash::{Hash, Hasher};
 use std::io::Read;
 use std::sync::Arc;
 
@@ -678,8 +677,6 @@ impl Emit<'_, '_> {
             finding::Fingerprint::default()
         };
         let value = &hay[vs..ve];
-        let mut hasher = std::hash::DefaultHasher::new();
-        value.hash(&mut hasher);
         let mut context = Context {
             key: key
                 .filter(|_| options.details)
@@ -735,7 +732,7 @@ impl Emit<'_, '_> {
             value: (options.redaction == Redaction::None)
                 .then(|| String::from_utf8_lossy(value).into_owned()),
             fingerprint,
-            value_hash: hasher.finish(),
+            value_hash: finding::value_hash(value),
             context,
             explain,
         });
