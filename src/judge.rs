@@ -2,7 +2,7 @@
 //! column it sits under and the words around it, settle its confidence.
 
 use crate::finding::{Confidence, Explain};
-use crate::scan::{Candidate, RuleSet, WordRole};
+use crate::scan::{Candidate, KeywordScan, RuleSet, WordRole};
 use crate::structured::{self, Shape};
 use crate::validate::Check;
 
@@ -42,6 +42,8 @@ pub struct Site<'a> {
     pub by_key: bool,
     /// The fields of the line last looked at, shared by the candidates of one chunk.
     pub fields: Option<&'a structured::LineFields>,
+    /// Where keywords may start in the chunk, as far as its candidates' windows have looked.
+    pub keywords: Option<&'a KeywordScan>,
 }
 
 static PLAIN: Shape = Shape::Plain;
@@ -78,6 +80,7 @@ impl Site<'static> {
             at_input_start: false,
             by_key: false,
             fields: None,
+            keywords: None,
         }
     }
 }
@@ -155,7 +158,7 @@ pub fn judge_at(set: &RuleSet, hay: &[u8], cand: Candidate, explain: bool, site:
         .or_else(|| key_before(hay, cand.start).map(Key::Assigned));
     // A rule that needs a keyword, with no key to lend one, needs it in the window: most such
     // candidates (pairs of decimals in source code) have none, told without the word walk.
-    if key.is_none() && !set.may_hold_keyword(cand.rule, hay, lo..hi) {
+    if key.is_none() && !set.may_hold_keyword_in(cand.rule, hay, lo..hi, site.keywords) {
         return Verdict::Reject;
     }
     let mut listed_key = None;

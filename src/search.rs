@@ -389,12 +389,14 @@ fn search_chunk(
     }
     let shape = std::mem::take(&mut cursor.shape);
     let line_fields = structured::LineFields::default();
+    let keyword_scan = crate::scan::KeywordScan::default();
     let site = judge::Site {
         shape: &shape,
         at_line_start: cursor.carry_chars == 0,
         at_input_start: cursor.base == 0,
         by_key: false,
         fields: Some(&line_fields),
+        keywords: Some(&keyword_scan),
     };
     let mut keyed = Vec::new();
     if shape.is_structured() {
