@@ -838,8 +838,6 @@ impl RuleSet {
         });
     }
 
-    /// Whether `hay[range]` may hold one of `rule`'s keywords: false only when none can be in
-    /// it, whatever its case and boundaries (true for a rule without keywords).
     /// [`RuleSet::may_hold_keyword`] for a window of the chunk that `scan` belongs to: the
     /// same answer, from the bytes looked at for the windows before it (windows move on
     /// through a chunk; one that starts before the last is looked at afresh).
@@ -881,6 +879,8 @@ impl RuleSet {
         cursor.hits.front().is_some_and(|&at| at <= last)
     }
 
+    /// Whether `hay[range]` may hold one of `rule`'s keywords: false only when none can be in
+    /// it, whatever its case and boundaries (true for a rule without keywords).
     pub fn may_hold_keyword(&self, rule: usize, hay: &[u8], range: std::ops::Range<usize>) -> bool {
         self.keyword_starts[rule]
             .as_ref()
