@@ -217,6 +217,14 @@ pub fn discover(walk: &Walk) -> Discovered {
     let Some(first) = paths.next() else {
         return with_stdin(walk, Discovered::default());
     };
+    // Named files only (an editor or a script passing a few): one walker. The parallel walk's
+    // idle workers sleep a millisecond at a time until the walk ends, and here there is
+    // nothing to share: a scan of one small file took 7.2 ms with two, 6.0 ms with one.
+    let threads = if walk.paths.iter().all(|p| is_stdin(p) || p.is_file()) {
+        1
+    } else {
+        walk.threads
+    };
     let mut builder = WalkBuilder::new(first);
     for p in paths {
         builder.add(p);
@@ -224,7 +232,7 @@ pub fn discover(walk: &Walk) -> Discovered {
     builder
         .hidden(!walk.hidden)
         .follow_links(walk.follow)
-        .threads(walk.threads)
+        .threads(threads)
         .ignore(!walk.no_ignore)
         .git_ignore(!walk.no_ignore)
         .git_global(!walk.no_ignore)
