@@ -559,7 +559,6 @@ fn trim_field(line: &[u8], mut s: usize, mut e: usize) -> (usize, usize) {
     (s, e)
 }
 
-/// The index of the CSV/TSV column that byte `at` of `line` lies in.
 /// The fields of the line a [`Header::field_at_cached`] call last split, for the calls that
 /// follow on the same line. It holds the line's address, so it must not outlive the buffer
 /// it was used with: one per chunk.
@@ -617,6 +616,7 @@ fn delimited_fields(line: &[u8], delimiter: u8, out: &mut Vec<(usize, (usize, us
     ));
 }
 
+/// The index of the CSV/TSV column that byte `at` of `line` lies in.
 pub fn column_at(line: &[u8], at: usize, delimiter: u8) -> usize {
     let mut quoted = false;
     let mut column = 0;
