@@ -222,6 +222,8 @@ struct Share {
     /// Bytes per finding of the last batch rendered, to size the next one's buffer: grown by
     /// doubling, a batch of JSON Lines (1.5 MB) would be copied again at each step.
     rendered_size: usize,
+    /// Which findings that are not rendered go to the writer (all without it).
+    passed: Option<report::Passed>,
 }
 
 impl Share {
@@ -294,6 +296,9 @@ impl Share {
             if config.fails(&run.rules.rules[f.rule].categories, f.confidence) {
                 self.failed = true;
             }
+        }
+        if let (None, Some(passed)) = (render, &mut self.passed) {
+            findings.retain(|f| passed.send(f));
         }
         let held = match render {
             Some(Render::Nothing) => 0,
@@ -437,6 +442,7 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
     let progress = crate::progress::Progress::new(config, &files);
 
     let render = reporter.render();
+    let uses = reporter.uses();
     // Work items: (input, part). A large plain file of a run that only counts is searched in
     // parts by several threads (see `split`); every other input is one item.
     let splits: BTreeMap<usize, Split<PartCounts>> = files
@@ -465,8 +471,12 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
                 let (next, files, written, run) = (&next, &files, written.clone(), &run);
                 let (work, splits) = (&work, &splits);
                 let progress = progress.as_ref();
+                let uses = uses.clone();
                 s.spawn(move || {
-                    let share = Mutex::new(Share::default());
+                    let share = Mutex::new(Share {
+                        passed: Some(report::Passed::new(uses, &config.rules)),
+                        ..Share::default()
+                    });
                     // What the part being searched counts, kept aside until it stands.
                     let part_share = Mutex::new(Share::default());
                     let outbox = Outbox {

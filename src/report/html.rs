@@ -29,8 +29,9 @@
 //! is a print style sheet. Every piece of text from the scan (paths, values, rule and category
 //! names, reasons) goes through [`escape`].
 //!
-//! Memory is bounded: `findings` keeps at most [`TOP_PER_CATEGORY`] findings per category; the
-//! counts come from [`Totals`].
+//! Memory is bounded: `findings` keeps at most [`TOP_PER_CATEGORY`] findings per category
+//! (the scanning threads send no more than that of each input, [`Uses::FirstOfEachCategory`]);
+//! the counts come from [`Totals`].
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -42,7 +43,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use sha2::{Digest, Sha256};
 
-use super::{CategoryTotals, Reporter, RunInfo, Totals};
+use super::{CategoryTotals, Reporter, RunInfo, Totals, Uses};
 use crate::finding::{Confidence, Finding};
 use crate::scan::RuleSet;
 
@@ -111,6 +112,10 @@ impl Html {
 }
 
 impl Reporter for Html {
+    fn uses(&self) -> Uses {
+        Uses::FirstOfEachCategory(TOP_PER_CATEGORY)
+    }
+
     fn findings(&mut self, run: &RunInfo, findings: &[Finding]) -> io::Result<()> {
         for f in findings {
             for cat in &run.rules.rules[f.rule].categories {

@@ -26,17 +26,19 @@
 //! - `automationDetails.id` with `--sarif-category`; `originalUriBaseIds["%SRCROOT%"]`.
 //!
 //! GitHub rejects a run with more than 25,000 results, so at most [`MAX_RESULTS`] are written:
-//! the highest confidence first, then path and offset order. Only that many are held in memory.
+//! the highest confidence first, then path and offset order. Only that many are held in memory,
+//! and the scanning threads do not send the findings that cannot be among them ([`Uses::Best`]).
 
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use serde::ser::{SerializeSeq, Serializer};
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use super::{Reporter, RunInfo, Totals};
+use super::{Reporter, RunInfo, Totals, Uses};
 use crate::finding::{Confidence, Finding};
 use crate::rules::Policy;
 use crate::scan::{CompiledRule, RuleSet};
@@ -79,7 +81,10 @@ pub struct Sarif {
     out: Box<dyn Write + Send>,
     /// Kept findings by confidence (low, medium, high), each in arrival order.
     kept: [Vec<Kept>; 3],
-    found: u64,
+    /// Findings received so far: the next one's arrival number.
+    arrived: u64,
+    /// The confidence levels no later finding can be kept at ([`Uses::Best`]).
+    floor: Arc<AtomicUsize>,
 }
 
 impl Sarif {
@@ -87,7 +92,8 @@ impl Sarif {
         Sarif {
             out,
             kept: Default::default(),
-            found: 0,
+            arrived: 0,
+            floor: Arc::default(),
         }
     }
 
@@ -101,6 +107,16 @@ impl Sarif {
                 lowest.pop();
             }
         }
+        // A later finding ranks below every kept one of its confidence: at a level with
+        // MAX_RESULTS kept at or above it, it would be dropped at once.
+        let mut at_or_above = 0;
+        for level in (0..self.kept.len()).rev() {
+            at_or_above += self.kept[level].len();
+            if at_or_above >= MAX_RESULTS {
+                self.floor.fetch_max(level + 1, Ordering::Relaxed);
+                break;
+            }
+        }
     }
 
     fn kept_in_order(&mut self) -> Vec<Kept> {
@@ -111,10 +127,17 @@ impl Sarif {
 }
 
 impl Reporter for Sarif {
+    fn uses(&self) -> Uses {
+        Uses::Best {
+            n: MAX_RESULTS,
+            floor: self.floor.clone(),
+        }
+    }
+
     fn findings(&mut self, _run: &RunInfo, findings: &[Finding]) -> io::Result<()> {
         for f in findings {
-            let seq = self.found;
-            self.found += 1;
+            let seq = self.arrived;
+            self.arrived += 1;
             self.keep(Kept {
                 seq,
                 rule: f.rule,
@@ -153,7 +176,9 @@ impl Reporter for Sarif {
                 n
             })
             .collect();
-        let dropped = self.found - kept.len() as u64;
+        // Every finding counts, including those the scanning threads did not send (`Uses`).
+        let found = totals.findings;
+        let dropped = found.saturating_sub(kept.len() as u64);
         if dropped > 0 {
             notifications.push(json!({
                 "level": "warning",
@@ -161,7 +186,7 @@ impl Reporter for Sarif {
                     "{dropped} of {} results were left out: GitHub code scanning accepts at most \
                      {MAX_RESULTS} per run, so the {MAX_RESULTS} with the highest confidence are \
                      kept (then in path order); use --format json for every finding",
-                    self.found
+                    found
                 ) },
             }));
         }
@@ -675,6 +700,71 @@ mod tests {
         assert_eq!(automation_id("piiscan/2024-05-01"), "piiscan/2024-05-01");
     }
 
+    /// A kept finding: the `seq`-th to arrive.
+    fn kept(seq: u64, confidence: Confidence) -> Kept {
+        Kept {
+            seq,
+            rule: 0,
+            path: Arc::from("a"),
+            line: seq + 1,
+            column_utf16: 1,
+            length_utf16: 1,
+            confidence,
+            shown: String::new(),
+            fingerprint: Default::default(),
+        }
+    }
+
+    #[test]
+    fn findings_the_scanning_threads_pass_over_are_never_among_the_results() {
+        let set = RuleSet::built_in();
+        let run = RunInfo {
+            rules: &set,
+            color: false,
+            sarif_category: None,
+            paths: &[],
+            started: std::time::SystemTime::now(),
+            min_confidence: Confidence::Low,
+            finding_heads: Vec::new(),
+        };
+        // Three inputs of runs of each confidence: past the cap, findings are passed over by
+        // their own input's count or by the reporter's floor, or kept in place of lower ones.
+        let conf = |i: u64| match (i / 7 + i % 5) % 3 {
+            0 => Confidence::Low,
+            1 => Confidence::Medium,
+            _ => Confidence::High,
+        };
+        let n = 3 * MAX_RESULTS as u64;
+        let paths: Vec<Arc<str>> = (0..3).map(|i| Arc::from(format!("in{i}"))).collect();
+        let findings: Vec<Finding> = (0..n)
+            .map(|i| Finding {
+                path: paths[(i * 3 / n) as usize].clone(),
+                line: i + 1,
+                confidence: conf(i),
+                ..Finding::default()
+            })
+            .collect();
+        // The writer's reporter, fed what a scanning thread sends it, batch by batch.
+        let mut reported = Sarif::new(Box::new(io::sink()));
+        let mut passed = crate::report::Passed::new(reported.uses(), &set);
+        for batch in findings.chunks(4096) {
+            let sent: Vec<Finding> = batch.iter().filter(|f| passed.send(f)).cloned().collect();
+            reported.findings(&run, &sent).unwrap();
+        }
+        let mut every = Sarif::new(Box::new(io::sink()));
+        every.findings(&run, &findings).unwrap();
+        let lines =
+            |s: &mut Sarif| -> Vec<u64> { s.kept_in_order().iter().map(|k| k.line).collect() };
+        // Once the cap is full, no low finding is sent, and no medium one once it holds
+        // MAX_RESULTS medium or high: 48,211 of the 75,000 here.
+        assert!(
+            reported.arrived < n * 2 / 3,
+            "{} of {n} findings sent",
+            reported.arrived
+        );
+        assert_eq!(lines(&mut reported), lines(&mut every));
+    }
+
     #[test]
     fn the_cap_keeps_the_highest_confidence_then_the_earliest() {
         let mut s = Sarif::new(Box::new(io::sink()));
@@ -685,18 +775,8 @@ mod tests {
         };
         let n = MAX_RESULTS as u64 + 100;
         for i in 0..n {
-            s.found += 1;
-            s.keep(Kept {
-                seq: i,
-                rule: 0,
-                path: Arc::from("a"),
-                line: i + 1,
-                column_utf16: 1,
-                length_utf16: 1,
-                confidence: conf(i),
-                shown: String::new(),
-                fingerprint: Default::default(),
-            });
+            s.arrived += 1;
+            s.keep(kept(i, conf(i)));
         }
         let kept = s.kept_in_order();
         assert_eq!(kept.len(), MAX_RESULTS);
