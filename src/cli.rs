@@ -233,6 +233,15 @@ pub struct ScanArgs {
 }
 
 impl ScanArgs {
+    /// The arguments of the `piiscan scan` command line `argv` (tests).
+    #[cfg(test)]
+    pub fn parse(argv: &[&str]) -> ScanArgs {
+        match Cli::parse_from(argv).command {
+            Command::Scan(args) => args,
+            _ => unreachable!("a scan command line"),
+        }
+    }
+
     /// The arguments of a plain `piiscan scan` with this configuration file, for
     /// `piiscan config check`.
     pub fn for_config_check(config: &std::path::Path) -> ScanArgs {

@@ -344,13 +344,9 @@ pub fn build_rule_set(sources: &RuleSources, loaded: Option<&Loaded>) -> Result<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::Parser;
 
     fn scan_args(argv: &[&str]) -> ScanArgs {
-        match crate::cli::Cli::parse_from(argv).command {
-            crate::cli::Command::Scan(args) => args,
-            _ => unreachable!("a scan command line"),
-        }
+        ScanArgs::parse(argv)
     }
 
     #[test]

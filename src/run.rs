@@ -299,6 +299,9 @@ impl Share {
         }
         if let (None, Some(passed)) = (render, &mut self.passed) {
             findings.retain(|f| passed.send(f));
+            // The batch waits for the writer counted by its findings, not by its capacity
+            // (4,096 findings, about 1 MB): a worker running ahead would keep thousands.
+            findings.shrink_to_fit();
         }
         let held = match render {
             Some(Render::Nothing) => 0,
@@ -944,6 +947,36 @@ fn record(totals: &mut Totals, file: &InputFile, outcome: Outcome) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_batch_thinned_for_its_reporter_waits_at_its_size_not_its_capacity() {
+        let args = crate::cli::ScanArgs::parse(&["piiscan", "scan", "-", "--no-config"]);
+        let config = Config::from_args(&args).unwrap();
+        let run = RunInfo::new(&config);
+        let mut share = Share {
+            passed: Some(report::Passed::new(
+                report::Uses::FirstOfEachCategory(1),
+                &config.rules,
+            )),
+            ..Share::default()
+        };
+        let path: Arc<str> = Arc::from("a.csv");
+        let mut batch = Vec::with_capacity(crate::spill::SPILL_AT);
+        batch.extend((1..=crate::spill::SPILL_AT as u64).map(|line| Finding {
+            path: path.clone(),
+            line,
+            ..Finding::default()
+        }));
+        let ready = share.ready(&config, &run, None, &InputFile::default(), batch);
+        // Every finding counts; only the first of its rule's categories goes to the writer.
+        assert_eq!(share.totals.findings, crate::spill::SPILL_AT as u64);
+        assert_eq!(ready.held, 1);
+        let Body::Findings(sent) = ready.body else {
+            panic!("findings that are not rendered go as findings")
+        };
+        assert_eq!(sent.len(), 1);
+        assert!(sent.capacity() < 16, "capacity {}", sent.capacity());
+    }
 
     fn rendered(text: &str, held: usize) -> Ready {
         Ready {
