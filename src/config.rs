@@ -198,8 +198,9 @@ impl Config {
                 chunk_size: args
                     .chunk_size
                     .map_or(crate::read::CHUNK_SIZE, |n| n.max(256)),
-                // The data map and the HTML report show no fingerprints; a baseline needs them.
-                fingerprints: !matches!(args.format, Format::Summary | Format::Html)
+                // The data map, the HTML report and text show no fingerprints; a baseline
+                // needs them. (SHA-256 of each finding's line: a fifth of a dense scan.)
+                fingerprints: !matches!(args.format, Format::Summary | Format::Html | Format::Text)
                     || baseline.is_some(),
                 details: !matches!(args.format, Format::Summary),
                 line_numbers: !matches!(args.format, Format::Summary)
@@ -347,6 +348,22 @@ mod tests {
 
     fn scan_args(argv: &[&str]) -> ScanArgs {
         ScanArgs::parse(argv)
+    }
+
+    #[test]
+    fn fingerprints_are_computed_for_the_formats_that_show_them() {
+        for (format, shown) in [
+            ("text", false),
+            ("summary", false),
+            ("html", false),
+            ("json", true),
+            ("jsonl", true),
+            ("sarif", true),
+        ] {
+            let args = scan_args(&["piiscan", "scan", "-", "--no-config", "--format", format]);
+            let config = Config::from_args(&args).unwrap();
+            assert_eq!(config.options.fingerprints, shown, "{format}");
+        }
     }
 
     #[test]

@@ -215,6 +215,13 @@ fn baseline_round_trip_survives_moving_lines() {
     assert_eq!(rows, [("email".into(), "src/a.py".into(), 53)]);
     assert_eq!(code, 1);
     assert!(err.contains("1 findings suppressed"), "{err}");
+    // Text shows no fingerprints, and computes them only for a baseline: the same verdict.
+    let (out, err, code) = stdout_of(piiscan(d).args(["scan", ".", "--baseline", "base.json"]));
+    assert_eq!(code, 1);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 1, "{out}");
+    assert!(lines[0].starts_with("src/a.py:53:"), "{out}");
+    assert!(err.contains("1 findings suppressed"), "{err}");
 
     // The JSON summary counts suppressed and stale entries.
     write(d, "src/a.py", "nothing left\n");
