@@ -96,8 +96,9 @@ pub enum Uses {
 
 /// Counts of the findings of one input sent to the writer, to pass over those of its later
 /// findings that the reporter will not show ([`Uses`]): a finding is passed over only when
-/// `n` findings of the same input, all before it, rank as well. Inputs are told apart by
-/// their findings' path (one `Arc` per input, held here so that its address is not reused).
+/// `n` findings of the same input, all before it, rank as well, or when its confidence is
+/// below SARIF's floor. Inputs are told apart by their findings' path (one `Arc` per input,
+/// held here so that its address is not reused).
 #[derive(Debug)]
 pub struct Passed {
     uses: Uses,
@@ -648,7 +649,7 @@ mod passed_tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// Findings of `inputs` inputs, in the order a run reports them (input, then offset):
+    /// Findings of up to four inputs, in the order a run reports them (input, then offset):
     /// each spec is (input, rule, confidence level).
     fn findings(set: &RuleSet, specs: &mut [(usize, usize, usize)]) -> Vec<Finding> {
         specs.sort_by_key(|&(input, _, _)| input);
