@@ -298,7 +298,8 @@ impl Share {
             }
         }
         if let (None, Some(passed)) = (render, &mut self.passed) {
-            findings.retain(|f| passed.send(f));
+            // Those the search already passed over are not asked again: they were not counted.
+            findings.retain(|f| !f.passed_over && passed.send(f));
             // The batch waits for the writer counted by its findings, not by its capacity
             // (4,096 findings, about 1 MB): a worker running ahead would keep thousands.
             findings.shrink_to_fit();
@@ -477,7 +478,7 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
                 let uses = uses.clone();
                 s.spawn(move || {
                     let share = Mutex::new(Share {
-                        passed: Some(report::Passed::new(uses, &config.rules)),
+                        passed: Some(report::Passed::new(uses.clone(), &config.rules)),
                         ..Share::default()
                     });
                     // What the part being searched counts, kept aside until it stands.
@@ -487,6 +488,12 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
                         written: &written,
                     };
                     let mut scanner = Scanner::new(&config.rules);
+                    // The search asks too, when every finding it finds reaches the reporter
+                    // (no baseline or git change drops some first): those passed over are
+                    // built without what only showing them needs.
+                    if !uses.all() && config.baseline.is_none() && config.walk.change.is_none() {
+                        scanner.passed = Some(report::Passed::new(uses.clone(), &config.rules));
+                    }
                     let mut buf = Vec::new();
                     loop {
                         let item = next.fetch_add(1, Ordering::Relaxed);

@@ -1026,6 +1026,10 @@ pub struct Scanner<'s> {
     sieve_pause: usize,
     /// Receives batches of the current input's findings; without one they stay in its outcome.
     pub sink: Option<crate::spill::Sink<'s>>,
+    /// Which findings the reporter may show, asked as they are found, so that those it will
+    /// not are built without what only showing them needs. Only for runs where every finding
+    /// found is counted and offered to the reporter (no baseline or git change drops some).
+    pub passed: Option<crate::report::Passed>,
     /// Called when the current input (or an archive member) turns out longer than one chunk:
     /// a compressed file's size on disk does not tell how long its scan takes.
     pub long_input: Option<Box<dyn FnMut() + Send + 's>>,
@@ -1048,6 +1052,7 @@ impl<'s> Scanner<'s> {
             sieve_paused_until: 0,
             sieve_pause: 1,
             sink: None,
+            passed: None,
             long_input: None,
         }
     }

@@ -430,6 +430,7 @@ fn search_chunk(
         line_prefixes: vec![None; set.rules.len()],
         column_names: Vec::new(),
         pointers: structured::PointerReader::default(),
+        passed: scanner.passed.take(),
     };
     // A column whose name holds a gated rule's keyword lends it to every value in it.
     let open_gates = matches!(&shape, Shape::Fields(header)
@@ -497,6 +498,7 @@ fn search_chunk(
             crate::spill::maybe(&mut out.findings, &mut sink);
         }
     }
+    scanner.passed = emit.passed.take();
     // Move the cursor to the next chunk's first byte. Lines are counted only when findings
     // show them (a pass over every byte: 1.4% of a sparse data map).
     if options.line_numbers {
@@ -580,6 +582,8 @@ struct Emit<'a, 's> {
     column_names: Vec<Option<Arc<str>>>,
     /// Reads the JSON pointers of findings, one line at a time.
     pointers: structured::PointerReader,
+    /// The scanner's [`crate::scan::Scanner::passed`], lent for the chunk.
+    passed: Option<crate::report::Passed>,
 }
 
 impl Emit<'_, '_> {
@@ -638,20 +642,6 @@ impl Emit<'_, '_> {
             self.counted_to = vs;
         }
         let (whole_line_start, whole_line_end) = self.site.line_around(hay, vs, ve);
-        // Columns count from the previous finding when it is on the same line (a CSV row or
-        // JSON record holds many), not from the line's start each time. A line starting at 0
-        // began in an earlier chunk: its columns so far are carried.
-        let (from, mut chars, mut utf16) = match self.column_mark {
-            (line, at, c, u) if line == whole_line_start && at <= vs => (at, c, u),
-            _ if whole_line_start == 0 => (0, self.carry_chars, self.carry_utf16),
-            _ => (whole_line_start, 0, 0),
-        };
-        if options.details {
-            let (c, u) = columns(&hay[from..vs]);
-            chars += c;
-            utf16 += u;
-            self.column_mark = (whole_line_start, vs, chars, utf16);
-        }
         let line_start = whole_line_start.max(vs.saturating_sub(512));
         let line_end = whole_line_end.min(ve + 512);
         let previous_line = || {
@@ -670,6 +660,27 @@ impl Emit<'_, '_> {
             out.suppressed += 1;
             return;
         }
+        // A finding its reporter will not show is only counted: what showing it needs is not
+        // built (HTML shows 20 of each category; SARIF 25,000 in all).
+        let passed_over = !self
+            .passed
+            .as_mut()
+            .is_none_or(|p| p.send_parts(cand.rule, confidence, path));
+        let details = options.details && !passed_over;
+        // Columns count from the previous finding when it is on the same line (a CSV row or
+        // JSON record holds many), not from the line's start each time. A line starting at 0
+        // began in an earlier chunk: its columns so far are carried.
+        let (from, mut chars, mut utf16) = match self.column_mark {
+            (line, at, c, u) if line == whole_line_start && at <= vs => (at, c, u),
+            _ if whole_line_start == 0 => (0, self.carry_chars, self.carry_utf16),
+            _ => (whole_line_start, 0, 0),
+        };
+        if details {
+            let (c, u) = columns(&hay[from..vs]);
+            chars += c;
+            utf16 += u;
+            self.column_mark = (whole_line_start, vs, chars, utf16);
+        }
         let (before, after) = (&hay[line_start..vs], &hay[ve..line_end]);
         let fingerprint = if self.options.fingerprints {
             let prefix = self.line_prefixes[cand.rule]
@@ -681,13 +692,13 @@ impl Emit<'_, '_> {
         let value = &hay[vs..ve];
         let mut context = Context {
             key: key
-                .filter(|_| options.details)
+                .filter(|_| details)
                 .map(|k| String::from_utf8_lossy(&hay[k]).into_owned()),
             ..Context::default()
         };
         // Structured context, computed for findings only, from their line's bytes.
         let line_known = line_start_known(whole_line_start, &self.site);
-        if line_known && options.details {
+        if line_known && details {
             let line_bytes = &hay[whole_line_start..whole_line_end];
             let at = vs - whole_line_start;
             match self.site.shape {
@@ -715,11 +726,11 @@ impl Emit<'_, '_> {
             line: if options.line_numbers { self.line } else { 0 },
             column: chars + 1,
             column_utf16: utf16 + 1,
-            length_utf16: if options.details { columns(value).1 } else { 0 },
+            length_utf16: if details { columns(value).1 } else { 0 },
             byte_offset: self.base + vs as u64,
             length: (ve - vs) as u64,
             confidence,
-            redacted: if options.details {
+            redacted: if details {
                 finding::redact(
                     value,
                     compiled.rule.redact,
@@ -731,12 +742,13 @@ impl Emit<'_, '_> {
             } else {
                 String::new()
             },
-            value: (options.redaction == Redaction::None)
+            value: (options.redaction == Redaction::None && !passed_over)
                 .then(|| String::from_utf8_lossy(value).into_owned()),
             fingerprint,
             value_hash: finding::value_hash(value),
             context,
             explain,
+            passed_over,
         });
     }
 }

@@ -80,6 +80,25 @@ fn staged_in_a_repository_without_commits() {
 }
 
 #[test]
+fn the_html_report_of_a_change_shows_the_added_lines_past_the_first_twenty() {
+    let r = repo();
+    let list = |n: usize| -> String {
+        (0..n)
+            .map(|i| format!("email: person.{i}@posteo.de\n"))
+            .collect()
+    };
+    write(r.path(), "list.txt", &list(25));
+    git(r.path(), &["add", "."]);
+    git(r.path(), &["commit", "-qm", "one"]);
+    write(r.path(), "list.txt", &list(30));
+    git(r.path(), &["add", "."]);
+    // Only the 5 added lines count: the 25 committed ones take no place in the report.
+    let (page, err, code) = stdout_of(piiscan(r.path()).args(["scan", "--staged", "-f", "html"]));
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(page.matches("<td><code>list.txt</code></td>").count(), 5);
+}
+
+#[test]
 fn staged_reports_only_added_lines_of_the_index() {
     let r = repo();
     write(r.path(), "app/config.py", &format!("{OLD}x = 1\n"));

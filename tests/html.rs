@@ -379,6 +379,25 @@ fn top_findings_are_bounded_per_category() {
 }
 
 #[test]
+fn findings_a_baseline_suppresses_leave_their_places_to_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = |n: usize| -> String {
+        (0..n)
+            .map(|i| format!("email: person.{i}@posteo.de\n"))
+            .collect()
+    };
+    std::fs::write(dir.path().join("list.txt"), list(25)).unwrap();
+    let (_, err, code) =
+        stdout_of(piiscan(dir.path()).args(["baseline", ".", "--output", "base.json"]));
+    assert_eq!(code, 0, "{err}");
+    std::fs::write(dir.path().join("list.txt"), list(30)).unwrap();
+    // The first 25 are known; the 5 after them are the ones shown.
+    let (page, err, _) = html(dir.path(), &[".", "--baseline", "base.json"]);
+    assert!(err.contains("25 findings suppressed"), "{err}");
+    assert_eq!(page.matches("<td><code>list.txt</code></td>").count(), 5);
+}
+
+#[test]
 fn a_clean_scan_still_shows_the_policy() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(

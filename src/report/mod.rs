@@ -94,6 +94,13 @@ pub enum Uses {
     FirstOfEachCategory(usize),
 }
 
+impl Uses {
+    /// Whether the reporter shows every finding.
+    pub fn all(&self) -> bool {
+        matches!(self, Uses::All)
+    }
+}
+
 /// Counts of the findings of one input sent to the writer, to pass over those of its later
 /// findings that the reporter will not show ([`Uses`]): a finding is passed over only when
 /// `n` findings of the same input, all before it, rank as well, or when its confidence is
@@ -124,18 +131,24 @@ impl Passed {
 
     /// Whether `f` is to be sent; counts it if so.
     pub fn send(&mut self, f: &Finding) -> bool {
+        self.send_parts(f.rule, f.confidence, &f.path)
+    }
+
+    /// [`Passed::send`] for a finding of `rule` and `confidence` in the input at `path`, asked
+    /// before the finding is built.
+    pub fn send_parts(&mut self, rule: usize, confidence: Confidence, path: &Arc<str>) -> bool {
         if let Uses::All = self.uses {
             return true;
         }
-        if !self.input.as_ref().is_some_and(|p| Arc::ptr_eq(p, &f.path)) {
-            self.input = Some(f.path.clone());
+        if !self.input.as_ref().is_some_and(|p| Arc::ptr_eq(p, path)) {
+            self.input = Some(path.clone());
             self.by_confidence = [0; 3];
             self.by_category.fill(0);
         }
         match &self.uses {
             Uses::All => true,
             Uses::Best { n, floor } => {
-                let level = f.confidence as usize;
+                let level = confidence as usize;
                 if level < floor.load(Ordering::Relaxed)
                     || self.by_confidence[level..].iter().sum::<usize>() >= *n
                 {
@@ -145,7 +158,7 @@ impl Passed {
                 true
             }
             Uses::FirstOfEachCategory(n) => {
-                let categories = &self.rule_categories[f.rule];
+                let categories = &self.rule_categories[rule];
                 if categories.iter().all(|&c| self.by_category[c] >= *n) {
                     return false;
                 }
