@@ -199,7 +199,7 @@ impl Config {
                     .chunk_size
                     .map_or(crate::read::CHUNK_SIZE, |n| n.max(256)),
                 // The data map, the HTML report and text show no fingerprints; a baseline
-                // needs them. (SHA-256 of each finding's line: a fifth of a dense scan.)
+                // needs them. (SHA-256 of each finding's line: a quarter of a dense text scan.)
                 fingerprints: !matches!(args.format, Format::Summary | Format::Html | Format::Text)
                     || baseline.is_some(),
                 details: !matches!(args.format, Format::Summary),

@@ -478,7 +478,8 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
                 let uses = uses.clone();
                 s.spawn(move || {
                     let share = Mutex::new(Share {
-                        passed: Some(report::Passed::new(uses.clone(), &config.rules)),
+                        passed: (!uses.all())
+                            .then(|| report::Passed::new(uses.clone(), &config.rules)),
                         ..Share::default()
                     });
                     // What the part being searched counts, kept aside until it stands.
