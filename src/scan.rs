@@ -1778,8 +1778,12 @@ mod tests {
             });
             spans
         };
-        // Paths (`std::cmp`, `Zone_::fe80`) and bare `::` are never offered to the judge.
+        // Paths (`std::cmp`, `Zone_::fe80`) and bare `::` are never offered to the judge, nor
+        // paths whose names are hex digits up to a `_` or a letter (`::c_int`, `c::AF_INET`,
+        // `f64::MAX`, `<T>::add_one`), which source code is full of.
         let code = b"use std::cmp::Ordering; let z = Zone_::fe80; match x { _ => y::z :: w }";
+        assert_eq!(offered(code), []);
+        let code = b"fn f() -> ::c_int { c::AF_INET + c::c_int::MAX } f64::MAX; <T>::add_one(1)";
         assert_eq!(offered(code), []);
         // Addresses that start with `::` still are, after a non-word byte.
         let text = b"from ::ffff:81.2.69.160 and [::1]:80, fe80::1 too";
