@@ -100,7 +100,11 @@ fn classify_v6(addr: Ipv6Addr) -> Check {
         0x2001 if s[1] == 0x0db8 => Check::Weak("documentation range (RFC 3849)"),
         0x3fff if s[1] < 0x1000 => Check::Weak("documentation range (RFC 9637)"),
         0x0000..=0x00ff => Check::Weak("reserved (0000::/8)"),
-        _ => Check::Pass,
+        // IANA has handed out only 2000::/3 for global unicast; the rest is reserved by the
+        // IETF and routes nowhere. What looks like an address there is most often source code:
+        // `dfa::`, `f64::MAX` and `Add::add` are made of hex digits and colons.
+        0x2000..=0x3fff => Check::Pass,
+        _ => Check::Weak("reserved by the IETF (outside 2000::/3)"),
     }
 }
 
@@ -220,7 +224,9 @@ mod tests {
             "[2001:4860:4860::8888]",
             "2001:4860:4860:0:0:0:0:8888",
             "2001:4860:4860:0000:0000:0000:0000:8888",
+            "2000::1",
             "3fff:1000::1",
+            "3fff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
             "::ffff:8.8.8.8",
             "64:ff9b::8.8.8.8",
         ] {
@@ -261,6 +267,15 @@ mod tests {
             ("64:ff9b::10.0.0.1", "private range (RFC 1918)"),
             ("::1.2.3.4", "reserved (0000::/8)"),
             ("::2", "reserved (0000::/8)"),
+            ("100::1", "reserved by the IETF (outside 2000::/3)"),
+            ("1fff:ffff::1", "reserved by the IETF (outside 2000::/3)"),
+            ("4000::1", "reserved by the IETF (outside 2000::/3)"),
+            ("fbff:1::1", "reserved by the IETF (outside 2000::/3)"),
+            ("fe00::1", "reserved by the IETF (outside 2000::/3)"),
+            ("fe7f::1", "reserved by the IETF (outside 2000::/3)"),
+            ("dfa::", "reserved by the IETF (outside 2000::/3)"),
+            ("f64::", "reserved by the IETF (outside 2000::/3)"),
+            ("Add::add", "reserved by the IETF (outside 2000::/3)"),
         ];
         for (s, why) in cases {
             assert_eq!(v6(s), Check::Weak(why), "{s}");
