@@ -32,6 +32,10 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Command::Scan(args) => {
             let config = Config::from_args(&args)?;
             let result = crate::run::scan(&config)?;
+            // The process ends here: the rule set's engines and tables go with it, rather than
+            // being freed one allocation at a time (6% of the instructions of a scan of one
+            // small file, such as a pre-commit hook's).
+            std::mem::forget(config);
             let gaps = result.totals.skipped.len();
             if args.strict && gaps > 0 {
                 // Never a silent gap: a scan that missed something is not a clean result.
