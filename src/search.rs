@@ -761,6 +761,11 @@ fn line_start_known(line_start: usize, site: &judge::Site) -> bool {
 /// Width of `bytes` in Unicode scalar values and in UTF-16 code units. Invalid UTF-8 counts
 /// one per stray byte, as a lossy decoder would show it.
 pub fn columns(bytes: &[u8]) -> (u64, u64) {
+    // Most text is ASCII, where a byte is a character and a UTF-16 code unit: one pass of
+    // `is_ascii`, which reads a word at a time, settles it.
+    if bytes.is_ascii() {
+        return (bytes.len() as u64, bytes.len() as u64);
+    }
     // Every byte that is not a UTF-8 continuation byte starts a character; one that starts a
     // four-byte sequence is two UTF-16 code units. Two counting passes vectorise; one branchy
     // pass does not.
