@@ -137,9 +137,6 @@ impl Passed {
     /// [`Passed::send`] for a finding of `rule` and `confidence` in the input at `path`, asked
     /// before the finding is built.
     pub fn send_parts(&mut self, rule: usize, confidence: Confidence, path: &Arc<str>) -> bool {
-        if let Uses::All = self.uses {
-            return true;
-        }
         if !self.input.as_ref().is_some_and(|p| Arc::ptr_eq(p, path)) {
             self.input = Some(path.clone());
             self.by_confidence = [0; 3];
