@@ -20,8 +20,6 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-
 use crate::rules::Rule;
 
 /// Longest key compared, in bytes after normalisation.
@@ -110,12 +108,11 @@ impl Hasher for Fnv {
 pub struct KeyTable {
     /// Normalised key -> the rules listing it, in load order.
     map: HashMap<Box<[u8]>, Vec<usize>, BuildHasherDefault<Fnv>>,
-    /// Every spelling (`first_name`, `first-name`, `firstname`...; ASCII case-insensitive) of
-    /// the keys of rules detected by key, quoted: the JSON prefilter's words.
-    spellings: Vec<String>,
-    /// Their automaton, built the first time a JSON input needs it: building it is a third of
-    /// compiling the built-in rules, and a pre-commit hook's files are mostly not JSON.
-    detect: std::sync::OnceLock<Option<AhoCorasick>>,
+    /// Every spelling (`first_name`, `first-name`, `firstname`...; lowercase, compared
+    /// ignoring ASCII case) of the keys of rules detected by key: the JSON keys worth a look.
+    spellings: std::collections::HashSet<Box<[u8]>, BuildHasherDefault<Fnv>>,
+    /// The longest spelling's length.
+    longest_spelling: usize,
     /// Per rule: whether it is detected by key.
     detected: Vec<bool>,
 }
@@ -123,8 +120,7 @@ pub struct KeyTable {
 impl KeyTable {
     pub fn new(rules: &[Rule]) -> Result<KeyTable, String> {
         let mut map: HashMap<Box<[u8]>, Vec<usize>, BuildHasherDefault<Fnv>> = HashMap::default();
-        let mut spellings: Vec<String> = Vec::new();
-        let mut spelled_already = std::collections::HashSet::new();
+        let mut spellings = std::collections::HashSet::<Box<[u8]>, _>::default();
         let mut buf = [0u8; MAX_KEY];
         for (index, rule) in rules.iter().enumerate() {
             for key in &rule.keys {
@@ -140,52 +136,50 @@ impl KeyTable {
                     rules.push(index);
                 }
                 if rule.detected_by_key() {
-                    // Quoted as a whole key (`"first_name"`), or the last segment of a dotted
-                    // one (`"user.first_name"`).
                     let words = key_words(key);
                     for sep in ["", "_", "-", ".", " "] {
-                        let spelled = words.join(sep);
-                        for quoted in [format!("\"{spelled}\""), format!(".{spelled}\"")] {
-                            if spelled_already.insert(quoted.clone()) {
-                                spellings.push(quoted);
-                            }
-                        }
+                        spellings.insert(words.join(sep).into_bytes().into());
                     }
                 }
             }
         }
         Ok(KeyTable {
             map,
+            longest_spelling: spellings.iter().map(|s| s.len()).max().unwrap_or(0),
             spellings,
-            detect: std::sync::OnceLock::new(),
             detected: rules.iter().map(Rule::detected_by_key).collect(),
         })
     }
 
-    /// The automaton over the spellings of keys that detect values, if there are any.
-    fn detect(&self) -> Option<&AhoCorasick> {
-        self.detect
-            .get_or_init(|| {
-                if self.spellings.is_empty() {
-                    return None;
-                }
-                let build = |kind| {
-                    AhoCorasickBuilder::new()
-                        .ascii_case_insensitive(true)
-                        .match_kind(MatchKind::LeftmostLongest)
-                        // Every spelling starts with `"` or `.`: a start-byte prefilter would
-                        // stop at every quote of a JSON line for nothing.
-                        .prefilter(false)
-                        .kind(kind)
-                        .build(&self.spellings)
-                };
-                // A DFA searches fastest; past its size limit (keys by the hundred thousand)
-                // an NFA does the same work, which cannot fail on keys of 64 bytes at most.
-                build(Some(aho_corasick::AhoCorasickKind::DFA))
-                    .or_else(|_| build(None))
-                    .ok()
-            })
-            .as_ref()
+    /// Where the JSON key that ends with the quote at `close` starts, when the key, or its
+    /// part after one of its dots, is a spelling of a key that detects values: the position of
+    /// its opening quote, or of the leftmost such dot (as a search for the quoted spellings,
+    /// `"first_name"` and `.first_name"`, from left to right would find them).
+    fn spelled_key(&self, hay: &[u8], close: usize) -> Option<usize> {
+        let spelled = |text: &[u8]| {
+            if text.len() > self.longest_spelling {
+                return None;
+            }
+            if !text.iter().any(u8::is_ascii_uppercase) {
+                return self.spellings.contains(text).then_some(());
+            }
+            let mut buf = [0u8; 256];
+            let buf = buf.get_mut(..text.len())?;
+            for (to, &b) in buf.iter_mut().zip(text) {
+                *to = b.to_ascii_lowercase();
+            }
+            self.spellings.contains(&buf[..]).then_some(())
+        };
+        // A spelling holds no quote: the nearest one before the key's end opens it.
+        let lo = close.saturating_sub(self.longest_spelling + 1);
+        let open = memchr::memrchr(b'"', &hay[lo..close]).map(|q| lo + q);
+        if let Some(open) = open {
+            if spelled(&hay[open + 1..close]).is_some() {
+                return Some(open);
+            }
+        }
+        let from = open.map_or(lo, |q| q + 1);
+        (from..close).find(|&dot| hay[dot] == b'.' && spelled(&hay[dot + 1..close]).is_some())
     }
 
     /// The rules that list `key`: the whole key, else its last segment, else its last two
@@ -808,23 +802,46 @@ pub fn key_values(
     }
 }
 
+/// The values of the JSON keys that rules detect by key. Each key is found from the colon
+/// after it (one vectorised search for `:` over the chunk), then looked up among the
+/// spellings of the listed keys: JSON lines hold a key every few dozen bytes, and an
+/// automaton over the spellings, stepped byte by byte, was a sixth of the time on JSON logs.
 fn json_key_values(
     table: &KeyTable,
     hay: &[u8],
     limit: usize,
     out: &mut Vec<(usize, usize, usize)>,
 ) {
-    let Some(ac) = table.detect() else { return };
+    if table.spellings.is_empty() {
+        return;
+    }
+    // A key ends before `limit`; its colon may follow it after spaces.
+    let mut colons_end = limit;
+    while colons_end < hay.len() && matches!(hay[colons_end], b' ' | b'\t') {
+        colons_end += 1;
+    }
+    let colons_end = (colons_end + 1).min(hay.len());
     let mut resume = 0;
-    for m in ac.find_iter(&hay[..limit]) {
+    for colon in memchr::memchr_iter(b':', &hay[..colons_end]) {
+        let mut e = colon;
+        while e > 0 && matches!(hay[e - 1], b' ' | b'\t') {
+            e -= 1;
+        }
+        // `e` is the key's closing quote.
+        let Some(e) = e.checked_sub(1).filter(|&e| hay[e] == b'"' && e < limit) else {
+            continue;
+        };
+        let Some(hit) = table.spelled_key(hay, e) else {
+            continue;
+        };
         // The hit is `"key"` (the whole key) or `.key"` (the last segment of a dotted key).
-        let (s, e) = (m.start() + 1, m.end() - 1);
-        if s < resume || e >= hay.len() {
+        let s = hit + 1;
+        if s < resume {
             continue;
         }
-        let key_start = match hay[s - 1] {
+        let key_start = match hay[hit] {
             b'"' => s,
-            b'.' => {
+            _ => {
                 let from = s.saturating_sub(MAX_KEY);
                 match memchr::memrchr(b'"', &hay[from..s]) {
                     Some(q)
@@ -837,7 +854,6 @@ fn json_key_values(
                     _ => continue,
                 }
             }
-            _ => continue,
         };
         if key_start >= 2 && hay[key_start - 2] == b'\\' {
             continue;
@@ -845,14 +861,7 @@ fn json_key_values(
         let Some(rule) = table.detecting_rule(&hay[key_start..e]) else {
             continue;
         };
-        let mut i = e + 1;
-        while i < hay.len() && matches!(hay[i], b' ' | b'\t') {
-            i += 1;
-        }
-        if i >= hay.len() || hay[i] != b':' {
-            continue;
-        }
-        i += 1;
+        let mut i = colon + 1;
         while i < hay.len() && matches!(hay[i], b' ' | b'\t') {
             i += 1;
         }
@@ -1116,6 +1125,30 @@ mod tests {
     }
 
     #[test]
+    fn access_log_values_come_from_whole_lines_only() {
+        let t = table();
+        let hay = concat!(
+            "1.2.3.4 - frank [x] \"GET / HTTP/1.1\" 200 5 \"-\" \"curl/8.0\"\n",
+            "1.2.3.4 - - [x] \"GET / HTTP/1.1\" 200 5 \"-\" \"curl/8.0\"\n",
+            // The remote user's place, but not an access-log line: nothing to report.
+            "1.2.3.4 - alice and more words\n",
+            "1.2.3.4 - bob [x] \"GET / HTTP/1.1\" 200 5 \"-\" \"curl/8.0\"",
+        )
+        .as_bytes();
+        let Shape::Fields(header) = sniff(&t, hay, true, "access.log") else {
+            panic!("not sniffed as an access log");
+        };
+        assert_eq!(header.layout, Layout::AccessLog);
+        let mut out = Vec::new();
+        key_values(&t, &Shape::Fields(header), hay, hay.len(), true, &mut out);
+        let got: Vec<&[u8]> = out.iter().map(|&(_, s, e)| &hay[s..e]).collect();
+        assert_eq!(
+            got,
+            [&b"frank"[..], b"curl/8.0", b"curl/8.0", b"bob", b"curl/8.0"]
+        );
+    }
+
+    #[test]
     fn csv_fields_and_columns() {
         let line = br#"1, "Souza, Ana" ,x,"""#;
         let f: Vec<_> = fields(line, b',').map(|(s, e)| &line[s..e]).collect();
@@ -1237,19 +1270,36 @@ mod tests {
     }
 
     #[test]
-    fn the_key_automaton_is_built_for_the_first_json_input_only() {
+    fn json_keys_are_found_in_every_spelling_and_only_as_keys() {
         let t = table();
-        let hay = br#"{"first_name":"Ana"}"#;
-        let (mut plain, mut json) = (Vec::new(), Vec::new());
-        key_values(&t, &Shape::Plain, hay, hay.len(), false, &mut plain);
-        assert!(plain.is_empty());
-        assert!(t.detect.get().is_none(), "built for plain text");
-        key_values(&t, &Shape::Json, hay, hay.len(), false, &mut json);
-        assert_eq!(json.len(), 1);
-        assert!(t.detect.get().is_some_and(Option::is_some));
-        // Without keys that detect values, there is none to build.
+        let values = |hay: &[u8], limit: usize| -> Vec<Vec<u8>> {
+            let mut out = Vec::new();
+            key_values(&t, &Shape::Json, hay, limit, false, &mut out);
+            out.iter().map(|&(_, s, e)| hay[s..e].to_vec()).collect()
+        };
+        // Case, separators, spaces before the colon, a dotted key's last segment.
+        let hay =
+            br#"{"FirstName" :"Ana","a.b.last-name"	: "Souza","CITY":"Porto","x.city":"Faro"}"#;
+        assert_eq!(
+            values(hay, hay.len()),
+            [&b"Ana"[..], b"Souza", b"Porto", b"Faro"]
+        );
+        // An escaped key, a key inside a string, a dotted key whose start is no key's.
+        let hay = br#"{"m":""city": x","n":"see city: y","a+b.city":1,"k":"city"}"#;
+        assert!(values(hay, hay.len()).is_empty());
+        // Keys not listed, and listed keys that detect nothing (`email` has a pattern).
+        let hay = br#"{"cityscape":"Porto","email":"ana@example.com","town_hall":"x"}"#;
+        assert!(values(hay, hay.len()).is_empty());
+        // A key must end before the limit (the chunk's own part); its value may not.
+        let hay = br#"{"city":"Porto","city" : "Braga"}"#;
+        let second = hay.windows(7).rposition(|w| w == br#""city" "#).unwrap();
+        assert_eq!(values(hay, second + 6), [&b"Porto"[..], b"Braga"]);
+        assert_eq!(values(hay, second + 5), [&b"Porto"[..]]);
+        // Without keys that detect values there is nothing to look for.
         let none = KeyTable::new(&[]).unwrap();
-        assert!(none.detect().is_none());
+        let mut out = Vec::new();
+        key_values(&none, &Shape::Json, hay, hay.len(), false, &mut out);
+        assert!(out.is_empty());
     }
 
     #[test]
