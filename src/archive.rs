@@ -103,7 +103,7 @@ fn search_peeked<R: Read + Send>(
             archives: 0,
             layers: 0,
         };
-        return search_stream(ctx, Box::new(peeked), path, top);
+        return search_stream(ctx, peeked.into_reader(), path, top);
     }
     let decoder = match decompress::decoder(kind, peeked, ctx.limits, ctx.budget.clone()) {
         Ok(decoder) => decoder,
@@ -136,7 +136,10 @@ fn search_stream(
     let mut peeked = Peeked::new(reader, decompress::PEEK);
     let kind = decompress::detect(peeked.head());
     match kind {
-        Kind::Plain => search::search_plain(ctx.scanner, &mut peeked, path, ctx.options, ctx.buf),
+        Kind::Plain => {
+            let mut reader = peeked.into_reader();
+            search::search_plain(ctx.scanner, &mut reader, path, ctx.options, ctx.buf)
+        }
         Kind::Gzip | Kind::Zstd | Kind::Bzip2 | Kind::Xz => {
             if level.layers >= ctx.limits.max_layers {
                 return skipped(format!(

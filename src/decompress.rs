@@ -586,6 +586,22 @@ impl<R: Read> Peeked<R> {
     pub fn into_inner(self) -> R {
         self.inner
     }
+
+    /// The stream from where it was read up to, as one reader. Without a read error held
+    /// back, the bytes looked at and the rest are chained with the standard library's readers,
+    /// which read into a buffer's spare room as it is: a reader of this crate's own has every
+    /// chunk's 4 MiB zeroed before each read into it (its `read` takes initialised bytes),
+    /// one more pass over every byte of the input.
+    pub fn into_reader<'a>(mut self) -> Box<dyn Read + 'a>
+    where
+        R: 'a,
+    {
+        if self.pending.is_some() {
+            return Box::new(self);
+        }
+        self.head.drain(..self.pos);
+        Box::new(io::Cursor::new(self.head).chain(self.inner))
+    }
 }
 
 impl<R: Read> Read for Peeked<R> {
@@ -809,6 +825,20 @@ mod tests {
         let mut buf = [0; 10];
         assert_eq!(p.read(&mut buf).unwrap(), 3);
         assert!(p.read(&mut buf).is_err());
+
+        // As one reader again: the same bytes, and the error held back after them.
+        let mut all = Vec::new();
+        let p = Peeked::new(&b"hello world"[..], 5);
+        p.into_reader().read_to_end(&mut all).unwrap();
+        assert_eq!(all, b"hello world");
+        let mut p = Peeked::new(&b"hello world"[..], 5);
+        assert_eq!(p.read(&mut buf[..2]).unwrap(), 2);
+        all.clear();
+        p.into_reader().read_to_end(&mut all).unwrap();
+        assert_eq!(all, b"llo world");
+        let mut r = Peeked::new(Failing(false), 10).into_reader();
+        assert_eq!(r.read(&mut buf).unwrap(), 3);
+        assert!(r.read(&mut buf).is_err());
     }
 
     #[test]
