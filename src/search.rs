@@ -438,6 +438,19 @@ fn search_chunk(
     // The scanner lends its sink to the judge below for the length of the search.
     let mut sink = scanner.sink.take();
     let resume = scanner.scan_from(hay, from, cut, eof, open_gates, |hay, cand| {
+        // Keyed values ending before the match starts come before it, whatever the judge
+        // says of it (no later match starts before it either). Reported first, they and the
+        // judge ask about lines in order: the fields of a CSV row are kept for one row at a
+        // time, and reported after the judge looked at the next row, a row's keyed values
+        // had it split again.
+        while let Some(&(rule, s, e)) = keyed.peek() {
+            if e > cand.start {
+                break;
+            }
+            emit.keyed(hay, rule, s, e, out);
+            crate::spill::maybe(&mut out.findings, &mut sink);
+            keyed.next();
+        }
         let verdict = judge::judge_at(set, hay, cand, options.explain, site);
         if verdict == Verdict::Reject {
             return false;
