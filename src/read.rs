@@ -3,15 +3,16 @@
 //! Every input is scanned as a sequence of chunks (at most `CHUNK_SIZE` bytes, with an overlap
 //! carried over so nothing is lost at a boundary), so memory stays bounded whatever the size.
 //!
-//! Files are read with plain `read` calls into a reused buffer (files up to `CHUNK_SIZE` whole);
-//! a file truncated meanwhile at worst gives a short read. With `--mmap`, a
-//! larger file is memory-mapped when it looks settled: its modification time is more than
-//! `SETTLED_AFTER` in the past. A mapped file that another process truncates makes the next
-//! access to a vanished page raise SIGBUS and kill the scan, and the files that get truncated
-//! are the ones being written to right now (a live log, `logrotate copytruncate`); but a quiet
-//! log can be rotated too, which is why mapping is not the default. Pages of the mapping
-//! already scanned are released as the scan moves on, so a mapped 2 GB file does not hold 2 GB
-//! resident.
+//! Files are read with plain `read` calls into a reused buffer (files up to `CHUNK_SIZE` whole)
+//! through the standard library's own readers, which read into the buffer's spare room as it is,
+//! unzeroed (see `decompress::Peeked::into_reader`); a file truncated meanwhile at worst gives a
+//! short read. With `--mmap`, a larger file is memory-mapped when it looks settled: its
+//! modification time is more than `SETTLED_AFTER` in the past. A mapped file that another process
+//! truncates makes the next access to a vanished page raise SIGBUS and kill the scan, and the files
+//! that get truncated are the ones being written to right now (a live log, `logrotate
+//! copytruncate`); but a quiet log can be rotated too, which is why mapping is not the default.
+//! Pages of the mapping already scanned are released as the scan moves on, so a mapped 2 GB file
+//! does not hold 2 GB resident.
 //!
 //! Compressed files and archives (told by their first bytes, see `decompress::detect`) are
 //! never mapped: they are read as streams and decompressed and unpacked by `archive`.
