@@ -1285,7 +1285,10 @@ mod tests {
             [&b"Ana"[..], b"Souza", b"Porto", b"Faro"]
         );
         // An escaped key, a key inside a string, a dotted key whose start is no key's.
-        let hay = br#"{"m":""city": x","n":"see city: y","a+b.city":1,"k":"city"}"#;
+        let hay = br#"{"m":"\"city\": \"Porto\"","n":"see city: 7","a+b.city":1,"k":"city"}"#;
+        assert!(values(hay, hay.len()).is_empty());
+        // Not JSON, but a quote that is escaped does not open a key.
+        let hay = br#"{"m":"a \"city": 7}"#;
         assert!(values(hay, hay.len()).is_empty());
         // Keys not listed, and listed keys that detect nothing (`email` has a pattern).
         let hay = br#"{"cityscape":"Porto","email":"ana@example.com","town_hall":"x"}"#;
