@@ -346,10 +346,6 @@ pub fn build_rule_set(sources: &RuleSources, loaded: Option<&Loaded>) -> Result<
 mod tests {
     use super::*;
 
-    fn scan_args(argv: &[&str]) -> ScanArgs {
-        ScanArgs::parse(argv)
-    }
-
     #[test]
     fn fingerprints_are_computed_for_the_formats_that_show_them() {
         for (format, shown) in [
@@ -360,7 +356,8 @@ mod tests {
             ("jsonl", true),
             ("sarif", true),
         ] {
-            let args = scan_args(&["piiscan", "scan", "-", "--no-config", "--format", format]);
+            let args =
+                ScanArgs::parse(&["piiscan", "scan", "-", "--no-config", "--format", format]);
             let config = Config::from_args(&args).unwrap();
             assert_eq!(config.options.fingerprints, shown, "{format}");
         }
@@ -376,7 +373,7 @@ mod tests {
         }
         let root = dir.path().to_str().unwrap();
         let config =
-            Config::from_args(&scan_args(&["piiscan", "scan", root, "--no-config"])).unwrap();
+            Config::from_args(&ScanArgs::parse(&["piiscan", "scan", root, "--no-config"])).unwrap();
         let names = |d: Discovered| -> Vec<String> {
             d.files
                 .iter()
