@@ -39,7 +39,7 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
             let gaps = result.totals.skipped.len();
             if args.strict && gaps > 0 {
                 // Never a silent gap: a scan that missed something is not a clean result.
-                eprintln!(
+                warn!(
                     "piiscan: --strict: {gaps} input(s) not scanned completely (listed above); exit 2"
                 );
                 return Ok(2);
@@ -57,14 +57,14 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
             config.options.fingerprints = true;
             let recorder = crate::baseline::Recorder::new(&output)?;
             let result = crate::run::scan_into(&config, Box::new(recorder))?;
-            eprintln!(
+            warn!(
                 "piiscan: recorded {} findings in {}",
                 result.totals.findings,
                 output.display()
             );
             let gaps = result.totals.skipped.len();
             if args.strict && gaps > 0 {
-                eprintln!(
+                warn!(
                     "piiscan: --strict: {gaps} input(s) not scanned completely (listed above); exit 2"
                 );
                 return Ok(2);
@@ -81,12 +81,13 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
                 };
                 let args = crate::cli::ScanArgs::for_config_check(&loaded.path);
                 let config = Config::from_args(&args)?;
-                println!(
+                writeln!(
+                    std::io::stdout(),
                     "{}: ok ({} rules, {} categories)",
                     loaded.path.display(),
                     config.rules.rules.len(),
                     config.rules.policy.categories.len()
-                );
+                )?;
                 Ok(0)
             }
         },
@@ -234,7 +235,7 @@ pub fn rules_test(sources: &RuleSources, path: &Path, out: &mut dyn Write) -> Re
     for (file, text) in &files {
         for rule in parse_rule_file(file, text)? {
             if let Some(i) = tested.iter().position(|r| r.id == rule.id) {
-                eprintln!(
+                warn!(
                     "piiscan: note: rule `{}` in {file} replaces an earlier one with the same id",
                     rule.id
                 );

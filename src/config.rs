@@ -144,7 +144,7 @@ impl Config {
             .filter(|p| {
                 let exists = p.exists();
                 if !exists && args.baseline.is_none() {
-                    eprintln!(
+                    warn!(
                         "piiscan: the baseline {} named in the configuration does not exist yet (record it with `piiscan baseline`)",
                         p.display()
                     );

@@ -4,6 +4,16 @@
 //! The pipeline, one module per stage: [`discover`] -> [`read`] -> [`scan`] -> [`judge`] ->
 //! [`report`], driven by [`run`]. See docs/ARCHITECTURE.md.
 
+/// Writes a line to standard error, as `eprintln!` does, but ignores a failed write: a closed
+/// or full stderr (`2>&1 | head`, `2>/dev/full`) must neither panic nor stop the report from
+/// being written.
+macro_rules! warn {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub mod archive;
 pub mod baseline;
 pub mod cli;

@@ -1,5 +1,6 @@
 //! The `piiscan` binary: parse arguments, run, map the result to an exit code.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -19,7 +20,9 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             // Errors quote the files they are about, which may hold personal data.
-            eprintln!(
+            // Written as a warning is: a closed stderr must not turn exit 2 into a panic.
+            let _ = writeln!(
+                std::io::stderr(),
                 "piiscan: error: {}",
                 piiscan::scrub::message(&format!("{err:#}"))
             );

@@ -81,7 +81,7 @@ pub fn run(
             while input.read_until(b'\n', &mut rest)? > 0 && rest.last() != Some(&b'\n') {
                 rest.clear();
             }
-            eprintln!("piiscan: record {number}: longer than {MAX_RECORD} bytes, skipped");
+            warn!("piiscan: record {number}: longer than {MAX_RECORD} bytes, skipped");
             totals.bad_records += 1;
             continue;
         }
@@ -101,7 +101,7 @@ pub fn run(
                 batch.push((number, path, text));
             }
             None => {
-                eprintln!(
+                warn!(
                     "piiscan: record {number}: not a JSON object with string fields `{}` and `{}`, skipped",
                     match format {
                         InputFormat::Jsonl { path_field, .. } => path_field.as_str(),
@@ -191,7 +191,7 @@ pub fn run_stdio(config: &Config, format: &InputFormat) -> Result<RecordTotals> 
     let stdout = io::stdout();
     let mut output = io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let totals = run(config, format, &mut input, &mut output)?;
-    eprintln!(
+    warn!(
         "piiscan: {} records, {} findings{}",
         totals.records,
         totals.findings,

@@ -689,7 +689,7 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
     }
     totals.finalize(&config.rules);
     for s in &totals.skipped {
-        eprintln!("piiscan: skipped {}: {}", s.path, s.reason);
+        warn!("piiscan: skipped {}: {}", s.path, s.reason);
     }
     if totals.suppressed > 0 || totals.baseline_stale.is_some_and(|n| n > 0) {
         let mut line = format!(
@@ -699,10 +699,10 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
         if let Some(stale) = totals.baseline_stale.filter(|&n| n > 0) {
             line.push_str(&format!("; {stale} baseline entries match nothing any more (refresh with `piiscan baseline`)"));
         }
-        eprintln!("{line}");
+        warn!("{line}");
     }
     if failed && config.walk.change.is_some() && totals.findings > 0 {
-        eprintln!(
+        warn!(
             "piiscan: blocked: this change adds {} finding(s) of personal data (listed above, values redacted).\n\
              To accept one, add `piiscan:ignore` (or `piiscan:ignore[RULE]`) in a comment on its line or\n\
              `piiscan:ignore-next-line` on the line before, allowlist the value in .piiscan.toml\n\

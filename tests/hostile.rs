@@ -643,3 +643,28 @@ fn a_panic_on_one_input_is_reported_and_the_scan_goes_on() {
         );
     }
 }
+
+#[test]
+fn a_stderr_that_cannot_be_written_neither_stops_the_scan_nor_loses_its_report() {
+    // `2>/dev/full`: every write to stderr fails (as it does into a closed pipe). The skipped
+    // input's message cannot be shown, but the report must still be written in full.
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        eprintln!("notice: /dev/full is absent; skipping this test");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), GOOD, GOOD_TEXT.as_bytes());
+    write(dir.path(), "data.bin", b"a\0b");
+    let out = dir.path().join("report.json");
+    let status = std::process::Command::new(assert_cmd::cargo::cargo_bin("piiscan"))
+        .args(["scan", ".", "--format", "json", "--no-config", "-o"])
+        .arg(&out)
+        .current_dir(dir.path())
+        .stderr(full)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(1), "a finding, and no panic");
+    let doc: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(found_in(&doc, GOOD), 1);
+    assert_eq!(skipped(&doc)["data.bin"], "binary file");
+}
