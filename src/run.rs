@@ -840,7 +840,11 @@ fn search_part<'s>(
             &config.options,
         )
     });
-    if plan.is_none() && k > 0 || !split.begin(k) {
+    // The plan may have fewer parts than planned for (no line start near one of the cuts):
+    // the parts past its last are covered by the one before them, as part 0 covers all of an
+    // input that is not split after all.
+    let planned = plan.as_ref().map_or(1, |p| p.starts.len());
+    if k >= planned || !split.begin(k) {
         // Part 0 searches all of it, or a counted search went on into this part.
         return split::Settled {
             counts: Vec::new(),

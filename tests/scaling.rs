@@ -408,3 +408,35 @@ fn a_large_file_searched_in_parts_by_several_threads_counts_what_one_thread_coun
     assert!(one_map["findings"].as_u64().unwrap() > 40_000, "{one_map}");
     assert_eq!(one_map, map("2"));
 }
+
+#[test]
+fn a_cut_with_no_line_start_near_it_leaves_its_part_to_the_one_before() {
+    // A line of 3 MiB: the cuts inside it more than a megabyte from its end find no line
+    // start, so the file has fewer parts than its size asks for. The threads given the parts
+    // past the plan's last must search nothing (the last part runs to the end of the file).
+    let dir = tempfile::tempdir().unwrap();
+    let lines = |n: usize| -> String {
+        (0..n)
+            .map(|i| format!("login user{i}@fabrikam-mail.com from 81.2.69.{}\n", i % 200))
+            .collect()
+    };
+    let mut log = lines(4000);
+    log.push_str(&"x".repeat(3 << 20));
+    log.push('\n');
+    log.push_str(&lines(40_000));
+    std::fs::write(dir.path().join("app.log"), &log).unwrap();
+    let run = |threads: &str| {
+        stdout_of(
+            piiscan(dir.path())
+                .args(["scan", ".", "--format", "summary", "-j", threads])
+                .args(["--part-size", "65536"])
+                .timeout(std::time::Duration::from_secs(120)),
+        )
+    };
+    let (one, one_err, one_code) = run("1");
+    assert!(one.contains("88000 findings"), "{one}");
+    assert_eq!(one_code, 1);
+    for threads in ["2", "4"] {
+        assert_eq!(run(threads), (one.clone(), one_err.clone(), one_code));
+    }
+}
