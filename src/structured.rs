@@ -655,7 +655,17 @@ pub struct PointerReader {
     next: Option<usize>,
     stack: Vec<Frame>,
     expect_key: bool,
+    /// The value that held the last offset asked about (its first and last byte): later
+    /// offsets in it (a log message holding many findings) have its pointer, read once.
+    current: Option<(usize, usize)>,
 }
+
+/// Nesting deeper than this gives no pointers for the rest of its line: a pointer per finding
+/// of a line nested a million deep would be megabytes each.
+const MAX_POINTER_DEPTH: usize = 128;
+
+/// Pointers longer than this (long keys, many of them) are not given, for the same reason.
+const MAX_POINTER_LEN: usize = 2048;
 
 impl PointerReader {
     /// The pointer of the value that byte `at` of `line` lies in, as [`json_pointer`] gives it.
@@ -666,12 +676,20 @@ impl PointerReader {
             self.line = Some(line_id);
             self.stack.clear();
             self.expect_key = false;
+            self.current = None;
             self.next = line
                 .iter()
                 .position(|b| !b.is_ascii_whitespace())
                 .filter(|&i| matches!(line[i], b'{' | b'['));
         }
         self.last_at = at;
+        if self
+            .current
+            .is_some_and(|(first, last)| first <= at && at <= last)
+        {
+            return self.path(line);
+        }
+        self.current = None;
         let mut i = self.next?;
         // Stops at the token that holds `at`, unread: a later `at` may lie in it too.
         let (found, next) = loop {
@@ -680,6 +698,7 @@ impl PointerReader {
                 break (false, Some(i));
             }
             match line[i] {
+                b'{' | b'[' if self.stack.len() >= MAX_POINTER_DEPTH => break (false, None),
                 b'{' => {
                     self.stack.push(Frame::Object { key: None });
                     self.expect_key = true;
@@ -719,6 +738,7 @@ impl PointerReader {
                         }
                         self.expect_key = false;
                     } else if at <= end {
+                        self.current = Some((i, end));
                         break (true, Some(i));
                     }
                     i = end + 1;
@@ -730,6 +750,7 @@ impl PointerReader {
                         .position(|b| matches!(b, b',' | b'}' | b']' | b' ' | b'\t' | b'\r'))
                         .map_or(line.len(), |p| i + p);
                     if at < end {
+                        self.current = Some((i, end - 1));
                         break (true, Some(i));
                     }
                     i = end.max(i + 1);
@@ -737,11 +758,28 @@ impl PointerReader {
             }
         };
         self.next = next;
-        found.then(|| self.path(line))
+        if found {
+            self.path(line)
+        } else {
+            None
+        }
     }
 
-    /// The pointer of the objects and arrays the reading is in.
-    fn path(&self, line: &[u8]) -> String {
+    /// The pointer of the objects and arrays the reading is in, unless it is longer than
+    /// [`MAX_POINTER_LEN`].
+    fn path(&self, line: &[u8]) -> Option<String> {
+        let len: usize = self
+            .stack
+            .iter()
+            .map(|frame| match frame {
+                Frame::Object { key: Some((s, e)) } => 1 + e - s,
+                Frame::Object { key: None } => 1,
+                Frame::Array { index } => 2 + index.checked_ilog10().unwrap_or(0) as usize,
+            })
+            .sum();
+        if len > MAX_POINTER_LEN {
+            return None;
+        }
         let mut p = String::new();
         for frame in &self.stack {
             p.push('/');
@@ -759,7 +797,7 @@ impl PointerReader {
                 Frame::Array { index } => p.push_str(&index.to_string()),
             }
         }
-        p
+        Some(p)
     }
 }
 
@@ -822,6 +860,8 @@ fn json_key_values(
     }
     let colons_end = (colons_end + 1).min(hay.len());
     let mut resume = 0;
+    // The first line end at or after the last value looked at (values come in offset order).
+    let mut line_end = 0;
     for colon in memchr::memchr_iter(b':', &hay[..colons_end]) {
         let mut e = colon;
         while e > 0 && matches!(hay[e - 1], b' ' | b'\t') {
@@ -869,7 +909,11 @@ fn json_key_values(
             continue;
         }
         let (vs, ve) = if hay[i] == b'"' {
-            let line_end = memchr::memchr(b'\n', &hay[i..]).map_or(hay.len(), |p| i + p);
+            // The line's end, looked for once per line, not once per value: a record of many
+            // values on one long line would otherwise be read to its end for each of them.
+            if line_end < i {
+                line_end = memchr::memchr(b'\n', &hay[i..]).map_or(hay.len(), |p| i + p);
+            }
             match string_end(&hay[..line_end], i + 1) {
                 Some(end) => trim_spaces(hay, i + 1, end),
                 None => continue,
@@ -1212,6 +1256,44 @@ mod tests {
         let esc = br#"{"a/b":"x\"y","m~":"v@w.io"}"#;
         assert_eq!(json_pointer(esc, 20).as_deref(), Some("/m~0"));
         assert_eq!(json_pointer(esc, 8).as_deref(), Some("/a~1b"));
+    }
+
+    #[test]
+    fn pointers_too_deep_or_too_long_are_not_given() {
+        let nested = |depth: usize| {
+            let mut line = "[".repeat(depth);
+            line.push_str("\"a@b.co\"");
+            line.push_str(&"]".repeat(depth));
+            line.into_bytes()
+        };
+        let deepest = nested(MAX_POINTER_DEPTH);
+        let pointer = json_pointer(&deepest, MAX_POINTER_DEPTH + 1).unwrap();
+        assert_eq!(pointer, "/0".repeat(MAX_POINTER_DEPTH));
+        assert_eq!(
+            json_pointer(&nested(MAX_POINTER_DEPTH + 1), MAX_POINTER_DEPTH + 2),
+            None
+        );
+        // A million levels: no pointer, and the reading stops at the limit.
+        assert_eq!(json_pointer(&nested(1_000_000), 1_000_001), None);
+        let key = "k".repeat(MAX_POINTER_LEN);
+        let long = format!(r#"{{"{key}":"a@b.co","n":"c@d.io"}}"#);
+        assert_eq!(json_pointer(long.as_bytes(), key.len() + 6), None);
+        assert_eq!(
+            json_pointer(long.as_bytes(), long.find("c@d").unwrap()).as_deref(),
+            Some("/n")
+        );
+    }
+
+    #[test]
+    fn every_value_in_one_string_has_the_string_s_pointer() {
+        let line = format!(r#"{{"msg":"{}","n":1}}"#, "a@b.co \\n ".repeat(1000));
+        let line = line.as_bytes();
+        let mut reader = PointerReader::default();
+        for at in memchr::memmem::find_iter(line, b"a@b.co") {
+            assert_eq!(reader.pointer(0, line, at).as_deref(), Some("/msg"));
+        }
+        let n = line.len() - 2;
+        assert_eq!(reader.pointer(0, line, n).as_deref(), Some("/n"));
     }
 
     /// Pieces of JSON lines: mostly members of an object, some of them malformed.
