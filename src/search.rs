@@ -426,6 +426,7 @@ fn search_chunk(
         counted_to: 0,
         occurrences: &mut cursor.occurrences,
         has_ignores: memchr::memmem::find(hay, suppress::DIRECTIVE).is_some(),
+        directives: LineDirectives::default(),
         column_mark: (usize::MAX, 0, 0, 0),
         line_prefixes: vec![None; set.rules.len()],
         column_names: Vec::new(),
@@ -587,6 +588,8 @@ struct Emit<'a, 's> {
     /// Whether the chunk holds an inline `piiscan:ignore` at all (most do not: one search per
     /// chunk instead of one per finding).
     has_ignores: bool,
+    /// The directives of the line of the last finding and of the line before it.
+    directives: LineDirectives,
     /// The line start, offset, and columns (characters, UTF-16 units) of the last finding.
     column_mark: (usize, usize, u64, u64),
     /// Each rule's start of a masked line in this input, once it has a finding.
@@ -657,17 +660,13 @@ impl Emit<'_, '_> {
         let (whole_line_start, whole_line_end) = self.site.line_around(hay, vs, ve);
         let line_start = whole_line_start.max(vs.saturating_sub(512));
         let line_end = whole_line_end.min(ve + 512);
-        let previous_line = || {
-            whole_line_start.checked_sub(1).map(|end| {
-                let start = memchr::memrchr(b'\n', &hay[..end]).map_or(0, |p| p + 1);
-                &hay[start..end]
-            })
-        };
         if self.has_ignores
-            && suppress::inline_ignored(
-                &hay[whole_line_start..line_end],
-                previous_line(),
-                &compiled.rule.id,
+            && self.directives.ignore(
+                set,
+                hay,
+                (whole_line_start, whole_line_end),
+                line_end,
+                cand.rule,
             )
         {
             out.suppressed += 1;
@@ -763,6 +762,55 @@ impl Emit<'_, '_> {
             explain,
             passed_over,
         });
+    }
+}
+
+/// The inline directives (`piiscan:ignore`) of one line and of the line before it, read once
+/// for all the findings on the line: a long line of findings would otherwise be searched for
+/// them, and its directives parsed, once per finding.
+#[derive(Debug, Default)]
+struct LineDirectives {
+    /// The start of the line they were read for.
+    line: Option<usize>,
+    on_line: Vec<suppress::Directive>,
+    on_previous: Vec<suppress::Directive>,
+}
+
+impl LineDirectives {
+    /// Whether a directive suppresses a finding of `rule` on the line `(start, end)` of
+    /// `hay`: one on the line whose text ends before `until` (a long line is looked at only
+    /// up to a little past the finding, as its chunk may end there), or a `-next-line` one on
+    /// the line before.
+    fn ignore(
+        &mut self,
+        set: &RuleSet,
+        hay: &[u8],
+        (start, end): (usize, usize),
+        until: usize,
+        rule: usize,
+    ) -> bool {
+        if self.line != Some(start) {
+            let rule_index = |name: &[u8]| {
+                std::str::from_utf8(name)
+                    .ok()
+                    .and_then(|name| set.find_rule(name))
+            };
+            let previous = start.checked_sub(1).map(|end| {
+                let from = memchr::memrchr(b'\n', &hay[..end]).map_or(0, |p| p + 1);
+                &hay[from..end]
+            });
+            self.line = Some(start);
+            self.on_line = suppress::directives(&hay[start..end], rule_index);
+            self.on_previous =
+                previous.map_or_else(Vec::new, |p| suppress::directives(p, rule_index));
+        }
+        self.on_line
+            .iter()
+            .any(|d| !d.next_line && start + d.end <= until && d.applies(rule))
+            || self
+                .on_previous
+                .iter()
+                .any(|d| d.next_line && d.applies(rule))
     }
 }
 

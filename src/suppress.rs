@@ -63,39 +63,121 @@ pub const DIRECTIVE: &[u8] = b"piiscan:ignore";
 /// `piiscan:ignore` on the line, or `piiscan:ignore-next-line` on the line before, suppress
 /// every rule; `piiscan:ignore[email,phone]` (either form) only the rules named.
 pub fn inline_ignored(line: &[u8], previous: Option<&[u8]>, rule: &str) -> bool {
-    directive_applies(line, false, rule)
-        || previous.is_some_and(|p| directive_applies(p, true, rule))
+    let named = |name: &[u8]| (name == rule.as_bytes()).then_some(0);
+    directives(line, named)
+        .iter()
+        .any(|d| !d.next_line && d.applies(0))
+        || previous.is_some_and(|p| {
+            directives(p, named)
+                .iter()
+                .any(|d| d.next_line && d.applies(0))
+        })
 }
 
-fn directive_applies(line: &[u8], next_line: bool, rule: &str) -> bool {
-    let mut rest = line;
-    while let Some(at) = memchr::memmem::find(rest, DIRECTIVE) {
-        let mut after = &rest[at + DIRECTIVE.len()..];
-        let is_next = after.starts_with(b"-next-line");
-        if is_next {
-            after = &after[b"-next-line".len()..];
-        }
-        if is_next == next_line {
-            if after.first() != Some(&b'[') {
-                return true;
-            }
-            if let Some(end) = memchr::memchr(b']', after) {
-                let listed = after[1..end]
-                    .split(|&b| b == b',')
-                    .any(|r| r.trim_ascii() == rule.as_bytes());
-                if listed {
-                    return true;
-                }
-            }
-        }
-        rest = &rest[at + DIRECTIVE.len()..];
+/// The longest list of rules a directive may name (`piiscan:ignore[...]`): a `[` with no `]`
+/// within it starts no list, so a line of such openings is not read to its end for each.
+const MAX_RULE_LIST: usize = 1024;
+
+/// One inline directive of a line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Directive {
+    /// Where its text ends in the line, after its list of rules if it has one.
+    pub end: usize,
+    /// `piiscan:ignore-next-line`, rather than `piiscan:ignore`.
+    pub next_line: bool,
+    /// The rules it names, as the indices `rule_index` gave them; `None`: every rule.
+    pub rules: Option<Vec<usize>>,
+}
+
+impl Directive {
+    /// Whether it suppresses findings of the rule `index` names.
+    pub fn applies(&self, rule: usize) -> bool {
+        self.rules
+            .as_ref()
+            .is_none_or(|rules| rules.contains(&rule))
     }
-    false
+}
+
+/// The directives in `line`, in order, with the rules they name looked up by `rule_index`
+/// (names it does not know are left out). Read once per line, not once per finding on it.
+pub fn directives(line: &[u8], rule_index: impl Fn(&[u8]) -> Option<usize>) -> Vec<Directive> {
+    let mut found = Vec::new();
+    for at in memchr::memmem::find_iter(line, DIRECTIVE) {
+        let mut end = at + DIRECTIVE.len();
+        let next_line = line[end..].starts_with(b"-next-line");
+        if next_line {
+            end += b"-next-line".len();
+        }
+        if line.get(end) != Some(&b'[') {
+            found.push(Directive {
+                end,
+                next_line,
+                rules: None,
+            });
+            continue;
+        }
+        let list = &line[end + 1..line.len().min(end + 1 + MAX_RULE_LIST)];
+        let Some(close) = memchr::memchr(b']', list) else {
+            continue;
+        };
+        let mut rules: Vec<usize> = list[..close]
+            .split(|&b| b == b',')
+            .filter_map(|name| rule_index(name.trim_ascii()))
+            .collect();
+        rules.sort_unstable();
+        rules.dedup();
+        found.push(Directive {
+            end: end + 2 + close,
+            next_line,
+            rules: Some(rules),
+        });
+    }
+    found
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn directives_are_read_with_their_rules_and_where_they_end() {
+        let index = |name: &[u8]| match name {
+            b"email" => Some(3),
+            b"phone" => Some(1),
+            _ => None,
+        };
+        let line = b"a # piiscan:ignore[phone, nope,email,email] b piiscan:ignore-next-line c";
+        let found = directives(line, index);
+        assert_eq!(
+            found,
+            [
+                Directive {
+                    end: 43,
+                    next_line: false,
+                    rules: Some(vec![1, 3]),
+                },
+                Directive {
+                    end: 70,
+                    next_line: true,
+                    rules: None,
+                },
+            ]
+        );
+        assert_eq!(
+            &line[..found[0].end],
+            b"a # piiscan:ignore[phone, nope,email,email]"
+        );
+        assert!(line[..found[1].end].ends_with(b"b piiscan:ignore-next-line"));
+        assert!(found[0].applies(3) && !found[0].applies(2) && found[1].applies(2));
+        // A `[` with no `]` within reach names no rules, and is no directive.
+        let open = format!(
+            "piiscan:ignore[{} piiscan:ignore",
+            "x".repeat(MAX_RULE_LIST)
+        );
+        let found = directives(open.as_bytes(), index);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].rules, None);
+    }
 
     #[test]
     fn inline_directives() {
