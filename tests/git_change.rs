@@ -453,6 +453,25 @@ fn configuration_file() {
     let (_, err, code) = stdout_of(piiscan(d).args(["scan", "."]));
     assert_eq!(code, 2);
     assert!(err.contains("disabled-rules names `nope`"), "{err}");
+    // A misspelt category would never fail the run: it is an error, like an unknown rule.
+    write(
+        d,
+        "typo.toml",
+        "fail-on = \"never\"\n[fail-on-category]\n\"undeclard:*\" = \"low\"\n",
+    );
+    for args in [
+        &["config", "check", "typo.toml"][..],
+        &["scan", ".", "--config", "typo.toml"][..],
+    ] {
+        let (_, err, code) = stdout_of(piiscan(d).args(args));
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(
+            err.contains(
+                "typo.toml: fail-on-category names `undeclard:*`, which matches no category"
+            ),
+            "{err}"
+        );
+    }
 }
 
 #[test]
