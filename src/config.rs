@@ -330,6 +330,7 @@ pub fn build_rule_set(sources: &RuleSources, loaded: Option<&Loaded>) -> Result<
                 );
             }
         }
+        check_fail_on_categories(l, &rules, &policy)?;
         rules.retain(|r| !l.file.disabled_rules.contains(&r.id));
     }
     let mut set = RuleSet::new(rules, policy)?;
@@ -340,6 +341,32 @@ pub fn build_rule_set(sources: &RuleSources, loaded: Option<&Loaded>) -> Result<
                 .map_err(|e| anyhow!("{}: {e}", l.path.display()))?;
     }
     Ok(set)
+}
+
+/// Check that each `fail-on-category` key matches a category a finding can carry: one the
+/// policy declares, `undeclared:<id>` for a rule's category it does not, or a `prefix*`
+/// pattern matching one of those or every undeclared one (`undeclared:*`). A misspelt key
+/// would never match, and its gate would never fail.
+fn check_fail_on_categories(l: &Loaded, rules: &[rules::Rule], policy: &Policy) -> Result<()> {
+    let mut known: Vec<String> = policy.categories.iter().map(|c| c.id.clone()).collect();
+    for c in rules.iter().flat_map(|r| policy.classify(&r.categories)) {
+        if !known.contains(&c) {
+            known.push(c);
+        }
+    }
+    for key in l.file.fail_on_category.keys() {
+        let every_undeclared = key
+            .strip_suffix('*')
+            .is_some_and(|prefix| "undeclared:".starts_with(prefix));
+        if !every_undeclared && !known.iter().any(|c| config_file::category_matches(key, c)) {
+            bail!(
+                "{}: fail-on-category names `{key}`, which matches no category (categories: {}; `undeclared:*` matches every undeclared one)",
+                l.path.display(),
+                known.join(", ")
+            );
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -360,6 +387,54 @@ mod tests {
                 ScanArgs::parse(&["piiscan", "scan", "-", "--no-config", "--format", format]);
             let config = Config::from_args(&args).unwrap();
             assert_eq!(config.options.fingerprints, shown, "{format}");
+        }
+    }
+
+    #[test]
+    fn fail_on_category_keys_must_name_a_category() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("typo.toml");
+        let check = |key: &str| {
+            std::fs::write(&path, format!("[fail-on-category]\n\"{key}\" = \"low\"\n")).unwrap();
+            let args =
+                ScanArgs::parse(&["piiscan", "scan", "-", "--config", path.to_str().unwrap()]);
+            Config::from_args(&args)
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        };
+        // A declared category, an undeclared one some rule reports (the built-in policy does
+        // not declare national ids), and patterns that match some.
+        for key in [
+            "payment-information",
+            "undeclared:national-id",
+            "undeclared:*",
+            "undeclared:nat*",
+            "payment-*",
+            "*",
+        ] {
+            assert_eq!(check(key), Ok(()), "{key}");
+        }
+        // Typos, an id no rule uses, a declared category (never undeclared), a pattern that
+        // matches nothing.
+        for key in [
+            "payment-informaton",
+            "undeclard:*",
+            "undeclared:nope",
+            "undeclared:contact-information",
+            "paiement-*",
+        ] {
+            let err = check(key).unwrap_err();
+            assert!(
+                err.starts_with(&format!(
+                    "{}: fail-on-category names `{key}`, which matches no category",
+                    path.display()
+                )),
+                "{err}"
+            );
+            assert!(
+                err.contains("payment-information, ") && err.contains("undeclared:national-id"),
+                "the known categories are listed: {err}"
+            );
         }
     }
 

@@ -2,7 +2,7 @@
 //! adds since its merge base with another (`--diff BASE`), each with the line numbers the
 //! change adds. Only the changed files are listed and read; the tree is never walked.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
@@ -28,11 +28,18 @@ pub struct ChangedFile {
     /// git's status letter: A(dded), C(opied), M(odified) or R(enamed).
     pub status: char,
     pub added: Vec<RangeInclusive<u64>>,
+    /// git takes the old or the new content as binary (a compressed file, an archive, UTF-16
+    /// text) and shows no lines for it.
+    pub binary: bool,
 }
 
 impl ChangedFile {
+    /// Whether the change adds `line`. git cannot say which lines of a binary file changed,
+    /// and what piiscan reads in it (decompressed text, archive members) has lines of its own:
+    /// every line counts, as every line of a new file is added. A gate would rather report a
+    /// finding again than miss a new one.
     pub fn adds_line(&self, line: u64) -> bool {
-        self.added.iter().any(|r| r.contains(&line))
+        self.binary || self.added.iter().any(|r| r.contains(&line))
     }
 }
 
@@ -80,12 +87,14 @@ fn diff_args(repo: &Path, change: &Change) -> Result<Vec<String>> {
     })
 }
 
-/// Common options: added, copied, modified and renamed files; submodules left out.
-const FILTER: [&str; 4] = [
+/// Common options: added, copied, modified and renamed files; submodules left out; lines of
+/// the content itself (no external diff or text conversion configured for it).
+const FILTER: [&str; 5] = [
     "-M",
     "--diff-filter=ACMR",
     "--ignore-submodules",
     "--no-ext-diff",
+    "--no-textconv",
 ];
 
 /// The files a change adds or modifies, with the lines it adds.
@@ -107,13 +116,46 @@ pub fn changed_files(repo: &Path, change: &Change) -> Result<Vec<ChangedFile>> {
         "diff -U0",
     )?;
     let added = parse_added_lines(&patch);
+    let numstat = run(
+        git(repo)
+            .args(["diff", "--numstat", "-z"])
+            .args(FILTER)
+            .args(&revs),
+        "diff --numstat",
+    )?;
+    let binary = parse_binary(&numstat);
     for f in &mut files {
         f.added = added.get(&f.path).cloned().unwrap_or_default();
+        f.binary = binary.contains(&f.path);
     }
-    // A pure rename adds no line and has nothing to report. An added or modified file without
-    // added lines is kept: it is binary (git shows no lines for it) and is listed as skipped.
-    files.retain(|f| !f.added.is_empty() || matches!(f.status, 'A' | 'M'));
+    // A file the change adds no line to (only removes some) has nothing to report. A binary
+    // one is read: piiscan may decompress or unpack it, or lists it as skipped.
+    files.retain(|f| !f.added.is_empty() || f.binary);
     Ok(files)
+}
+
+/// The new paths git takes as binary, from `--numstat -z` records: `added\tdeleted\tpath\0`,
+/// or `added\tdeleted\t\0old\0new\0` for a rename, with `-` for both counts when binary.
+fn parse_binary(numstat: &[u8]) -> HashSet<String> {
+    let mut fields = numstat.split(|&b| b == 0);
+    let mut out = HashSet::new();
+    while let Some(record) = fields.next() {
+        let mut parts = record.splitn(3, |&b| b == b'\t');
+        let (Some(added), Some(_), Some(path)) = (parts.next(), parts.next(), parts.next()) else {
+            continue;
+        };
+        // A rename leaves the path empty: the old and the new path follow.
+        let path = if path.is_empty() {
+            fields.next();
+            fields.next().unwrap_or_default()
+        } else {
+            path
+        };
+        if added == b"-" {
+            out.insert(String::from_utf8_lossy(path).into_owned());
+        }
+    }
+    out
 }
 
 /// `:old_mode new_mode old_oid new_oid status\0path\0[new_path\0]` records.
@@ -134,8 +176,9 @@ fn parse_raw(raw: &[u8]) -> Vec<ChangedFile> {
                 None => break,
             }
         }
-        // Gitlinks (submodules) have mode 160000: their content is another repository.
-        if parts[1] == "160000" {
+        // Gitlinks (submodules) have mode 160000: their content is another repository. Content
+        // that did not change (a pure rename, a mode change) has nothing new in it.
+        if parts[1] == "160000" || parts[2] == parts[3] {
             continue;
         }
         out.push(ChangedFile {
@@ -143,6 +186,7 @@ fn parse_raw(raw: &[u8]) -> Vec<ChangedFile> {
             blob: parts[3].to_string(),
             status: status.chars().next().unwrap_or('M'),
             added: Vec::new(),
+            binary: false,
         });
     }
     out
@@ -289,6 +333,20 @@ mod tests {
         let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(paths, ["new file.txt", "moved/new.txt"]);
         assert_eq!(files[1].blob, "3333333333333333333333333333333333333333");
+    }
+
+    #[test]
+    fn unchanged_content_is_left_out() {
+        let raw = b":100644 100644 2222222222222222222222222222222222222222 2222222222222222222222222222222222222222 R100\0a.zip\0b.zip\0:100644 100755 5555555555555555555555555555555555555555 5555555555555555555555555555555555555555 M\0run.sh\0";
+        assert!(parse_raw(raw).is_empty());
+    }
+
+    #[test]
+    fn binary_paths_from_numstat() {
+        let numstat = b"2\t0\ta\tb.txt\0-\t-\tnew.csv.gz\0-\t-\t\0old.zip\0moved/new.zip\x001\t1\t\0x.txt\0y.txt\0";
+        let mut binary: Vec<String> = parse_binary(numstat).into_iter().collect();
+        binary.sort();
+        assert_eq!(binary, ["moved/new.zip", "new.csv.gz"]);
     }
 
     #[test]

@@ -213,6 +213,103 @@ fn diff_against_a_base_branch() {
     assert!(err.contains("no-such-branch"), "{err}");
 }
 
+fn write_bytes(dir: &Path, name: &str, data: &[u8]) {
+    std::fs::write(dir.join(name), data).unwrap();
+}
+
+fn gzip(text: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(text.as_bytes()).unwrap();
+    e.finish().unwrap()
+}
+
+fn zip(member: &str, text: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    w.start_file(member, zip::write::SimpleFileOptions::default())
+        .unwrap();
+    w.write_all(text.as_bytes()).unwrap();
+    w.finish().unwrap().into_inner()
+}
+
+/// Commit `base` on main, then call `change` on a branch and check `expected` (and exit 1)
+/// both for the staged change and, once committed, for `--diff main`.
+fn staged_and_diff(base: impl Fn(&Path), change: impl Fn(&Path), expected: &[(&str, &str, u64)]) {
+    let r = repo();
+    base(r.path());
+    git(r.path(), &["add", "."]);
+    git(r.path(), &["commit", "-qm", "one", "--allow-empty"]);
+    git(r.path(), &["checkout", "-q", "-b", "feature"]);
+    change(r.path());
+    git(r.path(), &["add", "."]);
+    let expected: Vec<(String, String, u64)> = expected
+        .iter()
+        .map(|(rule, path, line)| (rule.to_string(), path.to_string(), *line))
+        .collect();
+    let (rows, code, err) = findings(r.path(), &["--staged", "--strict"]);
+    assert_eq!(rows, expected, "--staged: {err}");
+    assert_eq!(code, 1, "--staged: {err}");
+    git(r.path(), &["commit", "-qm", "two"]);
+    let (rows, code, err) = findings(r.path(), &["--diff", "main", "--strict"]);
+    assert_eq!(rows, expected, "--diff: {err}");
+    assert_eq!(code, 1, "--diff: {err}");
+}
+
+const CSV: &str = "name,email\nx,mark.t@fabrikam-mail.com\n";
+
+#[test]
+fn a_new_compressed_file_or_archive_reports_all_its_findings() {
+    // git shows no lines for them (binary to git), yet every line of a new file is added.
+    staged_and_diff(
+        |_| {},
+        |d| {
+            write_bytes(d, "new.csv.gz", &gzip(CSV));
+            write_bytes(d, "new.zip", &zip("e.csv", CSV));
+        },
+        &[("email", "new.csv.gz", 2), ("email", "new.zip!e.csv", 2)],
+    );
+}
+
+#[test]
+fn a_changed_compressed_file_reports_all_its_findings_and_text_only_added_lines() {
+    // git cannot say which lines of a compressed file changed: all of its findings count,
+    // while a text file in the same change still counts only the lines it adds.
+    staged_and_diff(
+        |d| {
+            write_bytes(d, "old.csv.gz", &gzip(CSV));
+            write(d, "a.txt", OLD);
+        },
+        |d| {
+            let more = format!("{CSV}y,zoe.li@kontakt.de\n");
+            write_bytes(d, "old.csv.gz", &gzip(&more));
+            write(d, "a.txt", &format!("{OLD}{NEW}"));
+        },
+        &[
+            ("email", "a.txt", 2),
+            ("email", "old.csv.gz", 2),
+            ("email", "old.csv.gz", 3),
+        ],
+    );
+}
+
+#[test]
+fn a_text_file_with_an_early_nul_is_skipped_not_reported_in_full() {
+    // git takes it as binary too; piiscan does not scan it, so no finding of it is reported.
+    let r = repo();
+    write(r.path(), "a.txt", &format!("{OLD}{NEW}"));
+    write(r.path(), "b.txt", OLD);
+    git(r.path(), &["add", "."]);
+    git(r.path(), &["commit", "-qm", "one"]);
+    write(r.path(), "a.txt", &format!("\0{OLD}{NEW}{NEW}"));
+    write(r.path(), "b.txt", &format!("{OLD}{NEW}"));
+    git(r.path(), &["add", "."]);
+    let (rows, code, err) = findings(r.path(), &["--staged"]);
+    assert_eq!(rows, [("email".into(), "b.txt".into(), 2)]);
+    assert_eq!(code, 1);
+    assert!(err.contains("skipped a.txt: binary file"), "{err}");
+}
+
 #[test]
 fn baseline_round_trip_survives_moving_lines() {
     let dir = tempfile::tempdir().unwrap();
@@ -356,6 +453,25 @@ fn configuration_file() {
     let (_, err, code) = stdout_of(piiscan(d).args(["scan", "."]));
     assert_eq!(code, 2);
     assert!(err.contains("disabled-rules names `nope`"), "{err}");
+    // A misspelt category would never fail the run: it is an error, like an unknown rule.
+    write(
+        d,
+        "typo.toml",
+        "fail-on = \"never\"\n[fail-on-category]\n\"undeclard:*\" = \"low\"\n",
+    );
+    for args in [
+        &["config", "check", "typo.toml"][..],
+        &["scan", ".", "--config", "typo.toml"][..],
+    ] {
+        let (_, err, code) = stdout_of(piiscan(d).args(args));
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(
+            err.contains(
+                "typo.toml: fail-on-category names `undeclard:*`, which matches no category"
+            ),
+            "{err}"
+        );
+    }
 }
 
 #[test]

@@ -295,7 +295,8 @@ fn error_messages_about_files_holding_personal_data_do_not_repeat_it() {
         "policy2.toml",
     );
     // Configuration files: an allowlist of the wrong type, a value where a level belongs, a
-    // bad allowlist pattern holding a value, a syntax error on a value's line.
+    // bad allowlist pattern holding a value, a syntax error on a value's line, a value where a
+    // category belongs.
     for (i, text) in [
         format!("[allowlist]\nvalues = \"{email}\"\n"),
         format!("fail-on = \"{iban}\"\n"),
@@ -303,6 +304,7 @@ fn error_messages_about_files_holding_personal_data_do_not_repeat_it() {
         format!("disabled-rules = [\"{card}\"]\n"),
         format!("include = [\"{ssn}\"\n"),
         format!("[fail-on-category]\n\"{phone}\" = \"often\"\n"),
+        format!("[fail-on-category]\n\"{email2}\" = \"low\"\n"),
     ]
     .iter()
     .enumerate()
