@@ -222,8 +222,13 @@ fn archive_gap(kind: &str, members: usize, out: &Outcome, e: &dyn std::fmt::Disp
     }
 }
 
-fn io_reason(e: &io::Error) -> String {
-    decompress::stream_error(e).map_or_else(|| e.to_string(), |se| se.to_string())
+/// A tar error as printed: the tar crate quotes the bytes of a header field that is not a
+/// number, which can be anything (see `scrub::tar_message`).
+fn tar_reason(e: &io::Error) -> String {
+    match decompress::stream_error(e) {
+        Some(se) => se.to_string(),
+        None => crate::scrub::tar_message(&e.to_string()),
+    }
 }
 
 fn limit_gap(kind: &str, members: usize, out: &Outcome, limit: u64) -> Gap {
@@ -304,14 +309,14 @@ fn tar_archive(
     let mut out = Outcome::default();
     let entries = match archive.entries() {
         Ok(entries) => entries,
-        Err(e) => return skipped(format!("corrupt tar archive: {}", io_reason(&e))),
+        Err(e) => return skipped(format!("corrupt tar archive: {}", tar_reason(&e))),
     };
     let mut members = 0;
     for entry in entries {
         let mut entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
-                out.gap = Some(archive_gap("tar", members, &out, &io_reason(&e)));
+                out.gap = Some(archive_gap("tar", members, &out, &tar_reason(&e)));
                 break;
             }
         };

@@ -5,7 +5,8 @@
 //! - error messages quote the file they are about: a parser names the offending string
 //!   (`invalid type: string "536-22-1849"`), and the files in question (rules with examples,
 //!   allowlists, baselines) are exactly the ones that hold personal data. [`message`] runs the
-//!   built-in detectors over a message and redacts what they find, as in a finding.
+//!   built-in detectors over a message and redacts what they find, as in a finding;
+//!   [`tar_message`] also hides the header field a tar error quotes, too short to be recognised.
 //! - a finding's context (the key it is assigned to, its JSON pointer, its CSV column) is
 //!   normally a field name, but a log line `83.149.9.216: user=...` or a JSON object keyed
 //!   by e-mail address makes a value the key. [`key`] and [`pointer`] show such a segment as
@@ -58,6 +59,34 @@ pub fn message(text: &str) -> String {
     }
     out.push_str(&text[at..]);
     out
+}
+
+/// The text that the tar crate quotes from a header field that is not a number, and what
+/// follows it (`... was not a number: jane.doe@fab when getting size for customers.csv`).
+const TAR_FIELD: [&str; 2] = [
+    "numeric field was not a number: ",
+    "numeric field did not have utf-8 text: ",
+];
+const TAR_FIELD_END: &str = " when getting ";
+
+/// A tar error message (`io::Error` of the tar crate) as printed: the bytes of a header field
+/// it quotes become one `*` each, and the rest goes through [`message`]. A damaged or crafted
+/// header can hold anything there, and twelve bytes of a value are too few for the detectors
+/// to recognise (`jane.doe@fab`).
+pub fn tar_message(text: &str) -> String {
+    let mut text = text.to_string();
+    for quote in TAR_FIELD {
+        let Some(start) = text.find(quote).map(|at| at + quote.len()) else {
+            continue;
+        };
+        // A field is at most 12 bytes: it cannot hold the words that follow it.
+        let end = text[start..]
+            .find(TAR_FIELD_END)
+            .map_or(text.len(), |len| start + len);
+        let stars = "*".repeat(text[start..end].chars().count());
+        text.replace_range(start..end, &stars);
+    }
+    message(&text)
 }
 
 /// Whether a field name looks like a value rather than a name: it holds an `@`, starts with
@@ -116,6 +145,22 @@ mod tests {
             "{m}"
         );
         assert_eq!(message("no such file"), "no such file");
+    }
+
+    #[test]
+    fn tar_messages_lose_the_field_they_quote() {
+        assert_eq!(
+            tar_message("numeric field was not a number: jane.doe@fab when getting size for a.csv"),
+            "numeric field was not a number: ************ when getting size for a.csv"
+        );
+        assert_eq!(
+            tar_message("numeric field did not have utf-8 text: jos\u{fffd}@posteo"),
+            "numeric field did not have utf-8 text: ***********"
+        );
+        assert_eq!(
+            tar_message("archive header checksum mismatch"),
+            "archive header checksum mismatch"
+        );
     }
 
     #[test]

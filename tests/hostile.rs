@@ -344,6 +344,89 @@ fn a_zip_bomb_stops_at_the_limit_and_the_scan_goes_on() {
     );
 }
 
+/// A tar of `members` whose last header has `text` written over its bytes from `at` (the size
+/// field is at 124, 12 bytes), with the header's checksum made right again: the header is
+/// read, and its field is what fails.
+fn tar_with_bad_field(members: &[(&str, &[u8])], at: usize, text: &[u8]) -> Vec<u8> {
+    let mut b = tar::Builder::new(Vec::new());
+    let mut header_at = 0;
+    for (i, (name, data)) in members.iter().enumerate() {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        h.set_cksum();
+        b.append_data(&mut h, name, *data).unwrap();
+        if i + 1 < members.len() {
+            header_at += 512 + data.len().div_ceil(512) * 512;
+        }
+    }
+    let mut bytes = b.into_inner().unwrap();
+    let header = &mut bytes[header_at..header_at + 512];
+    header[at..at + text.len()].copy_from_slice(text);
+    // The checksum: the sum of the header's bytes with its own 8 counted as spaces, in octal.
+    header[148..156].fill(b' ');
+    let sum: u32 = header.iter().map(|&b| u32::from(b)).sum();
+    header[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+    bytes
+}
+
+#[test]
+fn a_tar_header_field_that_is_not_a_number_is_reported_without_its_text() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), GOOD, GOOD_TEXT.as_bytes());
+    let rows: &[u8] = b"id,email\n1,zoe.li@kontakt.de\n";
+    // The size field holds part of an e-mail address; of a card number (over the size and
+    // the modification time); bytes that are not UTF-8.
+    write(
+        dir.path(),
+        "badsize.tar",
+        &tar_with_bad_field(&[("customers.csv", rows)], 124, b"jane.doe@fab"),
+    );
+    write(
+        dir.path(),
+        "card.tar",
+        &tar_with_bad_field(
+            &[("a.csv", rows), ("customers.csv", rows)],
+            124,
+            b"4539148803436467",
+        ),
+    );
+    write(
+        dir.path(),
+        "latin1.tar",
+        &tar_with_bad_field(&[("customers.csv", rows)], 124, b"jos\xe9@posteo"),
+    );
+    let (doc, err, _) = scan_json(dir.path(), &["."]);
+    assert_disclosed(
+        &doc,
+        &err,
+        "badsize.tar",
+        "tar archive unreadable after 0 members: numeric field was not a number: ************ when getting size for customers.csv",
+    );
+    assert_disclosed(
+        &doc,
+        &err,
+        "card.tar",
+        "incomplete: tar archive unreadable after 1 members: numeric field was not a number: ************ when getting size for customers.csv",
+    );
+    assert_eq!(
+        found_in(&doc, "card.tar!a.csv"),
+        1,
+        "the member before is scanned"
+    );
+    assert_disclosed(
+        &doc,
+        &err,
+        "latin1.tar",
+        "numeric field did not have utf-8 text: *********** when getting size for customers.csv",
+    );
+    let out = doc.to_string();
+    for value in ["jane.doe", "453914880343", "posteo", "jos"] {
+        assert!(!err.contains(value), "{value} on stderr: {err}");
+        assert!(!out.contains(value), "{value} in the output: {out}");
+    }
+}
+
 #[test]
 fn a_deeply_nested_archive_stops_at_three_levels_visibly() {
     let dir = tempfile::tempdir().unwrap();
