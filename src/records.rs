@@ -9,7 +9,8 @@
 //!
 //! Each finding carries `record` (1-based, counting every input line) and offsets inside the
 //! record's text. The process exits 0 whatever it finds: a worker that exits non-zero kills
-//! the distributed job. Records that cannot be read are reported on stderr and skipped.
+//! the distributed job. Records that cannot be read or scanned (a NUL byte makes a record
+//! binary, as it does a file) are reported on stderr and counted as skipped.
 
 use std::io::{self, BufRead, Write};
 
@@ -19,7 +20,7 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::report::{FindingJson, RunInfo};
 use crate::scan::Scanner;
-use crate::search::search_bytes;
+use crate::search::{search_slice, Gap, Outcome, BINARY};
 
 /// Records scanned together, then written and flushed.
 const BATCH_RECORDS: usize = 2048;
@@ -50,6 +51,7 @@ struct RecordFinding<'a> {
 pub struct RecordTotals {
     pub records: u64,
     pub findings: u64,
+    /// Records not read, not scanned, or not scanned to their end.
     pub bad_records: u64,
 }
 
@@ -116,11 +118,11 @@ pub fn run(
             }
         }
         if batch.len() >= BATCH_RECORDS || batch_bytes >= BATCH_BYTES {
-            totals.findings += flush(config, &run, &mut scanners, &mut batch, output)?;
+            flush(config, &run, &mut scanners, &mut batch, output, &mut totals)?;
             batch_bytes = 0;
         }
     }
-    totals.findings += flush(config, &run, &mut scanners, &mut batch, output)?;
+    flush(config, &run, &mut scanners, &mut batch, output, &mut totals)?;
     Ok(totals)
 }
 
@@ -133,19 +135,21 @@ fn parse_json_record(line: &[u8], path_field: &str, text_field: &str) -> Option<
 }
 
 /// Scan a batch on the scanners' threads (contiguous slices, so order is kept), write its
-/// findings in record order, flush, and empty the batch.
+/// findings in record order, report the records not scanned (or not to the end) on stderr,
+/// flush, count, and empty the batch.
 fn flush(
     config: &Config,
     run: &RunInfo,
     scanners: &mut [Scanner],
     batch: &mut Vec<(u64, String, Vec<u8>)>,
     output: &mut dyn Write,
-) -> Result<u64> {
+    totals: &mut RecordTotals,
+) -> Result<()> {
     if batch.is_empty() {
-        return Ok(0);
+        return Ok(());
     }
     let per = batch.len().div_ceil(scanners.len());
-    let results: Vec<Vec<(u64, Vec<crate::finding::Finding>)>> = std::thread::scope(|s| {
+    let results: Vec<Vec<Outcome>> = std::thread::scope(|s| {
         let handles: Vec<_> = batch
             .chunks(per)
             .zip(scanners.iter_mut())
@@ -153,9 +157,7 @@ fn flush(
                 s.spawn(move || {
                     records
                         .iter()
-                        .map(|(n, path, text)| {
-                            (*n, search_bytes(scanner, text, path, &config.options))
-                        })
+                        .map(|(_, path, text)| search_slice(scanner, text, path, &config.options))
                         .collect()
                 })
             })
@@ -165,9 +167,8 @@ fn flush(
             .map(|h| h.join().expect("record scanner thread"))
             .collect()
     });
-    let mut count = 0;
-    for (record, findings) in results.iter().flatten() {
-        for f in findings {
+    for ((record, path, _), outcome) in batch.iter().zip(results.iter().flatten()) {
+        for f in &outcome.findings {
             serde_json::to_writer(
                 &mut *output,
                 &RecordFinding {
@@ -176,12 +177,41 @@ fn flush(
                 },
             )?;
             output.write_all(b"\n")?;
-            count += 1;
+            totals.findings += 1;
+        }
+        if report_gaps(*record, path, outcome) {
+            totals.bad_records += 1;
         }
     }
     output.flush()?;
     batch.clear();
-    Ok(count)
+    Ok(())
+}
+
+/// Report on stderr what of record `number` was not scanned, or not to the end (its members'
+/// too, should it be an archive); whether there was any such part.
+fn report_gaps(number: u64, path: &str, outcome: &Outcome) -> bool {
+    for (member, gap) in &outcome.member_gaps {
+        // `path!name`: the record's path is not repeated.
+        let name = member
+            .strip_prefix(path)
+            .and_then(|rest| rest.strip_prefix('!'))
+            .unwrap_or(member);
+        warn!("piiscan: record {number}: member {name}: {}", gap_text(gap));
+    }
+    if let Some(gap) = &outcome.gap {
+        warn!("piiscan: record {number}: {}", gap_text(gap));
+    }
+    outcome.gap.is_some() || !outcome.member_gaps.is_empty()
+}
+
+fn gap_text(gap: &Gap) -> String {
+    match gap {
+        // A record is no file: say what made it binary.
+        Gap::Skipped(reason) if reason == BINARY => "binary (a NUL byte), skipped".to_string(),
+        Gap::Skipped(reason) => format!("{reason}, skipped"),
+        Gap::Incomplete { reason, .. } => format!("incomplete: {reason}"),
+    }
 }
 
 /// Record mode on the process's standard input and output.

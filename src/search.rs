@@ -67,6 +67,9 @@ struct Cursor {
     stop: Option<usize>,
 }
 
+/// Why an input with a NUL byte in its first 8 KiB is not scanned (`read::looks_binary`).
+pub const BINARY: &str = "binary file";
+
 /// Search `opened` (already opened from `path`) and return its findings in offset order.
 /// Compressed inputs and archives are decompressed and unpacked as streams (see `archive`);
 /// findings of archive members carry the members' paths (`export.zip!customers.csv`).
@@ -90,7 +93,7 @@ pub fn search(
     let mut cursor = Cursor::new();
     let data: &[u8] = &map;
     if read::looks_binary(data) {
-        out.gap = Some(Gap::Skipped("binary file".into()));
+        out.gap = Some(Gap::Skipped(BINARY.into()));
         return out;
     }
     let mut start = 0;
@@ -153,7 +156,7 @@ pub(crate) fn search_plain(
                 return search_plain(scanner, &mut utf8, path, options, buf);
             }
             if read::looks_binary(buf) {
-                out.gap = Some(Gap::Skipped("binary file".into()));
+                out.gap = Some(Gap::Skipped(BINARY.into()));
                 return out;
             }
             if !eof {
@@ -320,6 +323,17 @@ pub fn search_bytes(
     path: &str,
     options: &ScanOptions,
 ) -> Vec<Finding> {
+    search_slice(scanner, data, path, options).findings
+}
+
+/// Search an in-memory input: its findings, and what of it was not searched (a record of
+/// record mode can be binary, or damaged compressed data).
+pub fn search_slice(
+    scanner: &mut Scanner<'_>,
+    data: &[u8],
+    path: &str,
+    options: &ScanOptions,
+) -> Outcome {
     let reader: Box<dyn Read + Send + '_> = Box::new(data);
     let mut buf = Vec::new();
     search(
@@ -329,7 +343,6 @@ pub fn search_bytes(
         options,
         &mut buf,
     )
-    .findings
 }
 
 /// Scan one chunk, report the findings that start before its cut, advance the cursor to the

@@ -230,6 +230,53 @@ fn record_mode_lines_and_custom_fields() {
 }
 
 #[test]
+fn a_record_that_cannot_be_scanned_is_reported_and_counted() {
+    // A NUL byte makes a record binary, as it does a file: not scanned, and said so.
+    let input = [
+        r#"{"path": "p", "text": "a\u0000b jane.roe@fabrikam-mail.com"}"#,
+        r#"{"path": "q", "text": "jane.roe@fabrikam-mail.com"}"#,
+        "this line is not JSON",
+    ]
+    .join("\n");
+    let (rows, err, code) = record_mode(&input, &["--input-format", "jsonl"]);
+    assert_eq!(code, 0, "{err}");
+    let records: Vec<u64> = rows.iter().map(|r| r["record"].as_u64().unwrap()).collect();
+    assert_eq!(records, [2]);
+    assert!(
+        err.contains("piiscan: record 1: binary (a NUL byte), skipped\n"),
+        "{err}"
+    );
+    assert!(
+        err.contains("piiscan: record 3: not a JSON object"),
+        "{err}"
+    );
+    assert!(
+        err.contains("piiscan: 3 records, 1 findings, 2 records skipped"),
+        "{err}"
+    );
+    assert!(!err.contains("jane.roe"), "no value on stderr: {err}");
+
+    // A line that starts as bzip2 data does not decompress: not scanned to its end.
+    let (rows, err, _) = record_mode(
+        "x\0y jane.roe@fabrikam-mail.com\nz jane.roe@fabrikam-mail.com\nBZh91AY&SY jane\n",
+        &["--input-format", "lines"],
+    );
+    assert_eq!(rows.len(), 1);
+    assert!(
+        err.contains("piiscan: record 1: binary (a NUL byte), skipped\n"),
+        "{err}"
+    );
+    assert!(
+        err.contains("piiscan: record 3: incomplete: bzip2 stream"),
+        "{err}"
+    );
+    assert!(
+        err.contains("piiscan: 3 records, 1 findings, 2 records skipped"),
+        "{err}"
+    );
+}
+
+#[test]
 fn record_mode_needs_stdin() {
     let (_, err, code) =
         stdout_of(piiscan(&root()).args(["scan", "src", "--input-format", "lines"]));
