@@ -243,14 +243,57 @@ fn limit_gap(kind: &str, members: usize, out: &Outcome, limit: u64) -> Gap {
 
 fn zip_archive(
     ctx: &mut Ctx<'_, '_>,
-    source: Box<dyn Seekable + '_>,
+    mut source: Box<dyn Seekable + '_>,
     path: &Arc<str>,
     level: Level,
 ) -> Outcome {
-    let mut zip = match zip::ZipArchive::new(source) {
+    let mut zip = match zip::ZipArchive::new(&mut source) {
         Ok(zip) => zip,
         Err(e) => return skipped(format!("corrupt zip archive: {e}")),
     };
+    let mut out = zip_members(ctx, &mut zip, path, level);
+    let (start, listed) = (zip.central_directory_start(), zip.len());
+    drop(zip);
+    // The crate lists one member per name: members that share a name with a later one were
+    // not searched, and the output says so.
+    let hidden = directory_records(&mut source, start).map_or(0, |n| n.saturating_sub(listed));
+    if hidden > 0 && out.gap.is_none() {
+        out.gap = Some(Gap::Incomplete {
+            bytes: out.bytes,
+            reason: format!(
+                "{hidden} of its zip members not scanned: a later member has the same name"
+            ),
+        });
+    }
+    out
+}
+
+/// How many records the zip central directory that starts at `start` holds, up to the first
+/// that is not one.
+fn directory_records(source: &mut (impl Read + Seek), start: u64) -> io::Result<usize> {
+    /// A record's signature, and the length of its fixed part, which ends with the lengths
+    /// of the name, extra field and comment that follow it.
+    const SIGNATURE: [u8; 4] = *b"PK\x01\x02";
+    const FIXED: usize = 46;
+    source.seek(SeekFrom::Start(start))?;
+    let mut source = io::BufReader::new(source);
+    let mut fixed = [0u8; FIXED];
+    let mut records = 0;
+    while source.read_exact(&mut fixed).is_ok() && fixed[..4] == SIGNATURE {
+        records += 1;
+        let len = |at: usize| i64::from(u16::from_le_bytes([fixed[at], fixed[at + 1]]));
+        source.seek_relative(len(28) + len(30) + len(32))?;
+    }
+    Ok(records)
+}
+
+/// Search the members of `zip`, in the order of its directory.
+fn zip_members<R: Read + Seek>(
+    ctx: &mut Ctx<'_, '_>,
+    zip: &mut zip::ZipArchive<R>,
+    path: &Arc<str>,
+    level: Level,
+) -> Outcome {
     let mut out = Outcome::default();
     for i in 0..zip.len() {
         if ctx.budget.exhausted() {

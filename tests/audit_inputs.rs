@@ -409,6 +409,62 @@ fn a_corrupt_zip_is_reported_and_the_scan_goes_on() {
     assert!(!found["z.csv"].is_empty(), "the scan goes on");
 }
 
+/// Every `from` in `bytes` (a zip's names, in its local headers and in its directory)
+/// replaced by `to`, of the same length: the zip writer refuses two members of one name.
+fn rename(bytes: &mut [u8], from: &str, to: &str) {
+    assert_eq!(from.len(), to.len());
+    let mut at = 0;
+    while let Some(i) = bytes[at..]
+        .windows(from.len())
+        .position(|w| w == from.as_bytes())
+    {
+        bytes[at + i..at + i + to.len()].copy_from_slice(to.as_bytes());
+        at += i + to.len();
+    }
+}
+
+#[test]
+fn a_zip_with_members_of_one_name_is_reported_incomplete() {
+    // Of members that share a name, only the last is listed by the zip reader: the others
+    // are not searched, and the output must say so.
+    let dir = tempfile::tempdir().unwrap();
+    let mut dup = zip(&[
+        ("a.txt", b"mark.t@fabrikam-mail.com\n"),
+        ("b.txt", b"client 81.2.69.142\n"),
+        ("c.txt", b"jane.roe@fabrikam-mail.com\n"),
+        ("d.txt", b"nothing here\n"),
+    ]);
+    rename(&mut dup, "c.txt", "a.txt");
+    rename(&mut dup, "d.txt", "a.txt");
+    write(dir.path(), "dup.zip", &dup);
+    write(dir.path(), "z.csv", &plain("customers.csv"));
+    let (doc, err, _) = scan_json(dir.path(), &["."], None);
+    let reason = "incomplete: 2 of its zip members not scanned: a later member has the same name";
+    assert_eq!(
+        skipped(&doc),
+        [("dup.zip".to_string(), reason.to_string())],
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("piiscan: skipped dup.zip: {reason}")),
+        "{err}"
+    );
+    let found = by_path(&doc);
+    assert_eq!(
+        found["dup.zip!b.txt"].len(),
+        1,
+        "the other members are searched"
+    );
+    assert!(
+        !found.contains_key("dup.zip!a.txt"),
+        "the last a.txt holds nothing"
+    );
+    assert!(!found["z.csv"].is_empty(), "the scan goes on");
+    // The same from standard input, which is copied to a temporary file first.
+    let (doc, _, _) = scan_json(dir.path(), &["-"], Some(dup));
+    assert_eq!(skipped(&doc)[0].1, reason);
+}
+
 #[test]
 fn a_zip_bomb_stops_at_max_decompressed() {
     let dir = tempfile::tempdir().unwrap();
