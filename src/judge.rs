@@ -377,6 +377,11 @@ pub fn key_before(hay: &[u8], value_start: usize) -> Option<std::ops::Range<usiz
     {
         i -= 1;
     }
+    // After `@` (or an escaped one, `%40`, `\u0040`) it is the end of a value, an email's
+    // domain, not a key: `jane@example.org=+44 ...`.
+    if i > lo && matches!(hay[i - 1], b'@' | b'%' | b'\\') {
+        return None;
+    }
     (i < end).then_some(i..end)
 }
 
@@ -474,6 +479,15 @@ mod tests {
         );
         assert_eq!(k("<email>a@b.co", 7).as_deref(), Some("email"));
         assert_eq!(k("write to a@b.co", 9), None);
+        // The end of an email before `=` or `>` is its domain, not a key.
+        for text in [
+            "jane@jane-doe.net=+44 7700 123456",
+            "jane%40jane-doe.net=+44 7700 123456",
+            r"jane\u0040jane-doe.net=+44 7700 123456",
+            "<jane.doe@fabrikam-mail.com>+44 7700 123456",
+        ] {
+            assert_eq!(k(text, text.find('+').unwrap()), None, "{text}");
+        }
     }
 
     #[test]

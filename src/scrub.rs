@@ -89,17 +89,16 @@ pub fn tar_message(text: &str) -> String {
     message(&text)
 }
 
-/// Whether a field name looks like a value rather than a name: it holds an `@`, starts with
-/// `+` or `(`, has six digits or more, three colons or more, or starts with a digit (short
-/// array indices and numbers excepted).
+/// Whether a field name looks like a value rather than a name: it holds an `@` (also escaped:
+/// `%40`, `\u0040`), starts with `+` or `(`, has six digits or more, three colons or more, or
+/// starts with a digit (short array indices and numbers excepted).
 pub fn looks_like_value(segment: &str) -> bool {
     let digits = segment.bytes().filter(u8::is_ascii_digit).count();
     let all_digits = digits == segment.len();
+    let bytes = segment.as_bytes();
     segment.contains('@')
-        || segment
-            .as_bytes()
-            .windows(3)
-            .any(|w| w.eq_ignore_ascii_case(b"%40"))
+        || bytes.windows(3).any(|w| w.eq_ignore_ascii_case(b"%40"))
+        || bytes.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0040"))
         || segment.starts_with(['+', '('])
         || digits >= 6
         || segment.bytes().filter(|&b| b == b':').count() >= 3
@@ -174,6 +173,9 @@ mod tests {
             "3c:22:fb:9a:41:0e",
             "2a03:2880:f12f:83:face:b00c:0:25de",
             "536-22-1849",
+            "zoe.li%40kontakt.de",
+            r"zoe.li\u0040kontakt.de",
+            r"ZOE.LI\U0040KONTAKT.DE",
         ] {
             assert!(looks_like_value(value), "{value}");
         }
@@ -194,5 +196,9 @@ mod tests {
             "/users/*/phone"
         );
         assert_eq!(pointer("/users/0/phone".into()), "/users/0/phone");
+        assert_eq!(
+            pointer(r"/contacts/zoe.li\u0040kontakt.de/mobile".into()),
+            "/contacts/*/mobile"
+        );
     }
 }

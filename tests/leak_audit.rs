@@ -30,6 +30,14 @@ fn assert_no_leak(what: &str, text: &str) {
             "planted value #{i} leaked in {what} (shown here redacted: {})",
             redact_for_message(value)
         );
+        // Nor the domain of an email, which a key cut at its `@` would show.
+        if let Some((_, domain)) = value.split_once('@') {
+            assert!(
+                !text.contains(domain),
+                "the domain of planted value #{i} leaked in {what} (redacted: {})",
+                redact_for_message(domain)
+            );
+        }
     }
 }
 
@@ -66,6 +74,13 @@ fn hostile_tree() -> tempfile::TempDir {
     for v in PLANTED {
         json.push_str(&format!(
             "{{\"{v}\": {{\"email\": \"zoe.li@kontakt.de\", \"ip\": \"{v}\"}}}}\n"
+        ));
+    }
+    // An email key escaped as JSON writes it (`\u0040`), which the pointer would print.
+    for v in PLANTED.iter().filter(|v| v.contains('@')) {
+        let escaped = v.replace('@', "\\u0040");
+        json.push_str(&format!(
+            "{{\"to\": {{\"{escaped}\": {{\"mobile\": \"+34 612 345 678\"}}}}}}\n"
         ));
     }
     write(root, "records.json", json.as_bytes());
