@@ -145,6 +145,8 @@ pub fn redact(value: &[u8], style: RedactStyle, mode: Redaction) -> String {
             RedactStyle::Email => redact_email(value),
             RedactStyle::Tail => mask(value, 2),
             RedactStyle::Shape => mask(value, 0),
+            // Punctuation is part of a secret: nothing of it is kept but its length.
+            RedactStyle::Secret => "*".repeat(String::from_utf8_lossy(value).chars().count()),
         },
     }
 }
@@ -186,13 +188,17 @@ fn redact_email(value: &[u8]) -> String {
         .rposition(|&b| b == b'.')
         .unwrap_or(domain.len());
     let mut out = String::with_capacity(value.len());
-    let first_and_stars = |out: &mut String, part: &[u8]| {
-        if let Some(&first) = part.first() {
-            out.push(if first.is_ascii() { first as char } else { '*' });
-            out.extend(std::iter::repeat_n(
-                '*',
-                part.len().saturating_sub(1).max(1),
-            ));
+    // A part of one or two characters shows none of them: its first would be half of it.
+    let first_and_stars = |out: &mut String, part: &[u8]| match part {
+        [] => {}
+        [_] | [_, _] => out.push_str("**"),
+        [first, rest @ ..] => {
+            out.push(if first.is_ascii() {
+                *first as char
+            } else {
+                '*'
+            });
+            out.extend(std::iter::repeat_n('*', rest.len()));
         }
     };
     first_and_stars(&mut out, local);
@@ -418,9 +424,32 @@ mod tests {
             ),
             "j*******@e******.com"
         );
+        // Parts of one or two characters show none of them.
         assert_eq!(
             redact(b"a@b.io", RedactStyle::Email, Redaction::Partial),
-            "a*@b*.io"
+            "**@**.io"
+        );
+        assert_eq!(
+            redact(b"xy@cde.de", RedactStyle::Email, Redaction::Partial),
+            "**@c**.de"
+        );
+    }
+
+    #[test]
+    fn secrets_keep_nothing_but_their_length() {
+        for (value, shown) in [
+            (&b"P@$$-w0rd!#"[..], "***********"),
+            (b"..--..", "******"),
+            ("pässwörd".as_bytes(), "********"),
+        ] {
+            assert_eq!(
+                redact(value, RedactStyle::Secret, Redaction::Partial),
+                shown
+            );
+        }
+        assert_eq!(
+            redact(b"..--..", RedactStyle::Secret, Redaction::Full),
+            "[REDACTED]"
         );
     }
 

@@ -69,6 +69,9 @@ pub enum RedactStyle {
     Email,
     /// Mask every character but keep separators: `***.***.***.***`.
     Shape,
+    /// Mask every character, separators too: `***********` (passwords, whose punctuation is
+    /// as secret as the rest).
+    Secret,
 }
 
 /// One detector as written in a rule file.
