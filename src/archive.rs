@@ -12,13 +12,12 @@
 //! temporary file, since its directory is at its end.
 
 use std::io::{self, Read, Seek, SeekFrom};
-use std::sync::Arc;
 
 use crate::config::ScanOptions;
 use crate::decompress::{self, Budget, Compressed, Guarded, Kind, Limits, Peeked, StreamError};
 use crate::read::Seekable;
 use crate::scan::Scanner;
-use crate::search::{self, Gap, Outcome};
+use crate::search::{self, Gap, InputPath, Outcome};
 
 /// An input the search reads with `read` calls.
 pub enum Input<'a> {
@@ -51,7 +50,7 @@ struct Level {
 pub fn search_input(
     scanner: &mut Scanner<'_>,
     input: Input<'_>,
-    path: &Arc<str>,
+    path: &InputPath,
     options: &ScanOptions,
     buf: &mut Vec<u8>,
 ) -> Outcome {
@@ -87,7 +86,7 @@ pub fn search_input(
 
 /// An input's outer stream: a compressed one is decompressed on a thread of its own, a block
 /// ahead of the search, so that decompressing and scanning one big file use two cores.
-fn search_top<R: Read + Send>(ctx: &mut Ctx<'_, '_>, reader: R, path: &Arc<str>) -> Outcome {
+fn search_top<R: Read + Send>(ctx: &mut Ctx<'_, '_>, reader: R, path: &InputPath) -> Outcome {
     search_peeked(ctx, Peeked::new(reader, decompress::PEEK), path)
 }
 
@@ -95,7 +94,7 @@ fn search_top<R: Read + Send>(ctx: &mut Ctx<'_, '_>, reader: R, path: &Arc<str>)
 fn search_peeked<R: Read + Send>(
     ctx: &mut Ctx<'_, '_>,
     peeked: Peeked<R>,
-    path: &Arc<str>,
+    path: &InputPath,
 ) -> Outcome {
     let kind = decompress::detect(peeked.head());
     if !kind.is_compressed() {
@@ -130,7 +129,7 @@ fn skipped(reason: String) -> Outcome {
 fn search_stream(
     ctx: &mut Ctx<'_, '_>,
     reader: Box<dyn Read + '_>,
-    path: &Arc<str>,
+    path: &InputPath,
     level: Level,
 ) -> Outcome {
     let mut peeked = Peeked::new(reader, decompress::PEEK);
@@ -197,7 +196,7 @@ fn inside(level: Level) -> Level {
 }
 
 /// Add a member's outcome to its archive's.
-fn absorb(out: &mut Outcome, path: &Arc<str>, member: Outcome) {
+fn absorb(out: &mut Outcome, path: &InputPath, member: Outcome) {
     let scanned = !matches!(member.gap, Some(Gap::Skipped(_)));
     out.members_scanned += member.members_scanned + u64::from(scanned);
     out.findings.extend(member.findings);
@@ -205,7 +204,7 @@ fn absorb(out: &mut Outcome, path: &Arc<str>, member: Outcome) {
     out.bytes += member.bytes;
     out.member_gaps.extend(member.member_gaps);
     if let Some(gap) = member.gap {
-        out.member_gaps.push((path.to_string(), gap));
+        out.member_gaps.push((path.shown.to_string(), gap));
     }
 }
 
@@ -244,7 +243,7 @@ fn limit_gap(kind: &str, members: usize, out: &Outcome, limit: u64) -> Gap {
 fn zip_archive(
     ctx: &mut Ctx<'_, '_>,
     mut source: Box<dyn Seekable + '_>,
-    path: &Arc<str>,
+    path: &InputPath,
     level: Level,
 ) -> Outcome {
     let mut zip = match zip::ZipArchive::new(&mut source) {
@@ -291,7 +290,7 @@ fn directory_records(source: &mut (impl Read + Seek), start: u64) -> io::Result<
 fn zip_members<R: Read + Seek>(
     ctx: &mut Ctx<'_, '_>,
     zip: &mut zip::ZipArchive<R>,
-    path: &Arc<str>,
+    path: &InputPath,
     level: Level,
 ) -> Outcome {
     let mut out = Outcome::default();
@@ -301,19 +300,21 @@ fn zip_members<R: Read + Seek>(
             break;
         }
         let name = zip.name_for_index(i).unwrap_or("?").to_string();
-        let member_path: Arc<str> = Arc::from(format!("{path}!{name}"));
+        let member_path = path.member(&name);
         let member = match zip.by_index(i) {
             Ok(member) => member,
             Err(zip::result::ZipError::UnsupportedArchive(what))
                 if what == zip::result::ZipError::PASSWORD_REQUIRED =>
             {
-                out.member_gaps
-                    .push((member_path.to_string(), Gap::Skipped("encrypted".into())));
+                out.member_gaps.push((
+                    member_path.shown.to_string(),
+                    Gap::Skipped("encrypted".into()),
+                ));
                 continue;
             }
             Err(e) => {
                 out.member_gaps.push((
-                    member_path.to_string(),
+                    member_path.shown.to_string(),
                     Gap::Skipped(format!("cannot read zip member: {e}")),
                 ));
                 continue;
@@ -345,7 +346,7 @@ fn zip_members<R: Read + Seek>(
 fn tar_archive(
     ctx: &mut Ctx<'_, '_>,
     source: Box<dyn Read + '_>,
-    path: &Arc<str>,
+    path: &InputPath,
     level: Level,
 ) -> Outcome {
     let mut archive = tar::Archive::new(source);
@@ -365,11 +366,11 @@ fn tar_archive(
         };
         members += 1;
         let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
-        let member_path: Arc<str> = Arc::from(format!("{path}!{name}"));
+        let member_path = path.member(&name);
         let kind = entry.header().entry_type();
         if kind == tar::EntryType::GNUSparse {
             out.member_gaps.push((
-                member_path.to_string(),
+                member_path.shown.to_string(),
                 Gap::Skipped("sparse file in a tar archive".into()),
             ));
             continue;

@@ -139,7 +139,7 @@ impl crate::report::Reporter for Recorder {
     ) -> io::Result<()> {
         for f in findings {
             self.entries.insert(Entry {
-                path: f.path.to_string(),
+                path: f.anchored.to_string(),
                 rule: run.rules.rules[f.rule].rule.id.clone(),
                 fingerprint: f.fingerprint.to_string(),
             });

@@ -4,7 +4,8 @@
 //! hidden entries (unless `--hidden`). Everything it does not scan (walk errors, over-size
 //! files, special files) is returned as a skipped input with a reason, never dropped.
 
-use std::path::{Path, PathBuf};
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
 use ignore::{WalkBuilder, WalkState};
@@ -65,11 +66,110 @@ pub struct InputFile {
     pub path: PathBuf,
     /// The path as reports show it: as named or relative to the named directory, `/`-separated.
     pub display: String,
+    /// The path fingerprints and baseline entries hold (see [`Anchor`]): the same whichever
+    /// directory piiscan runs in and however the input is named.
+    pub anchored: String,
     pub len: u64,
     /// Content already read (a staged or committed git blob) instead of a file on disk.
     pub blob: Option<std::sync::Arc<Vec<u8>>>,
     /// With `--staged`/`--diff`: the lines the change adds; only findings on them are reported.
     pub added_lines: Option<std::sync::Arc<crate::git::ChangedFile>>,
+}
+
+/// Where the paths in fingerprints and baseline entries start: the directory of the
+/// configuration file in effect (where its `baseline` is resolved, and what a team commits),
+/// else the working directory. An input under it is named by its path from there, so that a
+/// baseline recorded at a repository's root still matches when piiscan runs in a subdirectory
+/// or is given an absolute path; any other input by its displayed path. Without a
+/// configuration file, inputs named relative to the working directory keep their displayed
+/// path.
+///
+/// Paths are compared absolute. The anchor is resolved once (symbolic links, `..`), and so is
+/// each named input once: a directory wholly, a file's directory only, its name kept. What a
+/// walk finds below a named directory is taken as found. So a symbolic link to a file counts as
+/// where it is, not where it points, whether it is named or found.
+#[derive(Debug)]
+pub struct Anchor {
+    dir: PathBuf,
+    cwd: PathBuf,
+    /// Each named input, and where it is.
+    roots: BTreeMap<PathBuf, PathBuf>,
+}
+
+impl Anchor {
+    /// The anchor of a run over `roots` (the inputs as named). `None` when the working
+    /// directory cannot be read: fingerprints then hold the displayed paths.
+    pub fn new(walk: &Walk, roots: &[PathBuf]) -> Option<Anchor> {
+        let cwd = std::env::current_dir().ok()?;
+        Some(Anchor::at(walk.config_file.as_deref(), &cwd, roots))
+    }
+
+    /// The anchor of `config_file` (or of `cwd` without one), for `roots` named in `cwd`.
+    fn at(config_file: Option<&Path>, cwd: &Path, roots: &[PathBuf]) -> Anchor {
+        let cwd = resolved(cwd);
+        let dir = match config_file.and_then(|p| p.parent()) {
+            Some(dir) => resolved(&cwd.join(dir)),
+            None => cwd.clone(),
+        };
+        let roots = roots
+            .iter()
+            .map(|root| (root.clone(), locate(root, &cwd)))
+            .collect();
+        Anchor { dir, cwd, roots }
+    }
+
+    /// The anchored path of `path` (a named input, or found below one), if it lies under the
+    /// anchor.
+    pub fn path_of(&self, path: &Path) -> Option<String> {
+        let location = match path.ancestors().find_map(|a| self.roots.get_key_value(a)) {
+            Some((root, at)) => at.join(path.strip_prefix(root).unwrap_or(path)),
+            None => self.cwd.join(path),
+        };
+        relative_to(&location, &self.dir)
+    }
+}
+
+/// Where a named input is (absolute): a directory resolved, a file's directory resolved and
+/// its name kept. `..` and `.` are taken as written when the path cannot be resolved.
+fn locate(path: &Path, cwd: &Path) -> PathBuf {
+    let absolute = cwd.join(path);
+    match (absolute.parent(), absolute.file_name()) {
+        (Some(dir), Some(name)) if !absolute.is_dir() => resolved(dir).join(name),
+        _ => resolved(&absolute),
+    }
+}
+
+/// `path` with its symbolic links and `..` resolved, or with `.` and `..` taken as written when
+/// it cannot be (it does not exist).
+fn resolved(path: &Path) -> PathBuf {
+    path.canonicalize().unwrap_or_else(|_| lexical(path))
+}
+
+/// `path` without `.`, and with each `..` removing the name before it.
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// `path` (absolute) relative to `dir` (absolute, resolved), `/`-separated, if it lies under
+/// it; `.` and `..` are taken as written.
+fn relative_to(path: &Path, dir: &Path) -> Option<String> {
+    let lexical = lexical(path);
+    let rest = lexical.strip_prefix(dir).ok()?;
+    let names: Vec<_> = rest
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect();
+    (!names.is_empty()).then(|| names.join("/"))
 }
 
 /// An input that was not scanned (or not to the end), and why.
@@ -184,6 +284,7 @@ fn discover_change(walk: &Walk, change: &crate::git::Change) -> anyhow::Result<D
             .as_ref()
             .is_none_or(|flt| flt.allows(&repo.join(&f.path)))
     });
+    let anchor = Anchor::new(walk, std::slice::from_ref(&repo));
     let mut found = Discovered::default();
     crate::git::read_blobs(
         &repo,
@@ -197,13 +298,20 @@ fn discover_change(walk: &Walk, change: &crate::git::Change) -> anyhow::Result<D
                     walk.max_filesize.unwrap_or(0)
                 ),
             }),
-            Some(data) => found.files.push(InputFile {
-                path: repo.join(&file.path),
-                display: file.path.clone(),
-                len: size,
-                blob: Some(std::sync::Arc::new(data)),
-                added_lines: Some(std::sync::Arc::new(file.clone())),
-            }),
+            Some(data) => {
+                let path = repo.join(&file.path);
+                found.files.push(InputFile {
+                    anchored: anchor
+                        .as_ref()
+                        .and_then(|a| a.path_of(&path))
+                        .unwrap_or_else(|| file.path.clone()),
+                    path,
+                    display: file.path.clone(),
+                    len: size,
+                    blob: Some(std::sync::Arc::new(data)),
+                    added_lines: Some(std::sync::Arc::new(file.clone())),
+                })
+            }
         },
     )?;
     found.files.sort_by(|a, b| a.display.cmp(&b.display));
@@ -212,6 +320,13 @@ fn discover_change(walk: &Walk, change: &crate::git::Change) -> anyhow::Result<D
 
 pub fn discover(walk: &Walk) -> Discovered {
     let filter = PathFilter::new(walk).ok().flatten();
+    let named: Vec<PathBuf> = walk
+        .paths
+        .iter()
+        .filter(|p| !is_stdin(p))
+        .cloned()
+        .collect();
+    let anchor = Anchor::new(walk, &named);
     let found = Mutex::new(Discovered::default());
     let mut paths = walk.paths.iter().filter(|p| !is_stdin(p));
     let Some(first) = paths.next() else {
@@ -245,6 +360,7 @@ pub fn discover(walk: &Walk) -> Discovered {
     builder.build_parallel().run(|| {
         let found = &found;
         let filter = &filter;
+        let anchor = &anchor;
         Box::new(move |entry| {
             let mut result = Discovered::default();
             match entry {
@@ -253,7 +369,8 @@ pub fn discover(walk: &Walk) -> Discovered {
                     let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
                     let wanted = filter.as_ref().is_none_or(|f| f.allows(entry.path()));
                     if !is_dir && wanted {
-                        classify(entry.path(), entry.depth() == 0, walk, &mut result);
+                        let named = entry.depth() == 0;
+                        classify(entry.path(), named, walk, anchor.as_ref(), &mut result);
                     }
                 }
             }
@@ -283,6 +400,7 @@ fn with_stdin(walk: &Walk, mut found: Discovered) -> Discovered {
             InputFile {
                 path: PathBuf::from("-"),
                 display: walk.stdin_name.clone(),
+                anchored: walk.stdin_name.clone(),
                 ..InputFile::default()
             },
         );
@@ -290,7 +408,7 @@ fn with_stdin(walk: &Walk, mut found: Discovered) -> Discovered {
     found
 }
 
-fn classify(path: &Path, named: bool, walk: &Walk, out: &mut Discovered) {
+fn classify(path: &Path, named: bool, walk: &Walk, anchor: Option<&Anchor>, out: &mut Discovered) {
     let display = display_path(path);
     // Symlinks that the walk does not follow are metadata'd as themselves.
     let meta = match std::fs::metadata(path) {
@@ -329,6 +447,9 @@ fn classify(path: &Path, named: bool, walk: &Walk, out: &mut Discovered) {
     }
     out.files.push(InputFile {
         path: path.to_path_buf(),
+        anchored: anchor
+            .and_then(|a| a.path_of(path))
+            .unwrap_or_else(|| display.clone()),
         display,
         len: meta.len(),
         ..InputFile::default()
@@ -365,5 +486,76 @@ fn walk_error(err: &ignore::Error) -> Skipped {
     Skipped {
         path: path.unwrap_or_else(|| "<walk>".into()),
         reason,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn anchored_paths_do_not_depend_on_the_working_directory_or_how_an_input_is_named() {
+        let tmp = tempfile::tempdir().unwrap();
+        let base = tmp.path().canonicalize().unwrap();
+        let repo = base.join("repo");
+        let src = repo.join("src");
+        std::fs::create_dir_all(&src).unwrap();
+        std::fs::write(src.join("app.py"), "x\n").unwrap();
+        let config = repo.join(".piiscan.toml");
+        std::fs::write(&config, "").unwrap();
+        let anchored = |cwd: &Path, root: &str, found: &str| {
+            let roots = [PathBuf::from(root)];
+            Anchor::at(Some(&config), cwd, &roots).path_of(Path::new(found))
+        };
+        let app = Some("src/app.py".to_string());
+        // From the root, from a subdirectory, by absolute path, through `..`, named or walked.
+        assert_eq!(anchored(&repo, ".", "./src/app.py"), app);
+        assert_eq!(anchored(&src, ".", "./app.py"), app);
+        assert_eq!(anchored(&src, "app.py", "app.py"), app);
+        assert_eq!(anchored(&src, "../src/app.py", "../src/app.py"), app);
+        let absolute = repo.to_str().unwrap();
+        let found = format!("{absolute}/src/app.py");
+        assert_eq!(anchored(&base, absolute, &found), app);
+        assert_eq!(anchored(&src, &found, &found), app);
+        // A relative --config: its directory is the working directory's.
+        let roots = [PathBuf::from(".")];
+        let relative = Anchor::at(Some(Path::new(".piiscan.toml")), &repo, &roots);
+        assert_eq!(relative.path_of(Path::new("./src/app.py")), app);
+        // Outside the anchor: none (the displayed path is used).
+        std::fs::write(base.join("other.txt"), "x\n").unwrap();
+        assert_eq!(anchored(&src, "../../other.txt", "../../other.txt"), None);
+        // Without a configuration file, the working directory is the anchor.
+        let roots = [PathBuf::from(".")];
+        let no_config = Anchor::at(None, &src, &roots);
+        assert_eq!(no_config.path_of(Path::new("./app.py")).unwrap(), "app.py");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_count_where_they_are_named() {
+        let tmp = tempfile::tempdir().unwrap();
+        let base = tmp.path().canonicalize().unwrap();
+        let repo = base.join("repo");
+        std::fs::create_dir_all(repo.join("src")).unwrap();
+        std::fs::write(repo.join("src/app.py"), "x\n").unwrap();
+        std::fs::write(base.join("outside.py"), "x\n").unwrap();
+        let config = repo.join(".piiscan.toml");
+        std::fs::write(&config, "").unwrap();
+        // A directory reached through a link (a working directory's logical path) is where it
+        // leads; a linked file is where its name is, named or found by a walk.
+        std::os::unix::fs::symlink(&repo, base.join("alias")).unwrap();
+        std::os::unix::fs::symlink(base.join("outside.py"), repo.join("src/link.py")).unwrap();
+        let anchored = |root: &Path, found: &Path| {
+            let roots = [root.to_path_buf()];
+            Anchor::at(Some(&config), &base, &roots).path_of(found)
+        };
+        let alias = base.join("alias");
+        assert_eq!(
+            anchored(&alias, &alias.join("src/app.py")).unwrap(),
+            "src/app.py"
+        );
+        let link = alias.join("src/link.py");
+        assert_eq!(anchored(&link, &link).unwrap(), "src/link.py");
+        assert_eq!(anchored(&alias, &link).unwrap(), "src/link.py");
     }
 }

@@ -98,6 +98,8 @@ pub struct Finding {
     /// Index of the rule in the compiled rule set.
     pub rule: usize,
     pub path: Arc<str>,
+    /// The path its fingerprint holds, and its baseline entry (`discover::InputFile::anchored`).
+    pub anchored: Arc<str>,
     /// 1-based line; 0 when the run does not number lines (`ScanOptions::line_numbers`).
     pub line: u64,
     /// 1-based column in Unicode scalar values.

@@ -772,13 +772,7 @@ fn search_file(
                 }
                 None => (opened, None),
             };
-            let outcome = search::search(
-                scanner,
-                opened,
-                &Arc::from(file.display.as_str()),
-                &config.options,
-                buf,
-            );
+            let outcome = search::search(scanner, opened, &input_path(file), &config.options, buf);
             if let (Some(p), Some(counted)) = (progress, counted) {
                 p.done(file, &counted);
             }
@@ -788,6 +782,14 @@ fn search_file(
             gap: Some(Gap::Skipped(format!("cannot read: {e}"))),
             ..Outcome::default()
         },
+    }
+}
+
+/// The paths `file`'s findings are shown with and fingerprinted with.
+fn input_path(file: &InputFile) -> search::InputPath {
+    search::InputPath {
+        shown: Arc::from(file.display.as_str()),
+        anchored: Arc::from(file.anchored.as_str()),
     }
 }
 
@@ -856,7 +858,7 @@ fn search_part<'s>(
         let mut share = part_share.lock().unwrap_or_else(PoisonError::into_inner);
         share.ready(config, run, render, file, batch);
     }));
-    let path: Arc<str> = Arc::from(file.display.as_str());
+    let path = input_path(file);
     let (mut outcome, end) = match plan {
         None => (
             guarded(

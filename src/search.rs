@@ -67,6 +67,35 @@ struct Cursor {
     stop: Option<usize>,
 }
 
+/// An input's paths: as reports show it, and as its fingerprints and baseline entries hold it
+/// (`discover::InputFile::anchored`). An archive member's are its archive's, with `!member`.
+#[derive(Debug, Clone)]
+pub struct InputPath {
+    pub shown: Arc<str>,
+    pub anchored: Arc<str>,
+}
+
+impl InputPath {
+    /// The paths of the archive member `name` of this input.
+    pub fn member(&self, name: &str) -> InputPath {
+        InputPath {
+            shown: Arc::from(format!("{}!{name}", self.shown)),
+            anchored: Arc::from(format!("{}!{name}", self.anchored)),
+        }
+    }
+}
+
+/// An input whose fingerprints hold the path it is shown with (in memory, a record).
+impl From<&str> for InputPath {
+    fn from(path: &str) -> InputPath {
+        let path: Arc<str> = Arc::from(path);
+        InputPath {
+            shown: path.clone(),
+            anchored: path,
+        }
+    }
+}
+
 /// Why an input with a NUL byte in its first 8 KiB is not scanned (`read::looks_binary`).
 pub const BINARY: &str = "binary file";
 
@@ -76,7 +105,7 @@ pub const BINARY: &str = "binary file";
 pub fn search(
     scanner: &mut Scanner<'_>,
     opened: Opened<'_>,
-    path: &Arc<str>,
+    path: &InputPath,
     options: &ScanOptions,
     buf: &mut Vec<u8>,
 ) -> Outcome {
@@ -124,7 +153,7 @@ pub fn search(
 pub(crate) fn search_plain(
     scanner: &mut Scanner<'_>,
     reader: &mut dyn Read,
-    path: &Arc<str>,
+    path: &InputPath,
     options: &ScanOptions,
     buf: &mut Vec<u8>,
 ) -> Outcome {
@@ -216,7 +245,7 @@ pub fn search_part(
     start: u64,
     shape: Shape,
     stops: &[u64],
-    path: &Arc<str>,
+    path: &InputPath,
     options: &ScanOptions,
     buf: &mut Vec<u8>,
     mut crossed: impl FnMut(usize),
@@ -339,7 +368,7 @@ pub fn search_slice(
     search(
         scanner,
         Opened::Stream(reader),
-        &Arc::from(path),
+        &path.into(),
         options,
         &mut buf,
     )
@@ -358,7 +387,7 @@ fn search_chunk(
     hay: &[u8],
     eof: bool,
     cursor: &mut Cursor,
-    path: &Arc<str>,
+    path: &InputPath,
     options: &ScanOptions,
     out: &mut Outcome,
 ) -> usize {
@@ -398,7 +427,7 @@ fn search_chunk(
     let mut accepted_late = Vec::new();
     let set = scanner.rule_set();
     if cursor.shape == Shape::Unknown {
-        cursor.shape = structured::sniff(&set.keys, hay, eof, path);
+        cursor.shape = structured::sniff(&set.keys, hay, eof, &path.shown);
     }
     let shape = std::mem::take(&mut cursor.shape);
     let line_fields = structured::LineFields::default();
@@ -588,7 +617,7 @@ fn directive_line_before(hay: &[u8], cut: usize, overlap: usize) -> usize {
 /// Turns kept candidates of one chunk into located, redacted, fingerprinted findings.
 struct Emit<'a, 's> {
     set: &'a RuleSet,
-    path: &'a Arc<str>,
+    path: &'a InputPath,
     options: &'a ScanOptions,
     site: judge::Site<'s>,
     base: u64,
@@ -690,7 +719,7 @@ impl Emit<'_, '_> {
         let passed_over = !self
             .passed
             .as_mut()
-            .is_none_or(|p| p.send_parts(cand.rule, confidence, path));
+            .is_none_or(|p| p.send_parts(cand.rule, confidence, &path.shown));
         let details = options.details && !passed_over;
         // Columns count from the previous finding when it is on the same line (a CSV row or
         // JSON record holds many), not from the line's start each time. A line starting at 0
@@ -709,7 +738,7 @@ impl Emit<'_, '_> {
         let (before, after) = (&hay[line_start..vs], &hay[ve..line_end]);
         let fingerprint = if self.options.fingerprints {
             let prefix = self.line_prefixes[cand.rule]
-                .get_or_insert_with(|| finding::LinePrefix::new(&compiled.rule.id, path));
+                .get_or_insert_with(|| finding::LinePrefix::new(&compiled.rule.id, &path.anchored));
             finding::MaskedLine::after(prefix, before, after).fingerprint(self.occurrences)
         } else {
             finding::Fingerprint::default()
@@ -746,7 +775,8 @@ impl Emit<'_, '_> {
         context.json_pointer = context.json_pointer.map(crate::scrub::pointer);
         out.findings.push(Finding {
             rule: cand.rule,
-            path: path.clone(),
+            path: path.shown.clone(),
+            anchored: path.anchored.clone(),
             // 0 when not counted (the data map): no line is line 0.
             line: if options.line_numbers { self.line } else { 0 },
             column: chars + 1,
@@ -962,7 +992,7 @@ mod tests {
                         start,
                         Shape::Plain,
                         &starts[k + 1..],
-                        &Arc::from("t.log"),
+                        &"t.log".into(),
                         &options,
                         &mut Vec::new(),
                         |_| crossed += 1,
@@ -1018,7 +1048,7 @@ mod tests {
             0,
             Shape::Plain,
             &[first, second],
-            &Arc::from("t.log"),
+            &"t.log".into(),
             &options,
             &mut Vec::new(),
             |n| crossed.push(n),

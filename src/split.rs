@@ -109,7 +109,7 @@ pub fn search_bytes_in_parts(
     }
     let keys = &scanner.rule_set().keys;
     let shape = structured::sniff(keys, first, first.len() == data.len(), path);
-    let path: std::sync::Arc<str> = path.into();
+    let path: crate::search::InputPath = path.into();
     let mut findings = Vec::new();
     let mut k = 0;
     while k < starts.len() {

@@ -5,7 +5,7 @@
 
 use std::io::{Cursor, Read, Write};
 use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use piiscan::config::ScanOptions;
 use piiscan::decompress::{self, Budget, Kind, Limits};
@@ -13,7 +13,7 @@ use piiscan::finding::{Confidence, Finding, Redaction};
 use piiscan::read::{self, Opened};
 use piiscan::rules::{self, load_rules, Policy};
 use piiscan::scan::{RuleSet, Scanner};
-use piiscan::search::{self, search_bytes, Gap, Outcome};
+use piiscan::search::{self, search_bytes, Gap, InputPath, Outcome};
 use piiscan::structured::{self, Shape};
 use piiscan::validate;
 
@@ -196,7 +196,7 @@ fn decompress(data: &[u8]) {
     let outcome = search::search(
         &mut scanner,
         Opened::Stream(Box::new(rest)),
-        &Arc::from("fuzz.bin"),
+        &"fuzz.bin".into(),
         &options,
         &mut Vec::new(),
     );
@@ -225,7 +225,7 @@ fn archive(data: &[u8]) {
         limits: LIMITS,
         ..ScanOptions::default()
     };
-    let path: Arc<str> = Arc::from("a.zip");
+    let path = InputPath::from("a.zip");
     let mut buf = Vec::new();
     let seekable = Opened::Seekable(Box::new(Cursor::new(data.to_vec())));
     check_outcome(&search::search(

@@ -497,3 +497,74 @@ fn a_configured_baseline_can_be_recorded_after_the_key_is_set() {
     assert_eq!(code, 2);
     assert!(err.contains("nope.json: cannot read baseline"), "{err}");
 }
+
+#[test]
+fn a_baseline_recorded_at_the_root_matches_from_a_subdirectory_and_by_absolute_path() {
+    let r = repo();
+    let d = r.path();
+    let src = d.join("src");
+    write(d, "src/app.py", OLD);
+    write_bytes(d, "src/data.zip", &zip("e.csv", CSV));
+    let (_, err, code) =
+        stdout_of(piiscan(d).args(["baseline", ".", "--output", ".piiscan-baseline.json"]));
+    assert_eq!(code, 0, "{err}");
+    let recorded = std::fs::read_to_string(d.join(".piiscan-baseline.json")).unwrap();
+    assert!(recorded.contains("\"path\": \"src/app.py\""), "{recorded}");
+    assert!(
+        recorded.contains("\"path\": \"src/data.zip!e.csv\""),
+        "{recorded}"
+    );
+    write(
+        d,
+        ".piiscan.toml",
+        "baseline = \".piiscan-baseline.json\"\n",
+    );
+    let (root, src_abs) = (d.to_str().unwrap(), src.to_str().unwrap());
+    let app = format!("{src_abs}/app.py");
+    let data = format!("{src_abs}/data.zip");
+    let runs: [(&Path, &[&str]); 6] = [
+        (d, &["."]),
+        (&src, &["."]),
+        (&src, &["app.py", "data.zip"]),
+        (&src, &["../src/app.py", "../src/data.zip"]),
+        (d, &[root]),
+        (&src, &[&app, &data]),
+    ];
+    for (cwd, args) in runs {
+        let (rows, code, err) = findings(cwd, args);
+        assert_eq!((rows.len(), code), (0, 0), "in {cwd:?}, {args:?}: {err}");
+        assert!(err.contains("2 findings suppressed"), "{args:?}: {err}");
+        assert!(!err.contains("match nothing"), "{args:?}: {err}");
+    }
+    // Recorded from the subdirectory, the baseline is the same.
+    let (_, err, code) = stdout_of(piiscan(&src).args(["baseline", ".", "--output", "b.json"]));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        std::fs::read_to_string(src.join("b.json")).unwrap(),
+        recorded
+    );
+    std::fs::remove_file(src.join("b.json")).unwrap();
+    // A change, its paths relative to the repository's root, matches it too.
+    git(d, &["add", "src"]);
+    for cwd in [d, &src] {
+        let (rows, code, err) = findings(cwd, &["--staged"]);
+        assert_eq!((rows.len(), code), (0, 0), "in {cwd:?}: {err}");
+        assert!(err.contains("2 findings suppressed"), "{err}");
+    }
+
+    // A finding added later is reported, with its path as displayed.
+    write(d, "src/app.py", &format!("{OLD}{NEW}"));
+    git(d, &["add", "src"]);
+    let cases: [(&Path, &[&str], &str); 4] = [
+        (d, &["."], "src/app.py"),
+        (&src, &["."], "app.py"),
+        (&src, &[src_abs], &app),
+        (&src, &["--staged"], "src/app.py"),
+    ];
+    for (cwd, args, shown) in cases {
+        let (rows, code, err) = findings(cwd, args);
+        assert_eq!(rows, [("email".into(), shown.into(), 2)], "{args:?}: {err}");
+        assert_eq!(code, 1);
+        assert!(err.contains("2 findings suppressed"), "{args:?}: {err}");
+    }
+}

@@ -618,7 +618,7 @@ fn a_match_across_a_line_break_makes_the_search_go_on_into_the_next_part() {
         0,
         piiscan::structured::Shape::Plain,
         &starts,
-        &std::sync::Arc::from("t.log"),
+        &"t.log".into(),
         &options,
         &mut Vec::new(),
         |n| crossed.push(n),

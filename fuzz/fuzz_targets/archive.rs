@@ -5,7 +5,7 @@
 #![no_main]
 
 use std::io::Cursor;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use piiscan::config::ScanOptions;
@@ -13,7 +13,7 @@ use piiscan::decompress::Limits;
 use piiscan::read::Opened;
 use piiscan::rules::{load_rules, Policy};
 use piiscan::scan::{RuleSet, Scanner};
-use piiscan::search::{self, Gap, Outcome};
+use piiscan::search::{self, Gap, InputPath, Outcome};
 
 const LIMITS: Limits = Limits {
     max_decompressed: 4 << 20,
@@ -57,7 +57,7 @@ fuzz_target!(|data: &[u8]| {
         ..ScanOptions::default()
     };
     let mut buf = Vec::new();
-    let path: Arc<str> = Arc::from("a.zip");
+    let path = InputPath::from("a.zip");
     let seekable = search::search(
         &mut scanner,
         Opened::Seekable(Box::new(Cursor::new(data))),

@@ -6,7 +6,7 @@
 #![no_main]
 
 use std::io::Read;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use piiscan::config::ScanOptions;
@@ -14,7 +14,7 @@ use piiscan::decompress::{self, Budget, Kind, Limits};
 use piiscan::read::{self, Opened};
 use piiscan::rules::{load_rules, Policy};
 use piiscan::scan::{RuleSet, Scanner};
-use piiscan::search::{self, Gap};
+use piiscan::search::{self, Gap, InputPath};
 
 const LIMITS: Limits = Limits {
     max_decompressed: 4 << 20,
@@ -81,7 +81,7 @@ fuzz_target!(|data: &[u8]| {
         ..ScanOptions::default()
     };
     let mut buf = Vec::new();
-    let path: Arc<str> = Arc::from("fuzz.bin");
+    let path = InputPath::from("fuzz.bin");
     let outcome = search::search(
         &mut scanner,
         Opened::Stream(Box::new(rest)),
