@@ -1248,6 +1248,27 @@ counterexamples = ["MEMBER: 12"]
     }
 
     #[test]
+    fn a_value_after_one_that_runs_over_a_line_break_has_its_own_line() {
+        let set = rule_set();
+        let text = "location gps 52.520008,\n13.404954 mail jane.roe@fabrikam-mail.com\n";
+        let options = ScanOptions {
+            min_confidence: crate::finding::Confidence::Low,
+            ..ScanOptions::default()
+        };
+        let found = search_bytes(&mut Scanner::new(&set), text.as_bytes(), "x", &options);
+        assert_eq!(rules_of(&set, &found), ["geo-coordinates", "email"]);
+        assert_eq!((found[0].line, found[0].column), (1, 14));
+        assert_eq!((found[1].line, found[1].column), (2, 16));
+        // Its fingerprint is that of its own line, as if the line before held nothing.
+        let alone = "location\n13.404954 mail jane.roe@fabrikam-mail.com\n";
+        let found_alone = search_bytes(&mut Scanner::new(&set), alone.as_bytes(), "x", &options);
+        assert_eq!(
+            found[1].fingerprint,
+            found_alone.last().unwrap().fingerprint
+        );
+    }
+
+    #[test]
     fn keyed_values_merge_with_pattern_findings_in_offset_order() {
         let set = rule_set();
         // `username` holds an address: the email pattern's finding wins over the column.

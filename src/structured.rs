@@ -585,7 +585,11 @@ impl LineFields {
         }
         let s = memchr::memrchr(b'\n', &hay[..start]).map_or(0, |p| p + 1);
         let e = memchr::memchr(b'\n', &hay[end..]).map_or(hay.len(), |p| end + p);
-        self.line.set((s, e));
+        // A value that runs over a line break (a pair of coordinates split over two lines)
+        // has both lines for its own; the next value on the second line has only that one.
+        if memchr::memchr(b'\n', &hay[start..end]).is_none() {
+            self.line.set((s, e));
+        }
         (s, e)
     }
 }
