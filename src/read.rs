@@ -28,9 +28,12 @@ use memmap2::{Mmap, UncheckedAdvice};
 /// memory lower.
 pub const CHUNK_SIZE: usize = 4 << 20;
 
-/// Bytes carried from one chunk into the next (at least one maximal match and its context).
-/// Smaller chunks (tests) carry half their size.
-pub const OVERLAP: usize = 4096;
+/// How far back from a chunk's end its cut may move to a line start, and so the bytes carried
+/// into the next chunk: at least one maximal match and its context. Lines shorter than this
+/// are never cut, so the next chunk reads a long CSV row or JSON record whole, with its
+/// columns and keys (a few kilobytes was too little for real exports). Smaller chunks (tests)
+/// carry half their size.
+pub const OVERLAP: usize = 64 << 10;
 
 /// A file modified longer ago than this is taken not to be written to any more.
 pub const SETTLED_AFTER: Duration = Duration::from_secs(300);

@@ -1248,6 +1248,69 @@ counterexamples = ["MEMBER: 12"]
     }
 
     #[test]
+    fn a_long_row_across_a_cut_keeps_its_columns() {
+        // Rows of 20 KB where a chunk ends: the cut goes back to the start of the row (the
+        // overlap reaches it), so the next chunk reads the row whole, with its columns.
+        let set = rule_set();
+        let mut csv = String::from("id,note,city,mobile\n");
+        let mut i = 0;
+        while csv.len() < 250_000 {
+            csv.push_str(&format!("{i},short,Lisbon,+44 20 7946 0{:03}\n", i % 1000));
+            i += 1;
+        }
+        for j in 0..6 {
+            let note = format!(
+                "\"{}, Springfield, {}\"",
+                "x".repeat(5000),
+                "y".repeat(15000)
+            );
+            csv.push_str(&format!("{j},{note},Porto,212-736-3100\n"));
+        }
+        let options = |chunk_size| ScanOptions {
+            chunk_size,
+            ..ScanOptions::default()
+        };
+        let chunked = search_bytes(
+            &mut Scanner::new(&set),
+            csv.as_bytes(),
+            "x.csv",
+            &options(256 << 10),
+        );
+        let whole = search_bytes(
+            &mut Scanner::new(&set),
+            csv.as_bytes(),
+            "x.csv",
+            &options(1 << 20),
+        );
+        let shown = |found: &[Finding]| -> Vec<_> {
+            found
+                .iter()
+                .map(|f| {
+                    (
+                        f.byte_offset,
+                        f.rule,
+                        f.confidence,
+                        f.context.column.clone(),
+                    )
+                })
+                .collect()
+        };
+        let (chunked_shown, whole_shown) = (shown(&chunked), shown(&whole));
+        let first_difference = chunked_shown
+            .iter()
+            .zip(&whole_shown)
+            .position(|(a, b)| a != b);
+        assert_eq!(chunked_shown.len(), whole_shown.len());
+        assert_eq!(first_difference, None);
+        let tail: Vec<_> = chunked
+            .iter()
+            .filter(|f| f.byte_offset > 250_000)
+            .map(|f| f.context.column.as_deref())
+            .collect();
+        assert_eq!(tail, [Some("city"), Some("mobile")].repeat(6));
+    }
+
+    #[test]
     fn a_value_after_one_that_runs_over_a_line_break_has_its_own_line() {
         let set = rule_set();
         let text = "location gps 52.520008,\n13.404954 mail jane.roe@fabrikam-mail.com\n";
