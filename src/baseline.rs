@@ -152,8 +152,19 @@ impl crate::report::Reporter for Recorder {
         _run: &crate::report::RunInfo,
         _totals: &crate::report::Totals,
     ) -> io::Result<()> {
-        let mut out = io::BufWriter::new(std::fs::File::create(&self.path)?);
+        let named = |e: io::Error| {
+            io::Error::new(
+                e.kind(),
+                format!(
+                    "cannot write the baseline file {}: {e}",
+                    self.path.display()
+                ),
+            )
+        };
+        let mut out = io::BufWriter::new(std::fs::File::create(&self.path).map_err(named)?);
         write(&mut out, &self.entries)
+            .and_then(|()| out.flush())
+            .map_err(named)
     }
 }
 

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context as _, Result};
 
 use crate::cli::{Cli, Command, PolicyCommand, RuleSources, RulesCommand};
 use crate::config::{load_rule_set, Config};
@@ -55,7 +55,8 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
             config.baseline = None;
             // Entries are fingerprints, whatever `--format` says (the data map computes none).
             config.options.fingerprints = true;
-            let recorder = crate::baseline::Recorder::new(&output)?;
+            let recorder = crate::baseline::Recorder::new(&output)
+                .with_context(|| format!("cannot write the baseline file {}", output.display()))?;
             let result = crate::run::scan_into(&config, Box::new(recorder))?;
             warn!(
                 "piiscan: recorded {} findings in {}",

@@ -120,7 +120,9 @@ pub fn load(path: &Path) -> Result<Loaded, String> {
             .span()
             .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
             .unwrap_or(1);
-        format!("{}:{line}: {}", path.display(), e.message().trim())
+        // The parser's message may take two lines ("invalid array" / "expected `]`"): one.
+        let message = e.message().trim().replace('\n', "; ");
+        format!("{}:{line}: {message}", path.display())
     })?;
     // Catch bad patterns and globs now, with the file's name, rather than mid-scan.
     crate::suppress::Allowlist::new(&file.allowlist.values, &file.allowlist.patterns, true)

@@ -383,7 +383,12 @@ pub fn discover(walk: &Walk) -> Discovered {
     let mut found = found.into_inner().expect("walk results lock");
     found.files.sort_by(|a, b| a.display.cmp(&b.display));
     found.files.dedup_by(|a, b| a.display == b.display);
-    found.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    // Paths named twice (`. ./`, a directory and a file in it) are walked twice: their
+    // files are searched once, and their skipped entries listed once.
+    found
+        .skipped
+        .sort_by(|a, b| (&a.path, &a.reason).cmp(&(&b.path, &b.reason)));
+    found.skipped.dedup();
     with_stdin(walk, found)
 }
 

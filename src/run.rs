@@ -15,6 +15,7 @@
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
@@ -419,6 +420,9 @@ pub struct RunResult {
 }
 
 pub fn scan(config: &Config) -> Result<RunResult> {
+    if let Some(path) = &config.output {
+        refuse_to_overwrite_an_input(path, &config.walk.paths)?;
+    }
     let out: Box<dyn Write + Send> = match &config.output {
         Some(path) => Box::new(BufWriter::with_capacity(
             1 << 16,
@@ -431,6 +435,23 @@ pub fn scan(config: &Config) -> Result<RunResult> {
         config,
         report::reporter(config.format, out, config.output.as_deref()),
     )
+}
+
+/// Fails when `output` is one of the files named as inputs: creating the report would empty
+/// it before it is read, and the scan would find it clean.
+fn refuse_to_overwrite_an_input(output: &Path, inputs: &[PathBuf]) -> Result<()> {
+    let Ok(out) = std::fs::canonicalize(output) else {
+        return Ok(());
+    };
+    let same = |input: &PathBuf| std::fs::canonicalize(input).is_ok_and(|p| p == out);
+    if let Some(input) = inputs.iter().find(|input| same(input)) {
+        anyhow::bail!(
+            "the output file {} is also an input ({}): it would be emptied before it is read",
+            output.display(),
+            input.display()
+        );
+    }
+    Ok(())
 }
 
 /// Run a scan into a given reporter (`piiscan baseline` brings its own).

@@ -483,6 +483,16 @@ fn a_symlink_loop_is_reported_with_follow() {
     assert_disclosed(&doc, &err, "sub/up", "symbolic link loop");
     assert_disclosed(&doc, &err, "self", "Too many levels of symbolic links");
     assert_eq!(found_in(&doc, GOOD), 1, "found once, not once per loop");
+
+    // Named twice: each input searched once, and each skipped one listed once.
+    let (doc, err, _) = scan_json(dir.path(), &[".", "./", "self"]);
+    assert_eq!(found_in(&doc, GOOD), 1);
+    assert_eq!(
+        doc["summary"]["skipped"].as_array().unwrap().len(),
+        1,
+        "{doc}"
+    );
+    assert_eq!(err.matches("skipped self").count(), 1, "{err}");
 }
 
 #[test]
@@ -602,6 +612,14 @@ fn a_malformed_config_rule_file_or_baseline_exits_2_naming_file_and_problem() {
         err.contains(".piiscan.toml:1: unknown variant `sometimes`"),
         "{err}"
     );
+    write(dir.path(), ".piiscan.toml", b"fail-on = [1,\n");
+    let (code, err) = scan_err(dir.path(), &[]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(".piiscan.toml:2: invalid array; expected `]`"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "one line: {err}");
     write(dir.path(), ".piiscan.toml", b"\xff\xfe not text");
     let (code, err) = scan_err(dir.path(), &[]);
     assert_eq!(code, 2);
@@ -635,6 +653,39 @@ fn a_malformed_config_rule_file_or_baseline_exits_2_naming_file_and_problem() {
     let (code, err) = scan_err(dir.path(), &["--baseline", "missing.json"]);
     assert_eq!(code, 2);
     assert!(err.contains("missing.json: cannot read baseline"), "{err}");
+
+    // A baseline that cannot be written is named, before anything is scanned.
+    let (_, err, code) = stdout_of(piiscan(dir.path()).args([
+        "baseline",
+        ".",
+        "--no-config",
+        "--output",
+        "no/such/dir/b.json",
+    ]));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("cannot write the baseline file no/such/dir/b.json: No such file"),
+        "{err}"
+    );
+    assert!(!err.contains("recorded"), "{err}");
+
+    // A report written over one of the inputs would empty it before it is read.
+    let (_, err, code) = stdout_of(piiscan(dir.path()).args([
+        "scan",
+        ".",
+        GOOD,
+        "--no-config",
+        "--format",
+        "json",
+        "-o",
+        GOOD,
+    ]));
+    assert_eq!(code, 2);
+    assert!(err.contains("is also an input"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join(GOOD)).unwrap(),
+        GOOD_TEXT
+    );
 }
 
 /// The hostile user rule `huge` with `pattern`.
