@@ -68,6 +68,17 @@ impl Baseline {
                 file.version
             ));
         }
+        // A fingerprint is 32 hexadecimal digits: anything else (a value pasted in by hand)
+        // would never match, and is not echoed.
+        if let Some(n) = file.findings.iter().position(|e| {
+            e.fingerprint.len() != 32 || !e.fingerprint.bytes().all(|b| b.is_ascii_hexdigit())
+        }) {
+            return Err(format!(
+                "{}: entry {}: the fingerprint is not 32 hexadecimal digits, as piiscan writes them",
+                path.display(),
+                n + 1
+            ));
+        }
         let entries = file
             .findings
             .into_iter()
@@ -202,12 +213,12 @@ mod tests {
             Entry {
                 path: "b.txt".into(),
                 rule: "email".into(),
-                fingerprint: "f2".into(),
+                fingerprint: "f2".repeat(16),
             },
             Entry {
                 path: "a.txt".into(),
                 rule: "ipv4".into(),
-                fingerprint: "f1".into(),
+                fingerprint: "f1".repeat(16),
             },
         ]
         .into();
@@ -221,7 +232,7 @@ mod tests {
         std::fs::write(&p, &text).unwrap();
         let b = Baseline::load(&p).unwrap();
         assert_eq!(b.len(), 2);
-        assert!(b.contains("f1"));
+        assert!(b.contains(&"f1".repeat(16)));
         assert!(!b.contains("nope"));
         assert_eq!(b.stale(), 1);
     }
@@ -235,5 +246,19 @@ mod tests {
         std::fs::write(&p, "{oops").unwrap();
         let err = Baseline::load(&p).unwrap_err();
         assert!(err.contains("b.json:1: not a piiscan baseline"), "{err}");
+        let entry = |fingerprint: &str| {
+            format!(r#"{{"fingerprint": "{fingerprint}", "rule": "email", "path": "a"}}"#)
+        };
+        let good = entry(&"0a".repeat(16));
+        for bad in ["jane.roe@fabrikam-mail.com", "abc", &"0g".repeat(16)] {
+            let text = format!(
+                r#"{{"piiscan-baseline": 1, "findings": [{good}, {}]}}"#,
+                entry(bad)
+            );
+            std::fs::write(&p, text).unwrap();
+            let err = Baseline::load(&p).unwrap_err();
+            assert!(err.ends_with("b.json: entry 2: the fingerprint is not 32 hexadecimal digits, as piiscan writes them"), "{err}");
+            assert!(!err.contains("fabrikam"), "{err}");
+        }
     }
 }

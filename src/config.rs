@@ -194,10 +194,12 @@ impl Config {
                     RedactArg::None => Redaction::None,
                 },
                 explain: args.explain,
-                // The hidden --chunk-size (tests) never goes below what one match needs.
+                // The hidden --chunk-size (tests) never goes below 4 KiB: a smaller chunk
+                // holds too little of a long line (a match of up to 1 KiB and the line's
+                // context before it) for its results to equal one pass.
                 chunk_size: args
                     .chunk_size
-                    .map_or(crate::read::CHUNK_SIZE, |n| n.max(256)),
+                    .map_or(crate::read::CHUNK_SIZE, |n| n.max(4096)),
                 // The data map, the HTML report and text show no fingerprints; a baseline
                 // needs them. (SHA-256 of each finding's line: a quarter of a dense text scan.)
                 fingerprints: !matches!(args.format, Format::Summary | Format::Html | Format::Text)
