@@ -710,7 +710,11 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
     }
     totals.finalize(&config.rules);
     for s in &totals.skipped {
-        warn!("piiscan: skipped {}: {}", s.path, s.reason);
+        warn!(
+            "piiscan: skipped {}: {}",
+            crate::scrub::printable(&s.path),
+            crate::scrub::printable(&s.reason)
+        );
     }
     if totals.suppressed > 0 || totals.baseline_stale.is_some_and(|n| n > 0) {
         let mut line = format!(

@@ -89,6 +89,24 @@ pub fn tar_message(text: &str) -> String {
     message(&text)
 }
 
+/// `text` with its control characters escaped (`\n`, `\u{1b}`), for a terminal or a line of
+/// text: a file name may hold any of them.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return text.into();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
+}
+
 /// Whether a field name looks like a value rather than a name: it holds an `@` (also escaped:
 /// `%40`, `\u0040`), starts with `+` or `(`, has six digits or more, three colons or more, or
 /// starts with a digit (short array indices and numbers excepted).
@@ -160,6 +178,16 @@ mod tests {
             tar_message("archive header checksum mismatch"),
             "archive header checksum mismatch"
         );
+    }
+
+    #[test]
+    fn control_characters_are_escaped_for_printing() {
+        assert!(matches!(
+            printable("logs/a b.txt"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert_eq!(printable("a\nb\u{1b}[31mc\td"), r"a\nb\u{1b}[31mc\td");
+        assert_eq!(printable("zoë\r"), r"zoë\r");
     }
 
     #[test]

@@ -802,3 +802,27 @@ fn a_stderr_that_cannot_be_written_neither_stops_the_scan_nor_loses_its_report()
     assert_eq!(found_in(&doc, GOOD), 1);
     assert_eq!(skipped(&doc)["data.bin"], "binary file");
 }
+
+#[test]
+fn control_characters_in_file_names_are_printed_escaped() {
+    // A newline in a name would forge a line of text output, an escape sequence would reach
+    // the terminal. JSON escapes them itself.
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a\nb.txt", GOOD_TEXT.as_bytes());
+    write(dir.path(), "e\u{1b}[31m.txt", GOOD_TEXT.as_bytes());
+    write(dir.path(), "bin\n.dat", b"a\0b");
+    let (out, err, code) = stdout_of(piiscan(dir.path()).args(["scan", ".", "--no-config"]));
+    assert_eq!(code, 1);
+    assert_eq!(out.lines().count(), 2, "{out}");
+    assert!(out.contains("a\\nb.txt:1:10 email"), "{out}");
+    assert!(out.contains("e\\u{1b}[31m.txt:1:10 email"), "{out}");
+    assert!(!out.contains('\u{1b}'), "{out}");
+    assert_eq!(
+        err.lines().next(),
+        Some("piiscan: skipped bin\\n.dat: binary file"),
+        "{err}"
+    );
+    let (doc, _, _) = scan_json(dir.path(), &["."]);
+    assert_eq!(found_in(&doc, "a\nb.txt"), 1);
+    assert_eq!(skipped(&doc)["bin\n.dat"], "binary file");
+}

@@ -207,6 +207,10 @@ pub enum Render {
 impl Render {
     /// Append `findings`, rendered, to `out`.
     pub fn render(self, run: &RunInfo, findings: &[Finding], out: &mut Vec<u8>) -> io::Result<()> {
+        // Text shows paths as they are, but for control characters (a file name with a newline
+        // would forge a line, one with an escape sequence would reach the terminal): escaped
+        // once per input, not per finding.
+        let mut path: Option<(&Arc<str>, std::borrow::Cow<'_, str>)> = None;
         for f in findings {
             match self {
                 Render::Nothing => return Ok(()),
@@ -218,7 +222,13 @@ impl Render {
                     out.extend_from_slice(json::ITEM_SEPARATOR);
                     json::write_finding(run, f, out)?;
                 }
-                Render::Text => text::line(run, f, out)?,
+                Render::Text => {
+                    if path.as_ref().is_none_or(|(p, _)| !Arc::ptr_eq(p, &f.path)) {
+                        path = Some((&f.path, crate::scrub::printable(&f.path)));
+                    }
+                    let shown = path.as_ref().map_or("", |(_, shown)| shown);
+                    text::line(run, f, shown, out)?
+                }
             }
         }
         Ok(())

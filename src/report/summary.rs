@@ -59,7 +59,7 @@ impl Reporter for Summary {
                 .top_paths
                 .iter()
                 .take(3)
-                .map(|(p, n)| format!("{p} ({n})"))
+                .map(|(p, n)| format!("{} ({n})", crate::scrub::printable(p)))
                 .collect();
             let marker = if id.starts_with("undeclared:") {
                 "! "

@@ -28,8 +28,8 @@ fn level_color(c: Confidence) -> &'static str {
     }
 }
 
-/// One finding's line.
-pub(super) fn line(run: &RunInfo, f: &Finding, out: &mut Vec<u8>) -> io::Result<()> {
+/// One finding's line; its path as `path` shows it.
+pub(super) fn line(run: &RunInfo, f: &Finding, path: &str, out: &mut Vec<u8>) -> io::Result<()> {
     let rule = &run.rules.rules[f.rule];
     let cats = rule.categories.join(",");
     let shown = f.value.as_deref().unwrap_or(&f.redacted);
@@ -37,7 +37,7 @@ pub(super) fn line(run: &RunInfo, f: &Finding, out: &mut Vec<u8>) -> io::Result<
         writeln!(
             out,
             "{PATH}{}{RESET}:{}:{} {}{}{RESET} {DIM}{cats}{RESET} {shown}",
-            f.path,
+            path,
             f.line,
             f.column,
             level_color(f.confidence),
@@ -47,7 +47,7 @@ pub(super) fn line(run: &RunInfo, f: &Finding, out: &mut Vec<u8>) -> io::Result<
         writeln!(
             out,
             "{}:{}:{} {} {cats} {shown}",
-            f.path, f.line, f.column, rule.rule.id
+            path, f.line, f.column, rule.rule.id
         )
     }
 }
