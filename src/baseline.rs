@@ -105,11 +105,17 @@ impl Baseline {
         }
     }
 
-    /// Entries that matched nothing in this scan (fixed or moved to another file).
-    pub fn stale(&self) -> usize {
+    /// Entries that matched nothing in this scan (fixed or moved to another file), of those
+    /// whose file it searched (`searched` says which, by the path entries hold; an archive
+    /// member's entry counts by its archive's): a scan of part of a tree says nothing of the
+    /// rest.
+    pub fn stale(&self, searched: impl Fn(&str) -> bool) -> usize {
         self.entries
             .values()
-            .filter(|(_, seen)| !seen.load(Ordering::Relaxed))
+            .filter(|(entry, seen)| {
+                let file = entry.path.split('!').next().unwrap_or_default();
+                !seen.load(Ordering::Relaxed) && searched(file)
+            })
             .count()
     }
 
@@ -234,7 +240,9 @@ mod tests {
         assert_eq!(b.len(), 2);
         assert!(b.contains(&"f1".repeat(16)));
         assert!(!b.contains("nope"));
-        assert_eq!(b.stale(), 1);
+        assert_eq!(b.stale(|_| true), 1);
+        assert_eq!(b.stale(|path| path == "a.txt"), 0, "b.txt was not searched");
+        assert_eq!(b.stale(|path| path == "b.txt"), 1);
     }
 
     #[test]

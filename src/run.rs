@@ -705,8 +705,11 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
     drop(progress);
     totals.duration = started.elapsed();
     if let (Some(baseline), None) = (&config.baseline, &config.walk.change) {
-        // Only a whole scan can tell that an entry matches nothing any more.
-        totals.baseline_stale = Some(baseline.stale() as u64);
+        // Only a whole scan can tell that an entry matches nothing any more, and only of the
+        // files it searched.
+        let searched: std::collections::HashSet<&str> =
+            files.iter().map(|f| f.anchored.as_str()).collect();
+        totals.baseline_stale = Some(baseline.stale(|path| searched.contains(path)) as u64);
     }
     totals.finalize(&config.rules);
     for s in &totals.skipped {

@@ -568,3 +568,32 @@ fn a_baseline_recorded_at_the_root_matches_from_a_subdirectory_and_by_absolute_p
         assert!(err.contains("2 findings suppressed"), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn a_scan_of_part_of_a_tree_counts_no_entry_of_the_rest_as_stale() {
+    let r = repo();
+    let d = r.path();
+    let src = d.join("src");
+    write(d, "src/app.py", OLD);
+    write(d, "docs/owner.md", OLD);
+    let (_, err, code) =
+        stdout_of(piiscan(d).args(["baseline", ".", "--output", ".piiscan-baseline.json"]));
+    assert_eq!(code, 0, "{err}");
+    write(
+        d,
+        ".piiscan.toml",
+        "baseline = \".piiscan-baseline.json\"\n",
+    );
+    // From `src`, the entry of docs/owner.md says nothing: that file was not searched.
+    let (rows, code, err) = findings(&src, &["."]);
+    assert_eq!((rows.len(), code), (0, 0), "{err}");
+    assert!(err.contains("1 findings suppressed"), "{err}");
+    assert!(!err.contains("match nothing"), "{err}");
+    // A whole scan after the value is gone from docs/owner.md: that entry is stale.
+    write(d, "docs/owner.md", "nothing here\n");
+    let (_, _, err) = findings(d, &["."]);
+    assert!(
+        err.contains("1 baseline entries match nothing any more"),
+        "{err}"
+    );
+}
