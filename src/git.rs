@@ -100,30 +100,16 @@ const FILTER: [&str; 5] = [
 /// The files a change adds or modifies, with the lines it adds.
 pub fn changed_files(repo: &Path, change: &Change) -> Result<Vec<ChangedFile>> {
     let revs = diff_args(repo, change)?;
-    let raw = run(
-        git(repo)
-            .args(["diff", "--raw", "-z", "--no-abbrev"])
-            .args(FILTER)
-            .args(&revs),
-        "diff --raw",
-    )?;
-    let mut files = parse_raw(&raw);
-    let patch = run(
-        git(repo)
-            .args(["diff", "-U0", "--no-color"])
-            .args(FILTER)
-            .args(&revs),
-        "diff -U0",
-    )?;
-    let added = parse_added_lines(&patch);
-    let numstat = run(
-        git(repo)
-            .args(["diff", "--numstat", "-z"])
-            .args(FILTER)
-            .args(&revs),
-        "diff --numstat",
-    )?;
-    let binary = parse_binary(&numstat);
+    // `git diff` of the change with `options`; `what` names it in an error.
+    let diff = |options: &[&str], what: &str| {
+        run(
+            git(repo).arg("diff").args(options).args(FILTER).args(&revs),
+            what,
+        )
+    };
+    let mut files = parse_raw(&diff(&["--raw", "-z", "--no-abbrev"], "diff --raw")?);
+    let added = parse_added_lines(&diff(&["-U0", "--no-color"], "diff -U0")?);
+    let binary = parse_binary(&diff(&["--numstat", "-z"], "diff --numstat")?);
     for f in &mut files {
         f.added = added.get(&f.path).cloned().unwrap_or_default();
         f.binary = binary.contains(&f.path);
