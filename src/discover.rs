@@ -121,13 +121,47 @@ impl Anchor {
     /// The anchored path of `path` (a named input, or found below one), if it lies under the
     /// anchor.
     pub fn path_of(&self, path: &Path) -> Option<String> {
-        let location = match path.ancestors().find_map(|a| self.roots.get_key_value(a)) {
+        relative_to(&self.location(path), &self.dir).filter(|p| !p.is_empty())
+    }
+
+    /// [`Anchor::path_of`] for a file a walk found below a named input, from its directory's
+    /// anchored path, which `last` keeps for the next file: a walk meets files directory by
+    /// directory, and resolving each path anew cost 12,000 instructions a file (a fifth of a
+    /// scan of 100,000 small files).
+    pub fn path_in(&self, path: &Path, last: &mut LastDir) -> Option<String> {
+        let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+            return self.path_of(path);
+        };
+        if !last
+            .as_ref()
+            .is_some_and(|(known, _)| known.as_os_str() == dir.as_os_str())
+        {
+            *last = Some((
+                dir.to_path_buf(),
+                relative_to(&self.location(dir), &self.dir),
+            ));
+        }
+        let anchored_dir = last.as_ref()?.1.as_deref()?;
+        let name = name.to_string_lossy();
+        Some(if anchored_dir.is_empty() {
+            name.into_owned()
+        } else {
+            format!("{anchored_dir}/{name}")
+        })
+    }
+
+    /// Where `path` (a named input, or found below one) is, absolute.
+    fn location(&self, path: &Path) -> PathBuf {
+        match path.ancestors().find_map(|a| self.roots.get_key_value(a)) {
             Some((root, at)) => at.join(path.strip_prefix(root).unwrap_or(path)),
             None => self.cwd.join(path),
-        };
-        relative_to(&location, &self.dir)
+        }
     }
 }
+
+/// The last directory [`Anchor::path_in`] worked out, and its anchored path (`""`: the anchor
+/// itself; `None`: not under it).
+pub type LastDir = Option<(PathBuf, Option<String>)>;
 
 /// Where a named input is (absolute): a directory resolved, a file's directory resolved and
 /// its name kept. `..` and `.` are taken as written when the path cannot be resolved.
@@ -161,7 +195,7 @@ fn lexical(path: &Path) -> PathBuf {
 }
 
 /// `path` (absolute) relative to `dir` (absolute, resolved), `/`-separated, if it lies under
-/// it; `.` and `..` are taken as written.
+/// it (`""`: it is `dir`); `.` and `..` are taken as written.
 fn relative_to(path: &Path, dir: &Path) -> Option<String> {
     let lexical = lexical(path);
     let rest = lexical.strip_prefix(dir).ok()?;
@@ -169,7 +203,7 @@ fn relative_to(path: &Path, dir: &Path) -> Option<String> {
         .components()
         .map(|c| c.as_os_str().to_string_lossy())
         .collect();
-    (!names.is_empty()).then(|| names.join("/"))
+    Some(names.join("/"))
 }
 
 /// An input that was not scanned (or not to the end), and why.
@@ -361,6 +395,7 @@ pub fn discover(walk: &Walk) -> Discovered {
         let found = &found;
         let filter = &filter;
         let anchor = &anchor;
+        let mut last_dir = None;
         Box::new(move |entry| {
             let mut result = Discovered::default();
             match entry {
@@ -370,7 +405,13 @@ pub fn discover(walk: &Walk) -> Discovered {
                     let wanted = filter.as_ref().is_none_or(|f| f.allows(entry.path()));
                     if !is_dir && wanted {
                         let named = entry.depth() == 0;
-                        classify(entry.path(), named, walk, anchor.as_ref(), &mut result);
+                        classify(
+                            entry.path(),
+                            named,
+                            walk,
+                            (anchor.as_ref(), &mut last_dir),
+                            &mut result,
+                        );
                     }
                 }
             }
@@ -413,7 +454,13 @@ fn with_stdin(walk: &Walk, mut found: Discovered) -> Discovered {
     found
 }
 
-fn classify(path: &Path, named: bool, walk: &Walk, anchor: Option<&Anchor>, out: &mut Discovered) {
+fn classify(
+    path: &Path,
+    named: bool,
+    walk: &Walk,
+    (anchor, last_dir): (Option<&Anchor>, &mut LastDir),
+    out: &mut Discovered,
+) {
     let display = display_path(path);
     // Symlinks that the walk does not follow are metadata'd as themselves.
     let meta = match std::fs::metadata(path) {
@@ -453,7 +500,13 @@ fn classify(path: &Path, named: bool, walk: &Walk, anchor: Option<&Anchor>, out:
     out.files.push(InputFile {
         path: path.to_path_buf(),
         anchored: anchor
-            .and_then(|a| a.path_of(path))
+            .and_then(|a| {
+                if named {
+                    a.path_of(path)
+                } else {
+                    a.path_in(path, last_dir)
+                }
+            })
             .unwrap_or_else(|| display.clone()),
         display,
         len: meta.len(),
@@ -533,6 +586,46 @@ mod tests {
         let roots = [PathBuf::from(".")];
         let no_config = Anchor::at(None, &src, &roots);
         assert_eq!(no_config.path_of(Path::new("./app.py")).unwrap(), "app.py");
+    }
+
+    #[test]
+    fn a_walk_s_files_are_anchored_from_their_directory_as_each_alone() {
+        let tmp = tempfile::tempdir().unwrap();
+        let repo = tmp.path().canonicalize().unwrap().join("repo");
+        std::fs::create_dir_all(repo.join("src/deep")).unwrap();
+        let config = repo.join(".piiscan.toml");
+        let found = [
+            "./a.txt",
+            "./src/b.txt",
+            "./src/c.txt",
+            "./src/deep/d.txt",
+            "./e.txt",
+            "./src/f.txt",
+        ];
+        for (cwd, config) in [
+            (repo.clone(), Some(config.as_path())),
+            (repo.join("src"), Some(config.as_path())),
+            (repo.join("src"), None),
+            (tmp.path().to_path_buf(), Some(config.as_path())),
+        ] {
+            let anchor = Anchor::at(config, &cwd, &[PathBuf::from(".")]);
+            let mut last = None;
+            for path in found {
+                assert_eq!(
+                    anchor.path_in(Path::new(path), &mut last),
+                    anchor.path_of(Path::new(path)),
+                    "{path} from {cwd:?}"
+                );
+            }
+        }
+        let anchor = Anchor::at(Some(&config), &repo.join("src"), &[PathBuf::from(".")]);
+        let mut last = None;
+        assert_eq!(
+            anchor
+                .path_in(Path::new("./deep/d.txt"), &mut last)
+                .as_deref(),
+            Some("src/deep/d.txt")
+        );
     }
 
     #[cfg(unix)]
