@@ -132,9 +132,9 @@ impl Anchor {
         let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
             return self.path_of(path);
         };
-        if !last
+        if last
             .as_ref()
-            .is_some_and(|(known, _)| known.as_os_str() == dir.as_os_str())
+            .is_none_or(|(known, _)| known.as_os_str() != dir.as_os_str())
         {
             *last = Some((
                 dir.to_path_buf(),
