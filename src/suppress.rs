@@ -57,23 +57,6 @@ impl Allowlist {
 /// The inline suppression marker.
 pub const DIRECTIVE: &[u8] = b"piiscan:ignore";
 
-/// Does an inline comment suppress a finding of `rule` on `line` (the finding's line, without
-/// its newline), given the line before it (`previous`, if any)?
-///
-/// `piiscan:ignore` on the line, or `piiscan:ignore-next-line` on the line before, suppress
-/// every rule; `piiscan:ignore[email,phone]` (either form) only the rules named.
-pub fn inline_ignored(line: &[u8], previous: Option<&[u8]>, rule: &str) -> bool {
-    let named = |name: &[u8]| (name == rule.as_bytes()).then_some(0);
-    directives(line, named)
-        .iter()
-        .any(|d| !d.next_line && d.applies(0))
-        || previous.is_some_and(|p| {
-            directives(p, named)
-                .iter()
-                .any(|d| d.next_line && d.applies(0))
-        })
-}
-
 /// The longest list of rules a directive may name (`piiscan:ignore[...]`): a `[` with no `]`
 /// within it starts no list, so a line of such openings is not read to its end for each.
 const MAX_RULE_LIST: usize = 1024;
@@ -138,6 +121,22 @@ pub fn directives(line: &[u8], rule_index: impl Fn(&[u8]) -> Option<usize>) -> V
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Does an inline comment suppress a finding of `rule` on `line` (without its newline),
+    /// given the line before it (`previous`, if any)? As the search asks it of
+    /// [`directives`]: `piiscan:ignore` on the line, or `piiscan:ignore-next-line` on the line
+    /// before, suppress every rule; `piiscan:ignore[email,phone]` (either form) only those named.
+    fn inline_ignored(line: &[u8], previous: Option<&[u8]>, rule: &str) -> bool {
+        let named = |name: &[u8]| (name == rule.as_bytes()).then_some(0);
+        directives(line, named)
+            .iter()
+            .any(|d| !d.next_line && d.applies(0))
+            || previous.is_some_and(|p| {
+                directives(p, named)
+                    .iter()
+                    .any(|d| d.next_line && d.applies(0))
+            })
+    }
 
     #[test]
     fn directives_are_read_with_their_rules_and_where_they_end() {
