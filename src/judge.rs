@@ -466,7 +466,7 @@ mod tests {
         assert_eq!(kept("email", "to=jane%40posteo.de&x=1").len(), 1);
         assert_eq!(kept("email", r"to jane\u0040posteo.de").len(), 1);
         assert!(kept("email", "to=jane%40localhost&x=1").is_empty());
-        assert_eq!(kept("phone", "p=%2B44%2020%203123%204567&x").len(), 1);
+        assert_eq!(kept("phone", "p=%2B44%2020%203183%204967&x").len(), 1);
     }
 
     #[test]

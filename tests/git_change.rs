@@ -111,7 +111,7 @@ fn staged_reports_only_added_lines_of_the_index() {
     write(
         r.path(),
         "app/config.py",
-        &format!("{OLD}x = 2\n{NEW}tel: +44 20 3123 4567\n"),
+        &format!("{OLD}x = 2\n{NEW}tel: +44 20 3183 4967\n"),
     );
     let (rows, code, err) = findings(r.path(), &["--staged"]);
     assert_eq!(rows, [("email".into(), "app/config.py".into(), 3)]);

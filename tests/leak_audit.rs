@@ -80,7 +80,7 @@ fn hostile_tree() -> tempfile::TempDir {
     for v in PLANTED.iter().filter(|v| v.contains('@')) {
         let escaped = v.replace('@', "\\u0040");
         json.push_str(&format!(
-            "{{\"to\": {{\"{escaped}\": {{\"mobile\": \"+34 612 345 678\"}}}}}}\n"
+            "{{\"to\": {{\"{escaped}\": {{\"mobile\": \"+34 612 873 419\"}}}}}}\n"
         ));
     }
     write(root, "records.json", json.as_bytes());

@@ -35,7 +35,7 @@ const IDENTIFIERS: &[&str] = &[
     "jose.mueller@posteo.de",
     "83.149.9.216",
     "2a03:2880:f12f:83:face:b00c:0:25de",
-    "+34 612 345 678",
+    "+34 612 873 419",
     "(415) 867-5309",
     "4539 1488 0343 6467",
     "5425-2334-3010-9903",
@@ -533,7 +533,7 @@ fn text_across_lines() -> impl Strategy<Value = (Vec<u8>, &'static str)> {
         1 => Just(b" 2.3522 here".to_vec()),
         1 => Just(b"# piiscan:ignore-next-line".to_vec()),
         1 => Just(br#"{"email": "jose.mueller@posteo.de", "first_name": "Jos\u00e9"}"#.to_vec()),
-        1 => Just(b"7,maria.garcia@correo-ejemplo.es,+34 612 345 678".to_vec()),
+        1 => Just(b"7,maria.garcia@correo-ejemplo.es,+34 612 873 419".to_vec()),
     ];
     (
         prop::collection::vec(piece, 1..160),

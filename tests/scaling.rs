@@ -163,7 +163,7 @@ fn record_mode_jsonl_keeps_paths_order_and_offsets() {
     let input = [
         r#"{"path": "logs/a.log", "text": "client 81.2.69.142 mail bob.new@fabrikam-mail.com"}"#,
         "this line is not JSON",
-        r#"{"path": "exports/b.csv", "text": "Zoë,+44 20 3123 4567"}"#,
+        r#"{"path": "exports/b.csv", "text": "Zoë,+44 20 3183 4967"}"#,
         r#"{"path": "logs/c.log", "text": "nothing here"}"#,
     ]
     .join("\n");

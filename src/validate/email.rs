@@ -20,6 +20,42 @@ const RESERVED_TLDS: &[&[u8]] = &[b"test", b"example", b"invalid", b"localhost"]
 
 const RESERVED: &str = "reserved example domain";
 
+/// Top-level domains of private networks: `.internal` (set aside by ICANN for private use),
+/// `.local` (mDNS) and names that will never be delegated because so many networks use them.
+/// An address there is a real mailbox inside an organisation.
+const PRIVATE_TLDS: &[&[u8]] = &[
+    b"internal",
+    b"local",
+    b"localdomain",
+    b"lan",
+    b"corp",
+    b"home",
+    b"intranet",
+    b"private",
+];
+const UNDELEGATED: &str = "top-level domain not in the IANA root zone";
+
+/// Whether `tld` (letters, or an `xn--` label) is delegated in the root zone, or private.
+fn tld_known(tld: &[u8]) -> bool {
+    let mut lower = [0u8; MAX_LABEL];
+    let Some(lower) = lower.get_mut(..tld.len()) else {
+        return false;
+    };
+    lower.copy_from_slice(tld);
+    lower.make_ascii_lowercase();
+    PRIVATE_TLDS.contains(&&*lower) || std::str::from_utf8(lower).is_ok_and(tld::exist)
+}
+
+/// A UUID (`A29863FA-F388-40C3-AA25-0FD06B09B5BF`): the local part of a message or content
+/// identifier (`<uuid@gmail.com>`), which no mailbox is named.
+fn is_uuid(local: &[u8]) -> bool {
+    local.len() == 36
+        && local.iter().enumerate().all(|(i, &b)| match i {
+            8 | 13 | 18 | 23 => b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
+}
+
 /// Characters allowed in an unquoted local part, besides dots.
 fn is_atext(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b"!#$%&'*+/=?^_`{|}~-".contains(&b)
@@ -63,8 +99,9 @@ fn is_asset_extension(label: &[u8]) -> bool {
 
 /// `email`: `local@domain` with a dot-atom local part of 1 to 64 characters and a domain of
 /// 4 to 253 characters in at least two labels (1 to 63 letters, digits or inner hyphens),
-/// ending in an alphabetic top-level domain. Asset names such as `icon@2x.png` are rejected;
-/// RFC 2606 example domains are weak.
+/// ending in an alphabetic top-level domain. Asset names such as `icon@2x.png` and message
+/// identifiers (`<uuid@host>`) are rejected; RFC 2606 example domains, and top-level domains
+/// that are neither delegated nor private (`jane@dom.ain`), are weak.
 pub(crate) fn validate(input: &[u8]) -> Check {
     if input.len() > MAX_EMAIL {
         return Check::Reject;
@@ -73,7 +110,7 @@ pub(crate) fn validate(input: &[u8]) -> Check {
         return Check::Reject;
     };
     let (local, domain) = (&input[..at], &input[at + 1..]);
-    if !local_ok(local) || !(4..=MAX_DOMAIN).contains(&domain.len()) {
+    if !local_ok(local) || is_uuid(local) || !(4..=MAX_DOMAIN).contains(&domain.len()) {
         return Check::Reject;
     }
     if !domain.split(|&b| b == b'.').all(label_ok) {
@@ -101,6 +138,9 @@ pub(crate) fn validate(input: &[u8]) -> Check {
     });
     if reserved_sld || RESERVED_TLDS.iter().any(|t| t.eq_ignore_ascii_case(tld)) {
         return Check::Weak(RESERVED);
+    }
+    if !tld_known(tld) {
+        return Check::Weak(UNDELEGATED);
     }
     Check::Pass
 }
@@ -150,6 +190,43 @@ mod tests {
         ] {
             assert_eq!(check(s), Check::Weak(RESERVED), "{s}");
         }
+    }
+
+    #[test]
+    fn undelegated_top_level_domains_are_weak() {
+        for s in [
+            "person@dom.ain",
+            "a@b.baz",
+            "bob@host.wasm",
+            "x@y.mathematik",
+        ] {
+            assert_eq!(check(s), Check::Weak(UNDELEGATED), "{s}");
+        }
+        // Delegated (new gTLDs and IDN ones among them), in any case, and private networks.
+        for s in [
+            "a@b.COM",
+            "a@b.Foo",
+            "a@b.star",
+            "a@b.xn--p1ai",
+            "jane@mail.acme.internal",
+            "jane@acme.corp",
+            "svc@build01.local",
+        ] {
+            assert_eq!(check(s), Check::Pass, "{s}");
+        }
+    }
+
+    #[test]
+    fn message_identifiers_are_rejected() {
+        assert_eq!(
+            check("A29863FA-F388-40C3-AA25-0FD06B09B5BF@gmail.com"),
+            Check::Reject
+        );
+        // One character off the UUID shape, it could be a mailbox.
+        assert_eq!(
+            check("A29863FA-F388-40C3-AA25-0FD06B09B5B@gmail.com"),
+            Check::Pass
+        );
     }
 
     #[test]

@@ -40,9 +40,42 @@ fn classify_v4(addr: Ipv4Addr) -> Check {
         (192, 0, 0) => Check::Weak("IETF protocol assignments (192.0.0.0/24)"),
         (224..=239, _, _) => Check::Weak("multicast (224.0.0.0/4)"),
         (240..=254, _, _) => Check::Weak("reserved (240.0.0.0/4)"),
+        _ if PUBLIC_RESOLVERS_V4.contains(&addr.octets()) => Check::Weak(PUBLIC_RESOLVER),
+        _ if in_progression(addr.octets()) => Check::Weak(PLACEHOLDER),
+        _ if addr.octets().iter().all(|&o| o < SMALL_OCTET) => Check::Lower(SMALL_NUMBERS),
         _ => Check::Pass,
     }
 }
+
+/// Public DNS resolvers (Cloudflare, Google, Quad9, OpenDNS): configuration, not anybody's
+/// connection.
+const PUBLIC_RESOLVERS_V4: &[[u8; 4]] = &[
+    [1, 1, 1, 1],
+    [1, 0, 0, 1],
+    [8, 8, 8, 8],
+    [8, 8, 4, 4],
+    [9, 9, 9, 9],
+    [149, 112, 112, 112],
+    [208, 67, 222, 222],
+    [208, 67, 220, 220],
+];
+const PUBLIC_RESOLVER: &str = "public DNS resolver";
+
+/// Written by hand for examples and tests: `1.2.3.4`, `4.3.2.1`, `12.34.56.78`, `2.2.2.2`.
+const PLACEHOLDER: &str = "placeholder address (octets in a progression)";
+
+/// Whether the octets step by one constant difference (`1.2.3.4`, `10.20.30.40`, `5.5.5.5`,
+/// `4.3.2.1`): one real address in 65,536 does, while tests and examples favour them.
+fn in_progression([a, b, c, d]: [u8; 4]) -> bool {
+    let step = i16::from(b) - i16::from(a);
+    i16::from(c) - i16::from(b) == step && i16::from(d) - i16::from(c) == step
+}
+
+/// Every octet of an address below this: section numbers (`23.3.1.3`, `IEEE 802.11 7.3.1.6`),
+/// OIDs (`2.5.29.14`) and versions (`2.6.35.5`) are made of small numbers, while four random
+/// octets all fall below 64 once in 256.
+const SMALL_OCTET: u8 = 64;
+const SMALL_NUMBERS: &str = "four small numbers, as in section numbers, OIDs and versions";
 
 /// `ipv6`: an address as `std::net::Ipv6Addr` parses it, optionally in brackets and with a
 /// zone (`fe80::1%eth0`). IPv4-mapped (`::ffff:a.b.c.d`) and NAT64 (`64:ff9b::a.b.c.d`)
@@ -76,6 +109,16 @@ pub(crate) fn validate_v6(input: &[u8]) -> Check {
     }
 }
 
+/// The IPv6 addresses of the same public DNS resolvers.
+const PUBLIC_RESOLVERS_V6: &[[u16; 8]] = &[
+    [0x2606, 0x4700, 0x4700, 0, 0, 0, 0, 0x1111],
+    [0x2606, 0x4700, 0x4700, 0, 0, 0, 0, 0x1001],
+    [0x2001, 0x4860, 0x4860, 0, 0, 0, 0, 0x8888],
+    [0x2001, 0x4860, 0x4860, 0, 0, 0, 0, 0x8844],
+    [0x2620, 0xfe, 0, 0, 0, 0, 0, 0xfe],
+    [0x2620, 0x119, 0x35, 0, 0, 0, 0, 0x35],
+];
+
 /// Judges an IPv6 address by its range.
 fn classify_v6(addr: Ipv6Addr) -> Check {
     if addr.is_unspecified() {
@@ -92,6 +135,9 @@ fn classify_v6(addr: Ipv6Addr) -> Check {
         let o = addr.octets();
         return classify_v4(Ipv4Addr::new(o[12], o[13], o[14], o[15]));
     }
+    if PUBLIC_RESOLVERS_V6.contains(&s) {
+        return Check::Weak(PUBLIC_RESOLVER);
+    }
     match s[0] {
         0xfe80..=0xfebf => Check::Weak("link-local (fe80::/10)"),
         0xfec0..=0xfeff => Check::Weak("deprecated site-local (fec0::/10)"),
@@ -99,6 +145,8 @@ fn classify_v6(addr: Ipv6Addr) -> Check {
         0xff00..=0xffff => Check::Weak("multicast (ff00::/8)"),
         0x2001 if s[1] == 0x0db8 => Check::Weak("documentation range (RFC 3849)"),
         0x3fff if s[1] < 0x1000 => Check::Weak("documentation range (RFC 9637)"),
+        // The 6bone test network, returned in 2006 and never routed since (RFC 3701).
+        0x3ffe => Check::Weak("retired 6bone test network (3ffe::/16)"),
         0x0000..=0x00ff => Check::Weak("reserved (0000::/8)"),
         // IANA has handed out only 2000::/3 for global unicast; the rest is reserved by the
         // IETF and routes nowhere. What looks like an address there is most often source code:
@@ -123,8 +171,6 @@ mod tests {
     #[test]
     fn public_v4_passes() {
         for s in [
-            "8.8.8.8",
-            "1.1.1.1",
             "93.184.216.34",
             "151.101.1.69",
             "172.15.255.255",
@@ -134,9 +180,61 @@ mod tests {
             "192.169.0.1",
             "169.253.1.1",
             "223.255.255.255",
-            "1.0.0.0",
+            "64.1.2.3",
+            "3.2.1.64",
         ] {
             assert_eq!(v4(s), Check::Pass, "{s}");
+        }
+    }
+
+    #[test]
+    fn resolvers_and_placeholders_are_weak() {
+        for s in [
+            "8.8.8.8",
+            "8.8.4.4",
+            "1.1.1.1",
+            "1.0.0.1",
+            "9.9.9.9",
+            "208.67.222.222",
+        ] {
+            assert_eq!(v4(s), Check::Weak(PUBLIC_RESOLVER), "{s}");
+        }
+        for s in [
+            "2001:4860:4860::8888",
+            "2606:4700:4700::1111",
+            "[2620:fe::fe]",
+        ] {
+            assert_eq!(v6(s), Check::Weak(PUBLIC_RESOLVER), "{s}");
+        }
+        for s in [
+            "1.2.3.4",
+            "4.3.2.1",
+            "12.34.56.78",
+            "11.22.33.44",
+            "20.30.40.50",
+            "2.2.2.2",
+            "123.123.123.123",
+            "200.150.100.50",
+        ] {
+            assert_eq!(v4(s), Check::Weak(PLACEHOLDER), "{s}");
+            assert!(crate::validate::is_test_data(PLACEHOLDER));
+        }
+        // A private or documentation range says more than the progression.
+        assert_eq!(v4("10.10.10.10"), Check::Weak("private range (RFC 1918)"));
+    }
+
+    #[test]
+    fn small_numbers_are_lowered() {
+        // Section numbers, OIDs and versions seen in real source code and documentation.
+        for s in [
+            "23.3.1.3",
+            "7.3.1.6",
+            "2.5.29.14",
+            "2.5.4.44",
+            "2.6.35.5",
+            "1.0.0.0",
+        ] {
+            assert_eq!(v4(s), Check::Lower(SMALL_NUMBERS), "{s}");
         }
     }
 
@@ -215,20 +313,20 @@ mod tests {
     #[test]
     fn public_v6_passes() {
         for s in [
-            "2001:4860:4860::8888",
-            "2606:4700:4700::1111",
+            "2001:4860:4860::8844:1",
+            "2606:4700:4700::1112",
             "2a00:1450:4001:82a::200e",
             "2001:0db9::1",
             "2001:db7:ffff::1",
             "2620:0:2d0:200::7",
-            "[2001:4860:4860::8888]",
-            "2001:4860:4860:0:0:0:0:8888",
-            "2001:4860:4860:0000:0000:0000:0000:8888",
+            "[2001:4860:4861::8888]",
+            "2001:4860:4860:0:0:0:1:8888",
+            "2001:4860:4860:0000:0000:0000:0001:8888",
             "2000::1",
             "3fff:1000::1",
             "3fff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
-            "::ffff:8.8.8.8",
-            "64:ff9b::8.8.8.8",
+            "::ffff:93.184.216.34",
+            "64:ff9b::93.184.216.34",
         ] {
             assert_eq!(v6(s), Check::Pass, "{s}");
         }
@@ -248,6 +346,8 @@ mod tests {
             ("fc00::1", "unique local (fc00::/7)"),
             ("fd12:3456:789a:1::1", "unique local (fc00::/7)"),
             ("2001:db8::1", "documentation range (RFC 3849)"),
+            ("3ffe::1", "retired 6bone test network (3ffe::/16)"),
+            ("3ffe:b00::127", "retired 6bone test network (3ffe::/16)"),
             (
                 "2001:DB8:85A3::8A2E:370:7334",
                 "documentation range (RFC 3849)",

@@ -140,9 +140,18 @@ const NETWORKS: &[Network] = &[
         max_len: 19,
         lengths: &[],
     },
-    // Maestro
+    // Maestro: the IINs Mastercard issues it under, not the whole 50 and 56-69 blocks, which
+    // let any long integer starting 5 or 6 pass as a card.
     Network {
-        ranges: &[(2, 50, 50), (2, 56, 69)],
+        ranges: &[
+            (4, 5018, 5018),
+            (4, 5020, 5020),
+            (4, 5038, 5038),
+            (4, 5893, 5893),
+            (4, 6304, 6304),
+            (4, 6759, 6759),
+            (4, 6761, 6763),
+        ],
         min_len: 12,
         max_len: 19,
         lengths: &[],
@@ -164,8 +173,19 @@ fn known_issuer(d: &[u8]) -> bool {
     })
 }
 
+/// Whether the digits repeat a pattern of two to four (`5454545454545454`, `636363636363636`):
+/// filler and fractions' expansions, not an account.
+fn repeating(d: &[u8]) -> bool {
+    (2..=4).any(|period| d.len() > 2 * period && d[period..].iter().zip(d).all(|(a, b)| a == b))
+}
+
+const UNGROUPED: &str = "digits written without grouping, as any long integer is";
+
 /// `credit-card`: 13 to 19 digits, optionally grouped by spaces or by dashes (one kind
-/// only), passing Luhn, with a prefix and length that a card network issues.
+/// only), passing Luhn, with a prefix and length that a card network issues. A plain run of
+/// digits is one confidence level lower: one long integer in ten passes Luhn, and source
+/// code and data are full of them (hashes, seeds, 64-bit constants), while people and forms
+/// write card numbers in groups; a key or a word such as `card` makes up for it.
 pub(crate) fn validate_credit_card(input: &[u8]) -> Check {
     let Some(g) = grouped_digits(input, b" -") else {
         return Check::Reject;
@@ -176,6 +196,12 @@ pub(crate) fn validate_credit_card(input: &[u8]) -> Check {
     }
     if TEST_CARDS.contains(&d) {
         return Check::Weak("published test card number");
+    }
+    if repeating(d) {
+        return Check::Reject;
+    }
+    if g.groups().len() == 1 {
+        return Check::Lower(UNGROUPED);
     }
     Check::Pass
 }
@@ -303,13 +329,18 @@ mod tests {
             ("3589", 19),
             ("62", 16),
             ("62", 19),
-            ("50", 13),
-            ("56", 16),
-            ("69", 19),
+            ("5018", 13),
+            ("5893", 16),
+            ("6304", 16),
+            ("6763", 19),
         ];
         for (prefix, len) in pass {
             let n = make(prefix, len);
-            assert_eq!(validate_credit_card(n.as_bytes()), Check::Pass, "{n}");
+            assert_eq!(
+                validate_credit_card(n.as_bytes()),
+                Check::Lower(UNGROUPED),
+                "{n}"
+            );
         }
         let reject = [
             ("4", 14),
@@ -334,6 +365,12 @@ mod tests {
             ("9", 16),
             ("33", 16),
             ("4", 20),
+            // Outside Maestro's IINs, though in the old 50 and 56-69 blocks.
+            ("50", 13),
+            ("56", 16),
+            ("5019", 16),
+            ("6760", 16),
+            ("69", 19),
         ];
         for (prefix, len) in reject {
             let n = make(prefix, len);
@@ -365,6 +402,40 @@ mod tests {
         assert_eq!(validate_credit_card(dotted.as_bytes()), Check::Reject);
         let leading = format!(" {n}");
         assert_eq!(validate_credit_card(leading.as_bytes()), Check::Reject);
+    }
+
+    #[test]
+    fn grouped_numbers_pass_and_plain_runs_are_lower() {
+        // Valid cards (Visa, Mastercard, Amex, Maestro) in the groups people write them in.
+        for card in [
+            "4539 1488 0343 6467",
+            "5425-2334-3010-9903",
+            "3498 765432 10986",
+            "6304 0000 0000 0000 0",
+        ] {
+            assert_eq!(validate_credit_card(card.as_bytes()), Check::Pass, "{card}");
+            let plain = card.replace([' ', '-'], "");
+            assert_eq!(
+                validate_credit_card(plain.as_bytes()),
+                Check::Lower(UNGROUPED),
+                "{plain}"
+            );
+        }
+    }
+
+    #[test]
+    fn repeating_patterns_are_rejected() {
+        // Luhn-valid and Mastercard- or Maestro-shaped, but filler and repeating decimals.
+        for s in ["5454545454545454", "6304630463046304", "675967596759675967"] {
+            assert!(repeating(s.as_bytes()), "{s}");
+            assert_eq!(validate_credit_card(s.as_bytes()), Check::Reject, "{s}");
+        }
+        assert!(!repeating(b"4539148803436467"));
+        // A published test card that repeats is still reported as test data.
+        assert_eq!(
+            validate_credit_card(b"4242424242424242"),
+            Check::Weak("published test card number")
+        );
     }
 
     #[test]

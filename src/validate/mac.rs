@@ -40,9 +40,36 @@ fn parse(input: &[u8]) -> Option<[u8; 6]> {
     Some(octets)
 }
 
+const PLACEHOLDER: &str = "placeholder address (octets in a progression or hex words)";
+
+/// Whether the address is one written by hand for an example: octets that step by one
+/// constant difference (`00:01:02:03:04:05`, `11:22:33:44:55:66`), or hex words such as
+/// `00:de:ad:be:ef:00`.
+fn placeholder(octets: [u8; 6]) -> bool {
+    let step = i16::from(octets[1]) - i16::from(octets[0]);
+    let progression = octets
+        .windows(2)
+        .all(|w| i16::from(w[1]) - i16::from(w[0]) == step);
+    let value = octets.iter().fold(0u64, |v, &o| v << 8 | u64::from(o));
+    // Each word as (value, hex digits), looked for at every nibble offset of the 48 bits.
+    let words: [(u64, u32); 4] = [
+        (0xdead_beef, 8),
+        (0xc0_ffee, 6),
+        (0xcafe_babe, 8),
+        (0xfeed_face, 8),
+    ];
+    let has_word = words.iter().any(|&(word, digits)| {
+        let mask = (1u64 << (4 * digits)) - 1;
+        (0..=12 - digits).any(|shift| (value >> (4 * shift)) & mask == word)
+    });
+    progression || has_word
+}
+
 /// `mac-address`: six octets in colon, dash or Cisco dot form, one separator throughout.
 /// All-zero and broadcast addresses are rejected; multicast (group bit) and locally
-/// administered (randomised, virtual) addresses are weak.
+/// administered (randomised, virtual) addresses are weak, placeholders are test data, and the
+/// Cisco form in decimal digits only (`1098.7654.3210`) is one confidence level lower: one
+/// real address in 280 has no hex letter, while dotted groups of four digits are common.
 pub(crate) fn validate(input: &[u8]) -> Check {
     let Some(octets) = parse(input) else {
         return Check::Reject;
@@ -50,11 +77,17 @@ pub(crate) fn validate(input: &[u8]) -> Check {
     if octets == [0; 6] || octets == [0xff; 6] {
         return Check::Reject;
     }
+    if placeholder(octets) {
+        return Check::Weak(PLACEHOLDER);
+    }
     if octets[0] & 0x01 != 0 {
         return Check::Weak("multicast address");
     }
     if octets[0] & 0x02 != 0 {
         return Check::Weak("locally administered address");
+    }
+    if input.len() == 14 && input.iter().all(|b| b.is_ascii_digit() || *b == b'.') {
+        return Check::Lower("Cisco form in decimal digits only");
     }
     Check::Pass
 }
@@ -118,7 +151,7 @@ mod tests {
         for s in [
             "02:42:ac:11:00:02",
             "52:54:00:12:34:56",
-            "de:ad:be:ef:00:01",
+            "da:a1:19:0e:42:07",
             "0242.ac11.0002",
         ] {
             assert_eq!(
@@ -127,6 +160,31 @@ mod tests {
                 "{s}"
             );
         }
+    }
+
+    #[test]
+    fn placeholders_are_test_data() {
+        for s in [
+            "00:01:02:03:04:05",
+            "11:22:33:44:55:66",
+            "12:34:56:78:9a:bc",
+            "00:de:ad:be:ef:00",
+            "00-C0-FF-EE-00-01",
+        ] {
+            assert_eq!(validate(s.as_bytes()), Check::Weak(PLACEHOLDER), "{s}");
+        }
+        assert!(crate::validate::is_test_data(PLACEHOLDER));
+    }
+
+    #[test]
+    fn decimal_cisco_form_is_lower() {
+        assert_eq!(
+            validate(b"1098.7654.3210"),
+            Check::Lower("Cisco form in decimal digits only")
+        );
+        // The same digits with colons, or one hex letter, are an ordinary address.
+        assert_eq!(validate(b"10:98:76:54:32:10"), Check::Pass);
+        assert_eq!(validate(b"1098.7654.321a"), Check::Pass);
     }
 
     #[test]

@@ -74,14 +74,15 @@ pub const NAMES: &[&str] = &[
 ];
 
 /// Whether a `Check::Weak` reason marks well-known test or documentation data (example
-/// domains, documentation address ranges, fictional phone numbers, published test cards),
-/// which the built-in allowlist suppresses.
+/// domains, documentation address ranges, fictional phone numbers, published test cards,
+/// placeholders such as `1.2.3.4`), which the built-in allowlist suppresses.
 pub fn is_test_data(reason: &str) -> bool {
     [
         "reserved example",
         "documentation range",
         "published test",
         "fictional",
+        "placeholder",
     ]
     .iter()
     .any(|p| reason.starts_with(p))

@@ -22,6 +22,7 @@ const NOT_SECRETS: &[&[u8]] = &[
     b"passwd",
     b"pass",
     b"pwd",
+    b"passphrase",
     b"secret",
     b"redacted",
     b"hidden",

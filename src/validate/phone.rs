@@ -13,6 +13,38 @@ const MAX_PHONE_GROUPS: usize = 8;
 const FICTIONAL_NANP: &str = "fictional 555-01xx number";
 const FICTIONAL_UK: &str = "fictional number (Ofcom drama range)";
 const UNFORMATTED: &str = "bare digits without separators or country code";
+const PLACEHOLDER: &str = "placeholder number (digits in sequence)";
+
+/// Digits in sequence (`1234567`, `98765`) that make a number a placeholder: one real number
+/// in tens of thousands holds six, while examples and tests (`+44 1234567`) favour them.
+const SEQUENCE_RUN: usize = 6;
+
+/// Whether the digits hold a run of `SEQUENCE_RUN` stepping up or down by one.
+fn in_sequence(d: &[u8]) -> bool {
+    [1i8, -1].iter().any(|&step| {
+        let mut run = 1;
+        d.windows(2).any(|w| {
+            run = if w[1] as i8 - w[0] as i8 == step {
+                run + 1
+            } else {
+                1
+            };
+            run >= SEQUENCE_RUN
+        })
+    })
+}
+
+/// Integer limits (2^31 - 1, 2^32 and their neighbours) written with a sign: `+2147483647` in
+/// source code and documentation is a bound, not a phone.
+fn integer_limit(d: &[u8]) -> bool {
+    [
+        &b"2147483647"[..],
+        b"2147483648",
+        b"4294967295",
+        b"4294967296",
+    ]
+    .contains(&d)
+}
 
 /// A number as written: its digits and how they were grouped.
 struct Phone {
@@ -212,13 +244,24 @@ fn looks_like_ipv4(p: &Phone) -> bool {
 /// numbers, and ten digits (eleven with a leading 1) written plain or grouped 3-3-4, follow
 /// the North American plan; other national numbers need 7 to 15 digits and, to count as
 /// more than weak evidence, at least one separator. Dates, IPv4 addresses, runs of one
-/// digit and anything with letters (such as an extension) are rejected.
+/// digit, integer limits and anything with letters (such as an extension) are rejected;
+/// numbers with six digits in sequence are placeholders.
 pub(crate) fn validate(input: &[u8]) -> Check {
     let Some(p) = parse(input) else {
         return Check::Reject;
     };
+    match validate_parsed(&p) {
+        Check::Pass | Check::Weak(UNFORMATTED) if in_sequence(p.digits()) => {
+            Check::Weak(PLACEHOLDER)
+        }
+        check => check,
+    }
+}
+
+fn validate_parsed(p: &Phone) -> Check {
     let d = p.digits();
-    if all_same(d) {
+    // No numbering plan ends a number on a lone digit: `+35236450.6` is a decimal.
+    if all_same(d) || (p.seps == 0 && integer_limit(d)) || p.groups().last() == Some(&1) {
         return Check::Reject;
     }
     if p.plus {
@@ -237,7 +280,7 @@ pub(crate) fn validate(input: &[u8]) -> Check {
         }
         return Check::Pass;
     }
-    if looks_like_date(d, p.groups()) || looks_like_ipv4(&p) {
+    if looks_like_date(d, p.groups()) || looks_like_ipv4(p) {
         return Check::Reject;
     }
     match (d.len(), p.groups()) {
@@ -276,21 +319,21 @@ mod tests {
             "+1 (415) 555-2671",
             "+1-415-555-2671",
             "+1.415.555.2671",
-            "+44 20 7123 4567",
-            "+44 (0) 20 7123 4567",
-            "+44 7911 123456",
-            "+49 30 123456",
-            "+49 (0)30 1234 5678",
-            "+33 1 23 45 67 89",
-            "+33123456789",
-            "+91 98765 43210",
+            "+44 20 7183 6429",
+            "+44 (0) 20 7183 6429",
+            "+44 7911 173846",
+            "+49 30 183746",
+            "+49 (0)30 1834 5672",
+            "+33 1 72 45 18 39",
+            "+33172451839",
+            "+91 98261 43750",
             "+86 138 0013 8000",
-            "+81 3-1234-5678",
-            "+61 2 9876 5432",
-            "+7 495 123-45-67",
-            "+800 1234 5678",
-            "+808 1234 5678",
-            "+354 123 4567",
+            "+81 3-1834-5672",
+            "+61 2 9836 5472",
+            "+7 495 183-45-62",
+            "+800 1834 5672",
+            "+808 1834 5672",
+            "+354 183 4562",
         ] {
             assert_eq!(check(s), Check::Pass, "{s}");
         }
@@ -299,10 +342,10 @@ mod tests {
     #[test]
     fn e164_limits() {
         // Eight digits is the shortest accepted, fifteen the longest.
-        assert_eq!(check("+4721234567"), Check::Pass);
+        assert_eq!(check("+4721834562"), Check::Pass);
         assert_eq!(check("+47212345"), Check::Pass);
         assert_eq!(check("+4721234"), Check::Reject);
-        assert_eq!(check("+861234567890123"), Check::Pass);
+        assert_eq!(check("+861834562790413"), Check::Pass);
         assert_eq!(check("+8612345678901234"), Check::Reject);
         assert_eq!(check("+123"), Check::Reject);
         assert_eq!(check("+"), Check::Reject);
@@ -396,26 +439,61 @@ mod tests {
     #[test]
     fn national_numbers() {
         for s in [
-            "020 7123 4567",
-            "030 1234567",
-            "030-1234567",
-            "06-12345678",
-            "020 123 4567",
-            "01 23 45 67 89",
-            "(02) 9876 5432",
+            "020 7183 6429",
+            "030 1834562",
+            "030-1834562",
+            "06-18345627",
+            "020 183 4562",
+            "01 72 45 18 39",
+            "(02) 9836 5472",
             // Ten digits grouped 3-3-4 but with a trunk 0: Delft, not North America.
             "(015) 555-2671",
-            "0044 20 7123 4567",
-            "123-4567",
+            "0044 20 7183 6429",
+            "183-4562",
         ] {
             assert_eq!(check(s), Check::Pass, "{s}");
         }
         // Without separators or a country code the digits could be anything.
-        for s in ["0201234567", "1234567", "012345678901234"] {
+        for s in ["0201834562", "1834562", "018345627901234"] {
             assert_eq!(check(s), Check::Weak(UNFORMATTED), "{s}");
         }
         // Too few or too many digits.
         for s in ["123-45", "12 34 56", "0123 4567 8901 2345"] {
+            assert_eq!(check(s), Check::Reject, "{s}");
+        }
+    }
+
+    #[test]
+    fn digits_in_sequence_are_placeholders() {
+        for s in [
+            "+44 1234567",
+            "+44 2345678",
+            "+33 1 23 45 67 89",
+            "+1 234 567 8901",
+            "(987) 654-3210",
+            "+91 98765 43210",
+            "030 1234567",
+        ] {
+            assert_eq!(check(s), Check::Weak(PLACEHOLDER), "{s}");
+        }
+        assert!(crate::validate::is_test_data(PLACEHOLDER));
+        // Five in a row is as far as chance goes in real numbers.
+        assert_eq!(check("+44 20 7123 4597"), Check::Pass);
+        assert!(in_sequence(b"0123456") && in_sequence(b"9876543210") && !in_sequence(b"12345"));
+    }
+
+    #[test]
+    fn integer_limits_are_rejected() {
+        for s in ["+2147483647", "+2147483648", "+4294967295", "+4294967296"] {
+            assert_eq!(check(s), Check::Reject, "{s}");
+        }
+        // Grouped like a phone number, the same digits are one.
+        assert_eq!(check("+21 4748 3647"), Check::Pass);
+    }
+
+    #[test]
+    fn a_lone_last_digit_is_a_fraction() {
+        for s in ["+35236450.6", "+6073641856.9", "+44 20 7183 642 9"] {
             assert_eq!(check(s), Check::Reject, "{s}");
         }
     }
@@ -450,8 +528,8 @@ mod tests {
         }
         // Eight digits that are not a date in that grouping stay phone-like.
         assert_eq!(check("2024-13-45"), Check::Pass);
-        assert_eq!(check("22 12 34 56"), Check::Pass);
-        assert_eq!(check("1234-5678"), Check::Pass);
+        assert_eq!(check("22 18 34 56"), Check::Pass);
+        assert_eq!(check("1834-5672"), Check::Pass);
     }
 
     #[test]

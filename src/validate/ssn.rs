@@ -9,6 +9,7 @@ const ADVERTISED: &[&[u8]] = &[
     b"219099999", // Social Security Board pamphlet sample (1940)
     b"123456789", // the usual placeholder
     b"457555462", // publicly advertised by an identity-protection company
+    b"111223333", // a placeholder in documentation and tutorials
 ];
 
 /// `us-ssn`: nine digits as `AAA-GG-SSSS`, `AAA GG SSSS` or `AAAGGSSSS`. The area may not be
@@ -56,6 +57,7 @@ mod tests {
             "078-05-1120",
             "219-09-9999",
             "123-45-6789",
+            "111-22-3333",
             "078051120",
             "123 45 6789",
         ] {
