@@ -123,6 +123,7 @@ pub fn judge_at(set: &RuleSet, hay: &[u8], cand: Candidate, explain: bool, site:
     let mut confidence = base;
     let mut capped = false;
     let mut lowered = false;
+    let mut doubted = false;
     if let Some(validator) = compiled.validator {
         match validator(value) {
             Check::Reject => return Verdict::Reject,
@@ -136,6 +137,10 @@ pub fn judge_at(set: &RuleSet, hay: &[u8], cand: Candidate, explain: bool, site:
             }
             Check::Lower(why) => {
                 lowered = true;
+                check_text = Some(why);
+            }
+            Check::Doubt(why) => {
+                doubted = true;
                 check_text = Some(why);
             }
             Check::Pass => check_text = Some("pass"),
@@ -171,6 +176,7 @@ pub fn judge_at(set: &RuleSet, hay: &[u8], cand: Candidate, explain: bool, site:
             // A listed key is the rule's keyword, and raises confidence, unless it is what
             // found the value in the first place.
             ev.keyword_seen = true;
+            ev.listed_key = true;
             ev.raise |= !site.by_key;
             if explain {
                 listed_key = Some(String::from_utf8_lossy(&text[range.clone()]).into_owned());
@@ -232,7 +238,7 @@ pub fn judge_at(set: &RuleSet, hay: &[u8], cand: Candidate, explain: bool, site:
         } else if ev.lower && !ev.raise {
             confidence = confidence.lower();
         }
-        if lowered {
+        if lowered || (doubted && !ev.listed_key) {
             confidence = confidence.lower();
         }
     }
@@ -266,6 +272,8 @@ pub fn judge_at(set: &RuleSet, hay: &[u8], cand: Candidate, explain: bool, site:
 struct Evidence {
     explain: bool,
     keyword_seen: bool,
+    /// The value is assigned to, or fills the column of, a key the rule lists.
+    listed_key: bool,
     raise: bool,
     lower: bool,
     context_words: Vec<String>,
@@ -459,6 +467,31 @@ mod tests {
             kept("geo-coordinates", "gps 52.52, 13.40")[0].1,
             Confidence::Medium
         );
+    }
+
+    #[test]
+    fn a_listed_key_settles_a_doubtful_shape() {
+        // Ungrouped card digits: low alone, medium next to a card word, high under a card key
+        // (as grouped ones are anywhere a card word raises them).
+        let level = |text| kept("credit-card", text).first().map(|k| k.1);
+        assert_eq!(level("seeds 4539148803436467 and"), Some(Confidence::Low));
+        assert_eq!(
+            level("paid by visa 4539148803436467"),
+            Some(Confidence::Medium)
+        );
+        assert_eq!(
+            level("card_number=4539148803436467"),
+            Some(Confidence::High)
+        );
+        assert_eq!(
+            level("paid by visa 4539 1488 0343 6467"),
+            Some(Confidence::High)
+        );
+        // Four small numbers: a section number until a key says it is an address.
+        let level = |text| kept("ipv4", text).first().map(|k| k.1);
+        assert_eq!(level("see 17.6.5.12 for details"), Some(Confidence::Low));
+        assert_eq!(level("client_ip=17.6.5.12"), Some(Confidence::High));
+        assert_eq!(level("see 81.6.5.12 for details"), Some(Confidence::Medium));
     }
 
     #[test]

@@ -185,7 +185,7 @@ const UNGROUPED: &str = "digits written without grouping, as any long integer is
 /// only), passing Luhn, with a prefix and length that a card network issues. A plain run of
 /// digits is one confidence level lower: one long integer in ten passes Luhn, and source
 /// code and data are full of them (hashes, seeds, 64-bit constants), while people and forms
-/// write card numbers in groups; a key or a word such as `card` makes up for it.
+/// write card numbers in groups; a card key settles it, a word such as `card` makes up for it.
 pub(crate) fn validate_credit_card(input: &[u8]) -> Check {
     let Some(g) = grouped_digits(input, b" -") else {
         return Check::Reject;
@@ -201,7 +201,7 @@ pub(crate) fn validate_credit_card(input: &[u8]) -> Check {
         return Check::Reject;
     }
     if g.groups().len() == 1 {
-        return Check::Lower(UNGROUPED);
+        return Check::Doubt(UNGROUPED);
     }
     Check::Pass
 }
@@ -338,7 +338,7 @@ mod tests {
             let n = make(prefix, len);
             assert_eq!(
                 validate_credit_card(n.as_bytes()),
-                Check::Lower(UNGROUPED),
+                Check::Doubt(UNGROUPED),
                 "{n}"
             );
         }
@@ -417,7 +417,7 @@ mod tests {
             let plain = card.replace([' ', '-'], "");
             assert_eq!(
                 validate_credit_card(plain.as_bytes()),
-                Check::Lower(UNGROUPED),
+                Check::Doubt(UNGROUPED),
                 "{plain}"
             );
         }

@@ -68,7 +68,7 @@ fn placeholder(octets: [u8; 6]) -> bool {
 /// `mac-address`: six octets in colon, dash or Cisco dot form, one separator throughout.
 /// All-zero and broadcast addresses are rejected; multicast (group bit) and locally
 /// administered (randomised, virtual) addresses are weak, placeholders are test data, and the
-/// Cisco form in decimal digits only (`1098.7654.3210`) is one confidence level lower: one
+/// Cisco form in decimal digits only (`1098.7654.3210`) is in doubt (see `Check::Doubt`): one
 /// real address in 280 has no hex letter, while dotted groups of four digits are common.
 pub(crate) fn validate(input: &[u8]) -> Check {
     let Some(octets) = parse(input) else {
@@ -87,7 +87,7 @@ pub(crate) fn validate(input: &[u8]) -> Check {
         return Check::Weak("locally administered address");
     }
     if input.len() == 14 && input.iter().all(|b| b.is_ascii_digit() || *b == b'.') {
-        return Check::Lower("Cisco form in decimal digits only");
+        return Check::Doubt("Cisco form in decimal digits only");
     }
     Check::Pass
 }
@@ -180,7 +180,7 @@ mod tests {
     fn decimal_cisco_form_is_lower() {
         assert_eq!(
             validate(b"1098.7654.3210"),
-            Check::Lower("Cisco form in decimal digits only")
+            Check::Doubt("Cisco form in decimal digits only")
         );
         // The same digits with colons, or one hex letter, are an ordinary address.
         assert_eq!(validate(b"10:98:76:54:32:10"), Check::Pass);

@@ -35,6 +35,10 @@ pub enum Check {
     /// Valid, but less telling than the rule's usual match (coarse coordinates...): one
     /// confidence level lower than context would make it. The str says why.
     Lower(&'static str),
+    /// Valid, but a shape other things share (a plain run of digits, four small numbers): one
+    /// confidence level lower unless the value sits under a key the rule lists, which says
+    /// what it is. The str says why.
+    Doubt(&'static str),
     /// Valid.
     Pass,
 }
