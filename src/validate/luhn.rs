@@ -405,7 +405,7 @@ mod tests {
     }
 
     #[test]
-    fn grouped_numbers_pass_and_plain_runs_are_lower() {
+    fn grouped_numbers_pass_and_plain_runs_are_in_doubt() {
         // Valid cards (Visa, Mastercard, Amex, Maestro) in the groups people write them in.
         for card in [
             "4539 1488 0343 6467",

@@ -1,6 +1,6 @@
 //! `mac-address`: IEEE 802 48-bit MAC addresses.
 
-use super::Check;
+use super::{common_step, Check};
 
 /// Value of one hex digit.
 fn hex(b: u8) -> Option<u8> {
@@ -46,10 +46,7 @@ const PLACEHOLDER: &str = "placeholder address (octets in a progression or hex w
 /// constant difference (`00:01:02:03:04:05`, `11:22:33:44:55:66`), or hex words such as
 /// `00:de:ad:be:ef:00`.
 fn placeholder(octets: [u8; 6]) -> bool {
-    let step = i16::from(octets[1]) - i16::from(octets[0]);
-    let progression = octets
-        .windows(2)
-        .all(|w| i16::from(w[1]) - i16::from(w[0]) == step);
+    let progression = common_step(&octets).is_some();
     let value = octets.iter().fold(0u64, |v, &o| v << 8 | u64::from(o));
     // Each word as (value, hex digits), looked for at every nibble offset of the 48 bits.
     let words: [(u64, u32); 4] = [
@@ -177,7 +174,7 @@ mod tests {
     }
 
     #[test]
-    fn decimal_cisco_form_is_lower() {
+    fn decimal_cisco_form_is_in_doubt() {
         assert_eq!(
             validate(b"1098.7654.3210"),
             Check::Doubt("Cisco form in decimal digits only")

@@ -203,6 +203,17 @@ pub(crate) fn grouped_digits(input: &[u8], seps: &[u8]) -> Option<Grouped> {
     Some(out)
 }
 
+/// The difference every value steps by (`1.2.3.4`: 1, `00:01:02:...`: 1, `98765`: -1), if
+/// there are at least two values and one difference holds throughout: how hand-made
+/// placeholders are told from real identifiers.
+pub(crate) fn common_step(values: &[u8]) -> Option<i16> {
+    let step = i16::from(*values.get(1)?) - i16::from(values[0]);
+    values
+        .windows(2)
+        .all(|w| i16::from(w[1]) - i16::from(w[0]) == step)
+        .then_some(step)
+}
+
 /// Whether every byte of a non-empty slice is the same.
 pub(crate) fn all_same(bytes: &[u8]) -> bool {
     match bytes.split_first() {
@@ -451,6 +462,16 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn common_step_needs_one_difference_throughout() {
+        assert_eq!(common_step(&[1, 2, 3, 4]), Some(1));
+        assert_eq!(common_step(&[200, 150, 100, 50]), Some(-50));
+        assert_eq!(common_step(&[5, 5, 5]), Some(0));
+        assert_eq!(common_step(&[1, 2, 4]), None);
+        assert_eq!(common_step(&[7]), None);
+        assert_eq!(common_step(&[]), None);
     }
 
     #[test]

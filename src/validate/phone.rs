@@ -1,7 +1,7 @@
 //! `phone`: telephone numbers, international (E.164 with `+`), North American (NANP) and
 //! national forms.
 
-use super::{all_same, number, Check};
+use super::{all_same, common_step, number, Check};
 
 /// Longest input looked at.
 const MAX_INPUT: usize = 40;
@@ -21,17 +21,8 @@ const SEQUENCE_RUN: usize = 6;
 
 /// Whether the digits hold a run of `SEQUENCE_RUN` stepping up or down by one.
 fn in_sequence(d: &[u8]) -> bool {
-    [1i8, -1].iter().any(|&step| {
-        let mut run = 1;
-        d.windows(2).any(|w| {
-            run = if w[1] as i8 - w[0] as i8 == step {
-                run + 1
-            } else {
-                1
-            };
-            run >= SEQUENCE_RUN
-        })
-    })
+    d.windows(SEQUENCE_RUN)
+        .any(|run| matches!(common_step(run), Some(1 | -1)))
 }
 
 /// Integer limits (2^31 - 1, 2^32 and their neighbours) written with a sign: `+2147483647` in
@@ -258,6 +249,7 @@ pub(crate) fn validate(input: &[u8]) -> Check {
     }
 }
 
+/// `validate` before the placeholder check, which applies to whatever this accepts.
 fn validate_parsed(p: &Phone) -> Check {
     let d = p.digits();
     // No numbering plan ends a number on a lone digit: `+35236450.6` is a decimal.
