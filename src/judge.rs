@@ -193,7 +193,12 @@ pub fn judge_at(set: &RuleSet, hay: &[u8], cand: Candidate, explain: bool, site:
             }
         }
     }
-    if !ev.raise && !ev.lower {
+    // A value the structured pass found by its column fills the cell: the column that lists
+    // the rule is its evidence, and the other cells of the row are other values, not words
+    // about this one (under a JSON key, by contrast, the keys around it describe the record
+    // it belongs to).
+    let whole_cell = site.by_key && matches!(key, Some(Key::Column(_, true)));
+    if !ev.raise && !ev.lower && !whole_cell {
         // The match itself is cut out of the window so that a value never counts as its own
         // context.
         // Negative words count only just before the value (`version 1.2.3.4`, `sha: ...`): a

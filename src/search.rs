@@ -1347,6 +1347,44 @@ counterexamples = ["MEMBER: 12"]
     }
 
     #[test]
+    fn a_value_its_column_found_is_not_raised_by_the_other_cells_of_its_row() {
+        let rules = crate::rules::parse_rule_file(
+            "t.toml",
+            r#"
+[[rule]]
+id = "nickname"
+name = "Nickname"
+description = "A nickname."
+confidence = "medium"
+categories = ["identifiers"]
+keys = ["nickname"]
+detect_by_key = true
+context = ["alias"]
+examples = ["nickname\nzed77\n"]
+counterexamples = ["nickname\nnull\n"]
+"#,
+        )
+        .unwrap();
+        let set = RuleSet::new(rules, Policy::builtin()).unwrap();
+        let confidences = |text: &str, path: &str| -> Vec<crate::finding::Confidence> {
+            scan_text(&set, text, path)
+                .iter()
+                .map(|f| f.confidence)
+                .collect()
+        };
+        // `alias` is the next cell's value, not a word about this one.
+        assert_eq!(
+            confidences("nickname,note\nzed77,alias\n", "x.csv"),
+            [crate::finding::Confidence::Medium]
+        );
+        // Under a JSON key, the record's other keys do describe it.
+        assert_eq!(
+            confidences("{\"alias\":{\"nickname\":\"zed77\"}}\n", "x.json"),
+            [crate::finding::Confidence::High]
+        );
+    }
+
+    #[test]
     fn a_column_named_like_a_value_is_printed_as_a_star_on_every_row() {
         let set = rule_set();
         // The second column's name has seven digits: it could be a value, and is not printed.
