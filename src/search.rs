@@ -890,6 +890,12 @@ mod tests {
         RuleSet::built_in()
     }
 
+    /// The rule set of the rules in `toml` (a user's rule file), with the built-in policy.
+    fn user_rules(toml: &str) -> RuleSet {
+        let rules = crate::rules::parse_rule_file("t.toml", toml).unwrap();
+        RuleSet::new(rules, Policy::builtin()).unwrap()
+    }
+
     /// A text with planted values on short lines, on a line longer than any overlap, and with
     /// multi-byte characters, so chunk boundaries fall everywhere.
     fn mixed_text() -> Vec<u8> {
@@ -1186,8 +1192,7 @@ mod tests {
         // A pattern that may cross a newline (`\s+`): a match starting on the line before a
         // cut and ending exactly where the chunk ends is left to the next chunk, which must
         // start early enough to see it whole.
-        let rules = crate::rules::parse_rule_file(
-            "t.toml",
+        let set = user_rules(
             r#"
 [[rule]]
 id = "member-number"
@@ -1199,9 +1204,7 @@ pattern = 'MEMBER:\s+[0-9]{4,8}'
 examples = ["MEMBER: 12345678"]
 counterexamples = ["MEMBER: 12"]
 "#,
-        )
-        .unwrap();
-        let set = RuleSet::new(rules, Policy::builtin()).unwrap();
+        );
         let mut scanner = Scanner::new(&set);
         let chunk_size = 2048;
         for tail in 4..8 {
@@ -1348,8 +1351,7 @@ counterexamples = ["MEMBER: 12"]
 
     #[test]
     fn a_value_its_column_found_is_not_raised_by_the_other_cells_of_its_row() {
-        let rules = crate::rules::parse_rule_file(
-            "t.toml",
+        let set = user_rules(
             r#"
 [[rule]]
 id = "nickname"
@@ -1363,9 +1365,7 @@ context = ["alias"]
 examples = ["nickname\nzed77\n"]
 counterexamples = ["nickname\nnull\n"]
 "#,
-        )
-        .unwrap();
-        let set = RuleSet::new(rules, Policy::builtin()).unwrap();
+        );
         let confidences = |text: &str, path: &str| -> Vec<crate::finding::Confidence> {
             scan_text(&set, text, path)
                 .iter()
