@@ -90,6 +90,17 @@ struct Ready {
     held: usize,
 }
 
+impl Ready {
+    /// Whether this holds nothing for the writer: no findings, rendered or not.
+    fn is_empty(&self) -> bool {
+        match &self.body {
+            Body::Findings(findings) => findings.is_empty(),
+            Body::Rendered(bytes) => bytes.is_empty(),
+            Body::Spilled(_) => false,
+        }
+    }
+}
+
 enum Body {
     /// Findings for the reporter, when the format does not render them one by one.
     Findings(Vec<Finding>),
@@ -589,7 +600,12 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
                                 // Inputs finished before this one go first: `part` may wait
                                 // for the writer to reach it.
                                 share.send_done(outbox);
-                                outbox.part(i, ready, &mut share.spill);
+                                // The data map keeps few of a dense input's findings: a batch
+                                // left empty would only wake the writer (a thread switch per
+                                // 4,096 findings, 5% of a dense export's time).
+                                if !ready.is_empty() {
+                                    outbox.part(i, ready, &mut share.spill);
+                                }
                             }
                         }));
                         // An input longer than a chunk (a small gzip may hold gigabytes) takes
