@@ -90,8 +90,8 @@ impl Site<'static> {
 #[derive(Debug, Clone)]
 enum Key<'h> {
     Assigned(std::ops::Range<usize>),
-    /// A column's name, and whether the rule lists it.
-    Column(&'h [u8], bool),
+    /// A column's name, whether the rule lists it, and the column's index.
+    Column(&'h [u8], bool, usize),
 }
 
 /// Decide on `cand` inside `hay`, in unstructured text.
@@ -159,7 +159,7 @@ pub fn judge_at(set: &RuleSet, hay: &[u8], cand: Candidate, explain: bool, site:
     // consulted, and a rule's required keyword must be in it (or just before it: `ship to:`),
     // not in some other field of the record.
     let key = column_key(hay, cand, &site)
-        .map(|(name, listed)| Key::Column(name, listed))
+        .map(|(name, listed, column)| Key::Column(name, listed, column))
         .or_else(|| key_before(hay, cand.start).map(Key::Assigned));
     // A rule that needs a keyword, with no key to lend one, needs it in the window: most such
     // candidates (pairs of decimals in source code) have none, told without the word walk.
@@ -170,7 +170,7 @@ pub fn judge_at(set: &RuleSet, hay: &[u8], cand: Candidate, explain: bool, site:
     if let Some(key) = &key {
         let (text, range, listed) = match key {
             Key::Assigned(r) => (hay, r.clone(), set.keys.lists(cand.rule, &hay[r.clone()])),
-            Key::Column(name, listed) => (*name, 0..name.len(), *listed),
+            Key::Column(name, listed, _) => (*name, 0..name.len(), *listed),
         };
         if listed {
             // A listed key is the rule's keyword, and raises confidence, unless it is what
@@ -182,7 +182,18 @@ pub fn judge_at(set: &RuleSet, hay: &[u8], cand: Candidate, explain: bool, site:
                 listed_key = Some(String::from_utf8_lossy(&text[range.clone()]).into_owned());
             }
         }
-        set.words_near(cand.rule, text, range, |role, word, _| ev.note(role, word));
+        match (key, site.fields) {
+            // A column's name says the same to every row: read once per chunk.
+            (Key::Column(name, _, column), Some(fields)) if !explain => {
+                let words = fields.column_words(*column, cand.rule, set.rules.len(), || {
+                    name_words(set, cand.rule, name)
+                });
+                ev.keyword_seen |= words.keyword;
+                ev.raise |= words.context;
+                ev.lower |= words.negative;
+            }
+            _ => set.words_near(cand.rule, text, range, |role, word, _| ev.note(role, word)),
+        }
         if let Key::Assigned(r) = key {
             if set.has_keywords(cand.rule) && !ev.keyword_seen {
                 let from = r.start.saturating_sub(NEGATIVE_WINDOW).max(lo);
@@ -197,7 +208,7 @@ pub fn judge_at(set: &RuleSet, hay: &[u8], cand: Candidate, explain: bool, site:
     // the rule is its evidence, and the other cells of the row are other values, not words
     // about this one (under a JSON key, by contrast, the keys around it describe the record
     // it belongs to).
-    let whole_cell = site.by_key && matches!(key, Some(Key::Column(_, true)));
+    let whole_cell = site.by_key && matches!(key, Some(Key::Column(_, true, _)));
     if !ev.raise && !ev.lower && !whole_cell {
         // The match itself is cut out of the window so that a value never counts as its own
         // context.
@@ -340,9 +351,23 @@ fn field_start(hay: &[u8], from: usize, end: usize) -> usize {
         .map_or(from, |p| from + p + 1)
 }
 
+/// What the words of a column's `name` say to `rule`, as [`Evidence::note`] hears them.
+fn name_words(set: &RuleSet, rule: usize, name: &[u8]) -> structured::NameWords {
+    let mut words = structured::NameWords::default();
+    set.words_near(rule, name, 0..name.len(), |role, _, _| match role {
+        WordRole::Keyword => {
+            words.keyword = true;
+            words.context = true;
+        }
+        WordRole::Context => words.context = true,
+        WordRole::Negative => words.negative = true,
+    });
+    words
+}
+
 /// The name of the field (CSV/TSV column, access-log field) whose whole content `cand`'s value
-/// is, and whether `cand`'s rule lists it.
-fn column_key<'s>(hay: &[u8], cand: Candidate, site: &Site<'s>) -> Option<(&'s [u8], bool)> {
+/// is, whether `cand`'s rule lists it, and the field's index.
+fn column_key<'s>(hay: &[u8], cand: Candidate, site: &Site<'s>) -> Option<(&'s [u8], bool, usize)> {
     let Shape::Fields(header) = site.shape else {
         return None;
     };
@@ -358,7 +383,11 @@ fn column_key<'s>(hay: &[u8], cand: Candidate, site: &Site<'s>) -> Option<(&'s [
     if s != at || e != cand.value_end - line_start {
         return None;
     }
-    Some((header.name(column)?, header.lists(column, cand.rule)))
+    Some((
+        header.name(column)?,
+        header.lists(column, cand.rule),
+        column,
+    ))
 }
 
 /// The part of the match's line within `CONTEXT_WINDOW` bytes of it.

@@ -1416,6 +1416,39 @@ counterexamples = ["nickname\nnull\n"]
     }
 
     #[test]
+    fn a_column_s_name_speaks_for_every_row_as_it_does_when_explained() {
+        use crate::finding::Confidence::{High, Low, Medium};
+        let set = rule_set();
+        // A header with a column a rule knows (`city`); `remote` and `peer` are context words
+        // of the address rule, `build` a negative one.
+        let csv = "city,note,remote_peer,build\n\
+                   Lisbon,81.2.69.160,81.2.69.161,81.2.69.162\n\
+                   Porto,81.2.69.170,81.2.69.171,81.2.69.172\n";
+        let confidences = |explain| {
+            let options = ScanOptions {
+                explain,
+                min_confidence: Low,
+                ..ScanOptions::default()
+            };
+            search_bytes(&mut Scanner::new(&set), csv.as_bytes(), "x.csv", &options)
+                .iter()
+                .filter(|f| set.rules[f.rule].rule.id == "ipv4")
+                .map(|f| (f.line, f.confidence))
+                .collect::<Vec<_>>()
+        };
+        let expected = [
+            (2, Medium),
+            (2, High),
+            (2, Low),
+            (3, Medium),
+            (3, High),
+            (3, Low),
+        ];
+        assert_eq!(confidences(false), expected);
+        assert_eq!(confidences(true), expected);
+    }
+
+    #[test]
     fn json_findings_carry_their_pointer() {
         let set = rule_set();
         let json = r#"{"ts":"2024-01-01T00:00:00Z","user":{"first_name":"Ana","email":"ana.souza@mail.com.br"},"tags":["x"]}

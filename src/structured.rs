@@ -563,6 +563,9 @@ pub struct LineFields {
     last: std::cell::RefCell<(Option<(usize, usize)>, Vec<(usize, (usize, usize))>)>,
     /// The bounds of the line [`LineFields::line_around`] last found.
     line: std::cell::Cell<(usize, usize)>,
+    /// What each column's name says to each rule ([`LineFields::column_words`]), by column
+    /// and rule; 0 until asked.
+    column_words: std::cell::RefCell<Vec<u8>>,
 }
 
 impl Default for LineFields {
@@ -570,11 +573,59 @@ impl Default for LineFields {
         LineFields {
             last: Default::default(),
             line: std::cell::Cell::new((usize::MAX, 0)),
+            column_words: Default::default(),
         }
     }
 }
 
+/// What a column's name says about a value in it, for one rule: [`LineFields::column_words`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct NameWords {
+    pub keyword: bool,
+    pub context: bool,
+    pub negative: bool,
+}
+
+impl NameWords {
+    fn code(self) -> u8 {
+        1 | u8::from(self.keyword) << 1 | u8::from(self.context) << 2 | u8::from(self.negative) << 3
+    }
+
+    fn decode(code: u8) -> Option<NameWords> {
+        (code != 0).then_some(NameWords {
+            keyword: code & 2 != 0,
+            context: code & 4 != 0,
+            negative: code & 8 != 0,
+        })
+    }
+}
+
 impl LineFields {
+    /// What the name of column `column` says to rule `rule` (of `rules`), worked out by `read`
+    /// the first time and kept for the chunk: every row of an export asks again about the
+    /// same few names, and reading a name's words was 3% of a dense export.
+    pub fn column_words(
+        &self,
+        column: usize,
+        rule: usize,
+        rules: usize,
+        read: impl FnOnce() -> NameWords,
+    ) -> NameWords {
+        let at = column * rules + rule;
+        let known = self.column_words.borrow().get(at).copied();
+        if let Some(words) = known.and_then(NameWords::decode) {
+            return words;
+        }
+        let words = read();
+        let mut table = self.column_words.borrow_mut();
+        if table.len() <= at {
+            // Whole rows of rules: a header's columns bound the table.
+            table.resize((column + 1) * rules, 0);
+        }
+        table[at] = words.code();
+        words
+    }
+
     /// The line holding `hay[start..end]`: from after the newline before `start` (or 0) to
     /// the newline after `end` (or the end of `hay`). Values come in order and a line holds
     /// many, so the last line found is kept for the next.
@@ -1194,6 +1245,37 @@ mod tests {
             got,
             [&b"frank"[..], b"curl/8.0", b"curl/8.0", b"bob", b"curl/8.0"]
         );
+    }
+
+    #[test]
+    fn a_column_s_words_are_read_once_per_column_and_rule() {
+        let fields = LineFields::default();
+        let said = NameWords {
+            keyword: true,
+            context: true,
+            negative: false,
+        };
+        let mut reads = Vec::new();
+        for _ in 0..3 {
+            for (column, rule) in [(0, 2), (3, 0), (0, 1)] {
+                let words = fields.column_words(column, rule, 3, || {
+                    reads.push((column, rule));
+                    if rule == 2 {
+                        said
+                    } else {
+                        NameWords::default()
+                    }
+                });
+                let expected = if rule == 2 {
+                    said
+                } else {
+                    NameWords::default()
+                };
+                assert_eq!(words, expected);
+            }
+        }
+        // A name that says nothing is remembered as such too.
+        assert_eq!(reads, [(0, 2), (3, 0), (0, 1)]);
     }
 
     #[test]
