@@ -43,6 +43,7 @@ fn classify_v4(addr: Ipv4Addr) -> Check {
         _ if PUBLIC_RESOLVERS_V4.contains(&addr.octets()) => Check::Weak(PUBLIC_RESOLVER),
         _ if placeholder(addr.octets()) => Check::Weak(PLACEHOLDER),
         _ if addr.octets().iter().all(|&o| o < SMALL_OCTET) => Check::Doubt(SMALL_NUMBERS),
+        _ if addr.octets()[..3].iter().all(|&o| o < SMALL_LEAD) => Check::Doubt(SMALL_LEAD_NUMBERS),
         _ => Check::Pass,
     }
 }
@@ -76,6 +77,13 @@ fn placeholder(octets: [u8; 4]) -> bool {
 /// octets all fall below 64 once in 256.
 const SMALL_OCTET: u8 = 64;
 const SMALL_NUMBERS: &str = "four small numbers, as in section numbers, OIDs and versions";
+
+/// The first three octets of an address below this, whatever the last: a section deep in a
+/// standard (`IEEE 802.11 8.4.2.97`), an X.500 attribute's OID (`2.5.4.65`), a version
+/// (`Guile 3.0.5.130`), while one random address in 4,096 starts so.
+const SMALL_LEAD: u8 = 16;
+const SMALL_LEAD_NUMBERS: &str =
+    "three small numbers first, as in section numbers, OIDs and versions";
 
 /// `ipv6`: an address as `std::net::Ipv6Addr` parses it, optionally in brackets and with a
 /// zone (`fe80::1%eth0`). IPv4-mapped (`::ffff:a.b.c.d`) and NAT64 (`64:ff9b::a.b.c.d`)
@@ -181,7 +189,7 @@ mod tests {
             "169.253.1.1",
             "223.255.255.255",
             "64.1.2.3",
-            "3.2.1.64",
+            "3.2.31.64",
         ] {
             assert_eq!(v4(s), Check::Pass, "{s}");
         }
@@ -238,6 +246,20 @@ mod tests {
             "1.0.0.0",
         ] {
             assert_eq!(v4(s), Check::Doubt(SMALL_NUMBERS), "{s}");
+        }
+        // Seen in C headers, Rust bindings and Python's sources.
+        for s in [
+            "8.4.2.97",
+            "9.4.2.168",
+            "2.5.4.65",
+            "3.0.5.130",
+            "1.1.1.255",
+        ] {
+            assert_eq!(v4(s), Check::Doubt(SMALL_LEAD_NUMBERS), "{s}");
+        }
+        // An address whose first three numbers are not all small passes.
+        for s in ["16.4.2.97", "8.16.2.97", "8.4.16.97", "5.9.100.20"] {
+            assert_eq!(v4(s), Check::Pass, "{s}");
         }
     }
 
