@@ -81,6 +81,16 @@ pub(crate) fn validate(input: &[u8]) -> Check {
     if NOT_SECRETS.iter().any(|p| input.eq_ignore_ascii_case(p)) {
         return Check::Reject;
     }
+    // The choices a setting takes, as documentation lists them (`force_pass: true/false`).
+    let choice = |part: &[u8]| {
+        NOT_SECRETS
+            .iter()
+            .chain(&[&b"yes"[..], b"no", b"on", b"off"])
+            .any(|p| part.eq_ignore_ascii_case(p))
+    };
+    if input.contains(&b'/') && input.split(|&b| b == b'/').all(choice) {
+        return Check::Reject;
+    }
     if input
         .iter()
         .all(|&b| matches!(b, b'*' | b'x' | b'X' | b'.' | b'#' | b'?'))
@@ -239,8 +249,14 @@ mod tests {
             "Uri_PROPERTY",
             "match",
             "password::validate",
+            "true/false",
+            "Yes/No/none",
         ] {
             assert_eq!(validate(s.as_bytes()), Check::Reject, "{s}");
+        }
+        // One part that is no placeholder makes a secret.
+        for s in ["true/hunter2", "on/0ff!x"] {
+            assert_eq!(validate(s.as_bytes()), Check::Pass, "{s}");
         }
     }
 }
