@@ -603,7 +603,7 @@ impl NameWords {
 impl LineFields {
     /// What the name of column `column` says to rule `rule` (of `rules`), worked out by `read`
     /// the first time and kept for the chunk: every row of an export asks again about the
-    /// same few names, and reading a name's words was 3% of a dense export.
+    /// same few names, and reading them each time cost 1.7% of a dense export's instructions.
     pub fn column_words(
         &self,
         column: usize,
