@@ -66,7 +66,7 @@ const NOT_SECRETS: &[&[u8]] = &[
 const MIN_INPUT: usize = 4;
 
 /// `password`: a secret of 4 to 128 printable characters that is not a placeholder
-/// (`********`, `<redacted>`, `null`, `changeme`), a template or environment reference
+/// (`********`, `<redacted>`, `null`, `changeme`, a setting's choices `true/false`), a template or environment reference
 /// (`${DB_PASSWORD}`, `{{ vault.pw }}`, `%(pw)s`, `$PASSWORD`), or code: a call, an index, a
 /// dotted or `::` path (`os.environ[...]`, `self.password`, `getpass()`), a variable or
 /// constant name (`new_password`, `LSA_UNICODE_STRING`), a type (`String`, `u32`, `*mut`), a
