@@ -353,16 +353,15 @@ fn field_start(hay: &[u8], from: usize, end: usize) -> usize {
 
 /// What the words of a column's `name` say to `rule`, as [`Evidence::note`] hears them.
 fn name_words(set: &RuleSet, rule: usize, name: &[u8]) -> structured::NameWords {
-    let mut words = structured::NameWords::default();
-    set.words_near(rule, name, 0..name.len(), |role, _, _| match role {
-        WordRole::Keyword => {
-            words.keyword = true;
-            words.context = true;
-        }
-        WordRole::Context => words.context = true,
-        WordRole::Negative => words.negative = true,
+    let mut ev = Evidence::default();
+    set.words_near(rule, name, 0..name.len(), |role, word, _| {
+        ev.note(role, word)
     });
-    words
+    structured::NameWords {
+        keyword: ev.keyword_seen,
+        context: ev.raise,
+        negative: ev.lower,
+    }
 }
 
 /// The name of the field (CSV/TSV column, access-log field) whose whole content `cand`'s value

@@ -564,8 +564,8 @@ pub struct LineFields {
     /// The bounds of the line [`LineFields::line_around`] last found.
     line: std::cell::Cell<(usize, usize)>,
     /// What each column's name says to each rule ([`LineFields::column_words`]), by column
-    /// and rule; 0 until asked.
-    column_words: std::cell::RefCell<Vec<u8>>,
+    /// and rule; `None` until asked.
+    column_words: std::cell::RefCell<Vec<Option<NameWords>>>,
 }
 
 impl Default for LineFields {
@@ -586,20 +586,6 @@ pub struct NameWords {
     pub negative: bool,
 }
 
-impl NameWords {
-    fn code(self) -> u8 {
-        1 | u8::from(self.keyword) << 1 | u8::from(self.context) << 2 | u8::from(self.negative) << 3
-    }
-
-    fn decode(code: u8) -> Option<NameWords> {
-        (code != 0).then_some(NameWords {
-            keyword: code & 2 != 0,
-            context: code & 4 != 0,
-            negative: code & 8 != 0,
-        })
-    }
-}
-
 impl LineFields {
     /// What the name of column `column` says to rule `rule` (of `rules`), worked out by `read`
     /// the first time and kept for the chunk: every row of an export asks again about the
@@ -612,17 +598,17 @@ impl LineFields {
         read: impl FnOnce() -> NameWords,
     ) -> NameWords {
         let at = column * rules + rule;
-        let known = self.column_words.borrow().get(at).copied();
-        if let Some(words) = known.and_then(NameWords::decode) {
+        let known = self.column_words.borrow().get(at).copied().flatten();
+        if let Some(words) = known {
             return words;
         }
         let words = read();
         let mut table = self.column_words.borrow_mut();
         if table.len() <= at {
             // Whole rows of rules: a header's columns bound the table.
-            table.resize((column + 1) * rules, 0);
+            table.resize((column + 1) * rules, None);
         }
-        table[at] = words.code();
+        table[at] = Some(words);
         words
     }
 

@@ -66,11 +66,11 @@ const NOT_SECRETS: &[&[u8]] = &[
 const MIN_INPUT: usize = 4;
 
 /// `password`: a secret of 4 to 128 printable characters that is not a placeholder
-/// (`********`, `<redacted>`, `null`, `changeme`, a setting's choices `true/false`), a template or environment reference
-/// (`${DB_PASSWORD}`, `{{ vault.pw }}`, `%(pw)s`, `$PASSWORD`), or code: a call, an index, a
-/// dotted or `::` path (`os.environ[...]`, `self.password`, `getpass()`), a variable or
-/// constant name (`new_password`, `LSA_UNICODE_STRING`), a type (`String`, `u32`, `*mut`), a
-/// numeric literal with a suffix (`6021u32`, `0x4000_000D`).
+/// (`********`, `<redacted>`, `null`, `changeme`, a setting's choices `true/false`), a template
+/// or environment reference (`${DB_PASSWORD}`, `{{ vault.pw }}`, `%(pw)s`, `$PASSWORD`), or
+/// code: a call, an index, a dotted or `::` path (`os.environ[...]`, `self.password`,
+/// `getpass()`), a variable or constant name (`new_password`, `LSA_UNICODE_STRING`), a type
+/// (`String`, `u32`, `*mut`), a numeric literal with a suffix (`6021u32`, `0x4000_000D`).
 pub(crate) fn validate(input: &[u8]) -> Check {
     if input.len() < MIN_INPUT || input.len() > MAX_INPUT {
         return Check::Reject;
@@ -78,17 +78,15 @@ pub(crate) fn validate(input: &[u8]) -> Check {
     if !input.iter().all(|&b| b.is_ascii_graphic() || b >= 0x80) {
         return Check::Reject;
     }
-    if NOT_SECRETS.iter().any(|p| input.eq_ignore_ascii_case(p)) {
-        return Check::Reject;
-    }
-    // The choices a setting takes, as documentation lists them (`force_pass: true/false`).
-    let choice = |part: &[u8]| {
+    // A placeholder, or the choices a setting takes as documentation lists them
+    // (`force_pass: true/false`). A bare `yes` or `off` is shorter than any secret.
+    let placeholder = |part: &[u8]| {
         NOT_SECRETS
             .iter()
             .chain(&[&b"yes"[..], b"no", b"on", b"off"])
             .any(|p| part.eq_ignore_ascii_case(p))
     };
-    if input.contains(&b'/') && input.split(|&b| b == b'/').all(choice) {
+    if input.split(|&b| b == b'/').all(placeholder) {
         return Check::Reject;
     }
     if input
