@@ -381,6 +381,13 @@ impl Serialize for Fingerprint {
 /// A fingerprint's hex digits.
 pub struct FingerprintHex([u8; 32]);
 
+impl FingerprintHex {
+    /// The digits as bytes, for output that writes them as they are.
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+}
+
 impl std::ops::Deref for FingerprintHex {
     type Target = str;
     fn deref(&self) -> &str {

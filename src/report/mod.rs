@@ -211,16 +211,18 @@ impl Render {
         // would forge a line, one with an escape sequence would reach the terminal): escaped
         // once per input, not per finding.
         let mut path: Option<(&Arc<str>, std::borrow::Cow<'_, str>)> = None;
+        // JSON writes the path as a JSON string, also once per input.
+        let mut json_path: Option<(&Arc<str>, Vec<u8>)> = None;
         for f in findings {
             match self {
                 Render::Nothing => return Ok(()),
                 Render::JsonLines => {
-                    json::write_finding(run, f, out)?;
+                    json::write_finding(run, f, json_path_of(&mut json_path, f)?, out)?;
                     out.push(b'\n');
                 }
                 Render::JsonItems => {
                     out.extend_from_slice(json::ITEM_SEPARATOR);
-                    json::write_finding(run, f, out)?;
+                    json::write_finding(run, f, json_path_of(&mut json_path, f)?, out)?;
                 }
                 Render::Text => {
                     if path.as_ref().is_none_or(|(p, _)| !Arc::ptr_eq(p, &f.path)) {
@@ -233,6 +235,23 @@ impl Render {
         }
         Ok(())
     }
+}
+
+/// `f`'s path as a JSON string, written again only when the input changes (`written` holds
+/// the last one).
+fn json_path_of<'f, 'w>(
+    written: &'w mut Option<(&'f Arc<str>, Vec<u8>)>,
+    f: &'f Finding,
+) -> io::Result<&'w [u8]> {
+    if written
+        .as_ref()
+        .is_none_or(|(p, _)| !Arc::ptr_eq(p, &f.path))
+    {
+        let mut json = Vec::new();
+        json::string(&mut json, &f.path)?;
+        *written = Some((&f.path, json));
+    }
+    Ok(written.as_ref().map_or(&[][..], |(_, json)| json))
 }
 
 /// The reporter for `format`. `--format summary` writes the data map as JSON when the output
