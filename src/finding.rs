@@ -122,9 +122,6 @@ pub struct Finding {
     pub context: Context,
     /// Boxed: only `--explain` fills it, and every finding is moved several times.
     pub explain: Option<Box<Explain>>,
-    /// Its reporter will not show it (`report::Passed`, asked as it was found): it was built
-    /// without columns, redacted value or context, and is counted but never sent.
-    pub passed_over: bool,
 }
 
 /// The hash of a raw value that distinct values are counted by (never output): the same in

@@ -284,6 +284,19 @@ impl Share {
                 .is_ok()
     }
 
+    /// Count the findings the search passed over (`report::Passed::count`) since the last
+    /// call, as `ready` counts those it is given.
+    fn count_passed_over(&mut self, config: &Config, scanner: &mut Scanner<'_>) {
+        let Some(passed) = scanner.passed.as_mut() else {
+            return;
+        };
+        let counted = passed.take_passed_over();
+        let rules = &config.rules.rules;
+        self.failed |= counted
+            .any_counted(|rule, confidence| config.fails(&rules[rule].categories, confidence));
+        self.totals.merge(&config.rules, counted);
+    }
+
     /// Filter one input's findings (added lines, baseline), count them, and render them if
     /// the format says how.
     fn ready(
@@ -310,8 +323,7 @@ impl Share {
             }
         }
         if let (None, Some(passed)) = (render, &mut self.passed) {
-            // Those the search already passed over are not asked again: they were not counted.
-            findings.retain(|f| !f.passed_over && passed.send(f));
+            findings.retain(|f| passed.send(f));
             // The batch waits for the writer counted by its findings, not by its capacity
             // (4,096 findings, about 1 MB): a worker running ahead would keep thousands.
             findings.shrink_to_fit();
@@ -629,6 +641,7 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
                         scanner.long_input = None;
                         let findings = std::mem::take(&mut outcome.findings);
                         let mut share = share.lock().unwrap_or_else(PoisonError::into_inner);
+                        share.count_passed_over(config, &mut scanner);
                         // A panic here would leave the writer waiting for this input (and the
                         // ones kept with it) for ever: it becomes a skipped input instead.
                         let ready = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -960,6 +973,7 @@ fn search_part<'s>(
     let mut share = part_share.lock().unwrap_or_else(PoisonError::into_inner);
     let findings = std::mem::take(&mut outcome.findings);
     share.ready(config, run, render, file, findings);
+    share.count_passed_over(config, scanner);
     let counts = PartCounts {
         totals: std::mem::take(&mut share.totals),
         failed: share.failed,

@@ -714,13 +714,15 @@ impl Emit<'_, '_> {
             out.suppressed += 1;
             return;
         }
-        // A finding its reporter will not show is only counted: what showing it needs is not
-        // built (HTML shows 20 of each category; SARIF 25,000 in all).
-        let passed_over = !self
-            .passed
-            .as_mut()
-            .is_none_or(|p| p.send_parts(cand.rule, confidence, &path.shown));
-        let details = options.details && !passed_over;
+        // A finding its reporter will not show is only counted, never built (the data map
+        // shows none; HTML 20 of each category; SARIF 25,000 in all).
+        if let Some(passed) = self.passed.as_mut() {
+            if !passed.send_parts(cand.rule, confidence, &path.shown) {
+                let value_hash = finding::value_hash(&hay[vs..ve]);
+                passed.count(set, &path.shown, cand.rule, confidence, value_hash);
+                return;
+            }
+        }
         // Columns count from the previous finding when it is on the same line (a CSV row or
         // JSON record holds many), not from the line's start each time. A line starting at 0
         // began in an earlier chunk: its columns so far are carried.
@@ -729,7 +731,7 @@ impl Emit<'_, '_> {
             _ if whole_line_start == 0 => (0, self.carry_chars, self.carry_utf16),
             _ => (whole_line_start, 0, 0),
         };
-        if details {
+        if options.details {
             let (c, u) = columns(&hay[from..vs]);
             chars += c;
             utf16 += u;
@@ -746,13 +748,13 @@ impl Emit<'_, '_> {
         let value = &hay[vs..ve];
         let mut context = Context {
             key: key
-                .filter(|_| details)
+                .filter(|_| options.details)
                 .map(|k| String::from_utf8_lossy(&hay[k]).into_owned()),
             ..Context::default()
         };
         // Structured context, computed for findings only, from their line's bytes.
         let line_known = line_start_known(whole_line_start, &self.site);
-        if line_known && details {
+        if line_known && options.details {
             let line_bytes = &hay[whole_line_start..whole_line_end];
             let at = vs - whole_line_start;
             match self.site.shape {
@@ -781,11 +783,11 @@ impl Emit<'_, '_> {
             line: if options.line_numbers { self.line } else { 0 },
             column: chars + 1,
             column_utf16: utf16 + 1,
-            length_utf16: if details { columns(value).1 } else { 0 },
+            length_utf16: if options.details { columns(value).1 } else { 0 },
             byte_offset: self.base + vs as u64,
             length: (ve - vs) as u64,
             confidence,
-            redacted: if details {
+            redacted: if options.details {
                 finding::redact(
                     value,
                     compiled.rule.redact,
@@ -797,13 +799,12 @@ impl Emit<'_, '_> {
             } else {
                 String::new()
             },
-            value: (options.redaction == Redaction::None && !passed_over)
+            value: (options.redaction == Redaction::None)
                 .then(|| String::from_utf8_lossy(value).into_owned()),
             fingerprint,
             value_hash: finding::value_hash(value),
             context,
             explain,
-            passed_over,
         });
     }
 }

@@ -127,6 +127,15 @@ fn every_planted_value_is_found_and_none_leaks() {
 fn exit_codes_follow_fail_on() {
     assert_eq!(scan(&[".", "--fail-on", "never"]).2, 0);
     assert_eq!(scan(&[".", "--fail-on", "high"]).2, 1);
+    // The data map counts its findings without building them: they fail a run alike.
+    assert_eq!(
+        scan(&[".", "--format", "summary", "--fail-on", "high"]).2,
+        1
+    );
+    assert_eq!(
+        scan(&[".", "--format", "summary", "--fail-on", "never"]).2,
+        0
+    );
     assert_eq!(
         scan(&[
             "src/settings.py",

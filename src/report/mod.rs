@@ -92,6 +92,8 @@ pub enum Uses {
     },
     /// The first `n` of each category, in order (the HTML report's tables).
     FirstOfEachCategory(usize),
+    /// None: the reporter shows totals only (the data map).
+    None,
 }
 
 impl Uses {
@@ -115,6 +117,10 @@ pub struct Passed {
     /// Findings sent, by category index; each rule's category indices.
     by_category: Vec<usize>,
     rule_categories: Vec<Vec<usize>>,
+    /// The findings passed over, counted as they are found ([`Passed::count`]) instead of
+    /// being built: on dense data the data map passes over every finding, and building each
+    /// one only to count and drop it was a tenth of the run.
+    passed_over: Totals,
 }
 
 impl Passed {
@@ -126,7 +132,26 @@ impl Passed {
             by_confidence: [0; 3],
             by_category: vec![0; names.len()],
             rule_categories,
+            passed_over: Totals::default(),
         }
+    }
+
+    /// Count a finding that [`Passed::send_parts`] passed over (see [`Totals::add_parts`]).
+    pub fn count(
+        &mut self,
+        rules: &RuleSet,
+        path: &Arc<str>,
+        rule: usize,
+        confidence: Confidence,
+        value_hash: u64,
+    ) {
+        self.passed_over
+            .add_parts(rules, path, rule, confidence, value_hash);
+    }
+
+    /// The counts of the findings passed over since the last call.
+    pub fn take_passed_over(&mut self) -> Totals {
+        std::mem::take(&mut self.passed_over)
     }
 
     /// Whether `f` is to be sent; counts it if so.
@@ -154,6 +179,7 @@ impl Passed {
                 self.by_confidence[level] += 1;
                 true
             }
+            Uses::None => false,
             Uses::FirstOfEachCategory(n) => {
                 let categories = &self.rule_categories[rule];
                 if categories.iter().all(|&c| self.by_category[c] >= *n) {
@@ -388,23 +414,49 @@ impl Totals {
     /// Count one finding. Findings are counted by rule index, and by file for the data map's
     /// locations; the maps keyed by name are filled once, by [`Totals::finalize`].
     pub fn add(&mut self, rules: &RuleSet, f: &Finding) {
+        self.add_parts(rules, &f.path, f.rule, f.confidence, f.value_hash);
+    }
+
+    /// [`Totals::add`] for a finding of `rule` with `confidence` and the value `value_hash`
+    /// ([`crate::finding::value_hash`]) in the input at `path`, counted without being built.
+    pub fn add_parts(
+        &mut self,
+        rules: &RuleSet,
+        path: &Arc<str>,
+        rule: usize,
+        confidence: Confidence,
+        value_hash: u64,
+    ) {
         self.findings += 1;
         let tally = self.tally.fit(rules);
-        if !tally.file.as_ref().is_some_and(|p| Arc::ptr_eq(p, &f.path)) {
+        if !tally.file.as_ref().is_some_and(|p| Arc::ptr_eq(p, path)) {
             tally.flush_file(rules, &mut self.by_category);
-            tally.file = Some(f.path.clone());
+            tally.file = Some(path.clone());
         }
-        tally.file_counts[f.rule] += 1;
-        let t = &mut tally.rules[f.rule];
+        tally.file_counts[rule] += 1;
+        let t = &mut tally.rules[rule];
         t.findings += 1;
-        match f.confidence {
+        match confidence {
             Confidence::Low => t.low += 1,
             Confidence::Medium => t.medium += 1,
             Confidence::High => t.high += 1,
         }
-        for &c in &tally.rule_categories[f.rule] {
-            tally.values[c].insert(f.value_hash);
+        for &c in &tally.rule_categories[rule] {
+            tally.values[c].insert(value_hash);
         }
+    }
+
+    /// Whether `fails` holds for the rule and confidence of any finding counted so far.
+    pub fn any_counted(&self, mut fails: impl FnMut(usize, Confidence) -> bool) -> bool {
+        self.tally.rules.iter().enumerate().any(|(rule, t)| {
+            [
+                (t.low, Confidence::Low),
+                (t.medium, Confidence::Medium),
+                (t.high, Confidence::High),
+            ]
+            .into_iter()
+            .any(|(n, confidence)| n > 0 && fails(rule, confidence))
+        })
     }
 
     /// Add the counts of `other` (a scanning thread's share of the run).
@@ -744,6 +796,40 @@ mod passed_tests {
             let categories = category_indices(&set).0.len();
             prop_assert!(sent.len() <= 4 * n * categories);
         }
+    }
+
+    #[test]
+    fn the_data_map_counts_what_it_passes_over_as_it_counts_built_findings() {
+        let set = RuleSet::built_in();
+        let mut specs: Vec<(usize, usize, usize)> =
+            (0..400).map(|i| (i % 3, i * 7 % 23, i % 2)).collect();
+        let mut all = findings(&set, &mut specs);
+        for (i, f) in all.iter_mut().enumerate() {
+            f.value_hash = (i % 50) as u64;
+        }
+        let mut passed = Passed::new(Uses::None, &set);
+        let mut built = Totals::default();
+        for f in &all {
+            assert!(!passed.send_parts(f.rule, f.confidence, &f.path));
+            passed.count(&set, &f.path, f.rule, f.confidence, f.value_hash);
+            built.add(&set, f);
+        }
+        let counted = passed.take_passed_over();
+        // Low and medium findings only (levels 0 and 1 above): a high threshold fails nothing.
+        assert!(counted.any_counted(|_, c| c == Confidence::Medium));
+        assert!(!counted.any_counted(|_, c| c == Confidence::High));
+        let (mut from_counts, mut from_findings) = (Totals::default(), Totals::default());
+        from_counts.merge(&set, counted);
+        from_findings.merge(&set, built);
+        from_counts.finalize(&set);
+        from_findings.finalize(&set);
+        assert_eq!(from_counts.findings, 400);
+        assert_eq!(
+            serde_json::to_value(&from_counts).unwrap(),
+            serde_json::to_value(&from_findings).unwrap()
+        );
+        // Taken once: the next input starts from nothing.
+        assert_eq!(passed.take_passed_over().findings, 0);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use super::{Render, Reporter, RunInfo, Totals};
+use super::{Render, Reporter, RunInfo, Totals, Uses};
 use crate::finding::Finding;
 
 pub struct Summary {
@@ -30,6 +30,10 @@ impl Reporter for Summary {
 
     fn render(&self) -> Option<Render> {
         Some(Render::Nothing)
+    }
+
+    fn uses(&self) -> Uses {
+        Uses::None
     }
 
     fn finish(&mut self, run: &RunInfo, totals: &Totals) -> io::Result<()> {
