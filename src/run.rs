@@ -535,7 +535,7 @@ pub fn scan_into(config: &Config, mut reporter: Box<dyn report::Reporter>) -> Re
                     let mut scanner = Scanner::new(&config.rules);
                     // The search asks too, when every finding it finds reaches the reporter
                     // (no baseline or git change drops some first): those passed over are
-                    // built without what only showing them needs.
+                    // counted as they are found and never built (`count_passed_over`).
                     if !uses.all() && config.baseline.is_none() && config.walk.change.is_none() {
                         scanner.passed = Some(report::Passed::new(uses.clone(), &config.rules));
                     }

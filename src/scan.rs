@@ -1033,8 +1033,8 @@ pub struct Scanner<'s> {
     /// Receives batches of the current input's findings; without one they stay in its outcome.
     pub sink: Option<crate::spill::Sink<'s>>,
     /// Which findings the reporter may show, asked as they are found, so that those it will
-    /// not are built without what only showing them needs. Only for runs where every finding
-    /// found is counted and offered to the reporter (no baseline or git change drops some).
+    /// not are only counted, never built. Only for runs where every finding found is counted
+    /// and offered to the reporter (no baseline or git change drops some).
     pub passed: Option<crate::report::Passed>,
     /// Called when the current input (or an archive member) turns out longer than one chunk:
     /// a compressed file's size on disk does not tell how long its scan takes.

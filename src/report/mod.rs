@@ -105,8 +105,8 @@ impl Uses {
 
 /// Counts of the findings of one input sent to the writer, to pass over those of its later
 /// findings that the reporter will not show ([`Uses`]): a finding is passed over only when
-/// `n` findings of the same input, all before it, rank as well, or when its confidence is
-/// below SARIF's floor. Inputs are told apart by their findings' path (one `Arc` per input,
+/// `n` findings of the same input, all before it, rank as well, when its confidence is
+/// below SARIF's floor, or when the reporter shows none (the data map). Inputs are told apart by their findings' path (one `Arc` per input,
 /// held here so that its address is not reused).
 #[derive(Debug)]
 pub struct Passed {
