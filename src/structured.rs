@@ -1029,31 +1029,61 @@ fn field_key_values(
     }
 }
 
+/// Field values that stand for no value.
+const PLACEHOLDERS: &[&[u8]] = &[
+    b"null",
+    b"none",
+    b"nil",
+    b"n/a",
+    b"na",
+    b"-",
+    b"--",
+    b"?",
+    b"unknown",
+    b"undefined",
+    b"redacted",
+    b"[redacted]",
+    b"<redacted>",
+    b"true",
+    b"false",
+    b"tbd",
+    b"todo",
+];
+
+/// The longest of [`PLACEHOLDERS`], and the bytes they start with (in either case): most
+/// values are ruled out as placeholders by these two, before any comparison (a dense export
+/// asks about every field).
+const LONGEST_PLACEHOLDER: usize = {
+    let (mut longest, mut i) = (0, 0);
+    while i < PLACEHOLDERS.len() {
+        if PLACEHOLDERS[i].len() > longest {
+            longest = PLACEHOLDERS[i].len();
+        }
+        i += 1;
+    }
+    longest
+};
+const PLACEHOLDER_FIRST_BYTES: [bool; 256] = {
+    let mut first = [false; 256];
+    let mut i = 0;
+    while i < PLACEHOLDERS.len() {
+        let b = PLACEHOLDERS[i][0];
+        first[b.to_ascii_lowercase() as usize] = true;
+        first[b.to_ascii_uppercase() as usize] = true;
+        i += 1;
+    }
+    first
+};
+
 /// Whether a field value can be personal data at all: not empty, not a placeholder.
 pub fn plausible(value: &[u8]) -> bool {
-    const PLACEHOLDERS: &[&[u8]] = &[
-        b"null",
-        b"none",
-        b"nil",
-        b"n/a",
-        b"na",
-        b"-",
-        b"--",
-        b"?",
-        b"unknown",
-        b"undefined",
-        b"redacted",
-        b"[redacted]",
-        b"<redacted>",
-        b"true",
-        b"false",
-        b"tbd",
-        b"todo",
-    ];
     if value.is_empty() || value.len() > MAX_FIELD {
         return false;
     }
-    if PLACEHOLDERS.iter().any(|p| value.eq_ignore_ascii_case(p)) {
+    if value.len() <= LONGEST_PLACEHOLDER
+        && PLACEHOLDER_FIRST_BYTES[usize::from(value[0])]
+        && PLACEHOLDERS.iter().any(|p| value.eq_ignore_ascii_case(p))
+    {
         return false;
     }
     if value.starts_with(b"${") || value.starts_with(b"{{") || value.starts_with(b"%(") {
@@ -1504,6 +1534,22 @@ mod tests {
             assert!(!plausible(v.as_bytes()), "{v}");
         }
         for v in ["Ana", "José", "北京", "12 Main St"] {
+            assert!(plausible(v.as_bytes()), "{v}");
+        }
+        // Every placeholder in any case, however the quick tests before the list rule out
+        // values; and values that only start like one.
+        for p in PLACEHOLDERS {
+            let p = std::str::from_utf8(p).unwrap();
+            let title: String = p
+                .chars()
+                .enumerate()
+                .map(|(i, c)| if i == 0 { c.to_ascii_uppercase() } else { c })
+                .collect();
+            for v in [p.to_string(), p.to_uppercase(), title] {
+                assert!(!plausible(v.as_bytes()), "{v}");
+            }
+        }
+        for v in ["Nils", "Tbilisi", "Unknownville", "falsey"] {
             assert!(plausible(v.as_bytes()), "{v}");
         }
     }
