@@ -714,6 +714,16 @@ impl Emit<'_, '_> {
             out.suppressed += 1;
             return;
         }
+        // Every finding is fingerprinted, shown or not: identical masked lines are numbered,
+        // and the number of one that is shown counts those before it.
+        let (before, after) = (&hay[line_start..vs], &hay[ve..line_end]);
+        let fingerprint = if self.options.fingerprints {
+            let prefix = self.line_prefixes[cand.rule]
+                .get_or_insert_with(|| finding::LinePrefix::new(&compiled.rule.id, &path.anchored));
+            finding::MaskedLine::after(prefix, before, after).fingerprint(self.occurrences)
+        } else {
+            finding::Fingerprint::default()
+        };
         // A finding its reporter will not show is only counted, never built (the data map
         // shows none; HTML 20 of each category; SARIF 25,000 in all).
         if let Some(passed) = self.passed.as_mut() {
@@ -737,14 +747,6 @@ impl Emit<'_, '_> {
             utf16 += u;
             self.column_mark = (whole_line_start, vs, chars, utf16);
         }
-        let (before, after) = (&hay[line_start..vs], &hay[ve..line_end]);
-        let fingerprint = if self.options.fingerprints {
-            let prefix = self.line_prefixes[cand.rule]
-                .get_or_insert_with(|| finding::LinePrefix::new(&compiled.rule.id, &path.anchored));
-            finding::MaskedLine::after(prefix, before, after).fingerprint(self.occurrences)
-        } else {
-            finding::Fingerprint::default()
-        };
         let value = &hay[vs..ve];
         let mut context = Context {
             key: key
@@ -1242,6 +1244,42 @@ counterexamples = ["MEMBER: 12"]
             path,
             &ScanOptions::default(),
         )
+    }
+
+    #[test]
+    fn a_finding_shown_after_others_passed_over_keeps_its_fingerprint() {
+        use crate::report::{Passed, Uses};
+        let set = RuleSet::built_in();
+        // The same masked line three times: two low-confidence addresses (private), then a
+        // high one. Keeping the best one of each level, a reporter is sent the first and the
+        // third; the third is the masked line's third occurrence whether or not the second
+        // was built.
+        let text = "host 10.1.2.3\nhost 10.1.2.4\nhost 81.2.69.142\n";
+        let options = ScanOptions {
+            min_confidence: finding::Confidence::Low,
+            ..ScanOptions::default()
+        };
+        let all = search_bytes(&mut Scanner::new(&set), text.as_bytes(), "a.log", &options);
+        assert_eq!(all.len(), 3);
+        let mut scanner = Scanner::new(&set);
+        scanner.passed = Some(Passed::new(
+            Uses::Best {
+                n: 1,
+                floor: Default::default(),
+            },
+            &set,
+        ));
+        let sent = search_bytes(&mut scanner, text.as_bytes(), "a.log", &options);
+        let lines_and_fingerprints = |found: &[&Finding]| {
+            found
+                .iter()
+                .map(|f| (f.line, f.fingerprint))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            lines_and_fingerprints(&sent.iter().collect::<Vec<_>>()),
+            lines_and_fingerprints(&[&all[0], &all[2]])
+        );
     }
 
     fn rules_of(set: &RuleSet, found: &[Finding]) -> Vec<String> {
