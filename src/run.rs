@@ -285,16 +285,18 @@ impl Share {
     }
 
     /// Count the findings the search passed over (`report::Passed::count`) since the last
-    /// call, as `ready` counts those it is given.
+    /// call, as `ready` counts those it is given. Those of an input whose search panicked
+    /// are not counted: the scanner that held them was rebuilt, and the input is reported as
+    /// not scanned.
     fn count_passed_over(&mut self, config: &Config, scanner: &mut Scanner<'_>) {
         let Some(passed) = scanner.passed.as_mut() else {
             return;
         };
-        let counted = passed.take_passed_over();
+        let counted = passed.passed_over();
         let rules = &config.rules.rules;
         self.failed |= counted
             .any_counted(|rule, confidence| config.fails(&rules[rule].categories, confidence));
-        self.totals.merge(&config.rules, counted);
+        self.totals.take_counts(&config.rules, counted);
     }
 
     /// Filter one input's findings (added lines, baseline), count them, and render them if
