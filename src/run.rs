@@ -284,7 +284,7 @@ impl Share {
                 .is_ok()
     }
 
-    /// Count the findings the search passed over (`report::Passed::count`) since the last
+    /// Count the findings the search passed over (`report::Passed::passed_over`) since the last
     /// call, as `ready` counts those it is given. Those of an input whose search panicked
     /// are not counted: the scanner that held them was rebuilt, and the input is reported as
     /// not scanned.

@@ -729,7 +729,8 @@ impl Emit<'_, '_> {
         if let Some(passed) = self.passed.as_mut() {
             if !passed.send_parts(cand.rule, confidence, &path.shown) {
                 let value_hash = finding::value_hash(&hay[vs..ve]);
-                passed.count(set, &path.shown, cand.rule, confidence, value_hash);
+                let counts = passed.passed_over();
+                counts.add_parts(set, &path.shown, cand.rule, confidence, value_hash);
                 return;
             }
         }

@@ -117,7 +117,7 @@ pub struct Passed {
     /// Findings sent, by category index; each rule's category indices.
     by_category: Vec<usize>,
     rule_categories: Vec<Vec<usize>>,
-    /// The findings passed over, counted as they are found ([`Passed::count`]) instead of
+    /// The findings passed over, counted as they are found ([`Passed::passed_over`]) instead of
     /// being built: on dense data the data map passes over every finding, and building each
     /// one only to count and drop it was a tenth of the run.
     passed_over: Totals,
@@ -136,21 +136,8 @@ impl Passed {
         }
     }
 
-    /// Count a finding that [`Passed::send_parts`] passed over (see [`Totals::add_parts`]).
-    pub fn count(
-        &mut self,
-        rules: &RuleSet,
-        path: &Arc<str>,
-        rule: usize,
-        confidence: Confidence,
-        value_hash: u64,
-    ) {
-        self.passed_over
-            .add_parts(rules, path, rule, confidence, value_hash);
-    }
-
-    /// The counts of the findings passed over since they were last moved out
-    /// ([`Totals::take_counts`]).
+    /// The counts of the findings [`Passed::send_parts`] passed over, where the search counts
+    /// them ([`Totals::add_parts`]) until they are moved out ([`Totals::take_counts`]).
     pub fn passed_over(&mut self) -> &mut Totals {
         &mut self.passed_over
     }
@@ -851,7 +838,9 @@ mod passed_tests {
         let mut built = Totals::default();
         for f in &all {
             assert!(!passed.send_parts(f.rule, f.confidence, &f.path));
-            passed.count(&set, &f.path, f.rule, f.confidence, f.value_hash);
+            passed
+                .passed_over()
+                .add_parts(&set, &f.path, f.rule, f.confidence, f.value_hash);
             built.add(&set, f);
         }
         let counted = passed.passed_over();
@@ -873,7 +862,9 @@ mod passed_tests {
         assert_eq!(counted.findings, 0);
         assert!(!counted.any_counted(|_, _| true));
         for f in &all {
-            passed.count(&set, &f.path, f.rule, f.confidence, f.value_hash);
+            passed
+                .passed_over()
+                .add_parts(&set, &f.path, f.rule, f.confidence, f.value_hash);
         }
         let mut again = Totals::default();
         again.take_counts(&set, passed.passed_over());
