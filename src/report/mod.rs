@@ -106,8 +106,8 @@ impl Uses {
 /// Counts of the findings of one input sent to the writer, to pass over those of its later
 /// findings that the reporter will not show ([`Uses`]): a finding is passed over only when
 /// `n` findings of the same input, all before it, rank as well, when its confidence is
-/// below SARIF's floor, or when the reporter shows none (the data map). Inputs are told apart by their findings' path (one `Arc` per input,
-/// held here so that its address is not reused).
+/// below SARIF's floor, or when the reporter shows none (the data map). Inputs are told apart
+/// by their findings' path (one `Arc` per input, held here so that its address is not reused).
 #[derive(Debug)]
 pub struct Passed {
     uses: Uses,
@@ -440,10 +440,6 @@ impl Totals {
     /// instructions on a tree of small files.
     pub fn take_counts(&mut self, rules: &RuleSet, other: &mut Totals) {
         self.findings += std::mem::take(&mut other.findings);
-        let theirs = &mut other.tally;
-        if theirs.rules.is_empty() {
-            return;
-        }
         // Where its findings are: the inputs it counted before its last (archive members),
         // then its last.
         for (category, theirs) in std::mem::take(&mut other.by_category) {
@@ -452,7 +448,11 @@ impl Totals {
                 *mine.dirs.entry(dir).or_default() += n;
             }
         }
+        let theirs = &mut other.tally;
         theirs.flush_file(rules, &mut self.by_category);
+        if theirs.rules.is_empty() {
+            return;
+        }
         let mine = self.tally.fit(rules);
         for (mine, theirs) in mine.rules.iter_mut().zip(&mut theirs.rules) {
             let theirs = std::mem::take(theirs);
@@ -484,30 +484,9 @@ impl Totals {
     pub fn merge(&mut self, rules: &RuleSet, mut other: Totals) {
         self.files_scanned += other.files_scanned;
         self.bytes_scanned += other.bytes_scanned;
-        self.findings += other.findings;
         self.suppressed += other.suppressed;
         self.skipped.append(&mut other.skipped);
-        let mut tally = std::mem::take(&mut other.tally);
-        tally.flush_file(rules, &mut other.by_category);
-        for (cat, theirs) in other.by_category {
-            let mine = self.by_category.entry(cat).or_default();
-            for (dir, n) in theirs.dirs {
-                *mine.dirs.entry(dir).or_default() += n;
-            }
-        }
-        if tally.rules.is_empty() {
-            return;
-        }
-        let all = self.tally.fit(rules);
-        for (mine, theirs) in all.rules.iter_mut().zip(&tally.rules) {
-            mine.findings += theirs.findings;
-            mine.low += theirs.low;
-            mine.medium += theirs.medium;
-            mine.high += theirs.high;
-        }
-        for (mine, theirs) in all.values.iter_mut().zip(&tally.values) {
-            mine.merge(theirs);
-        }
+        self.take_counts(rules, &mut other);
     }
 
     /// Settle the per-rule and per-category counts and derived fields (distinct values, top
