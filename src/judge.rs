@@ -57,6 +57,20 @@ impl Site<'_> {
         }
     }
 
+    /// [`context_window`] around `hay[start..end]`, cut from the line the chunk's cache may
+    /// already hold (a CSV row's values, a log line's fields share it): two searches for line
+    /// breaks per candidate were 3.4% of a dense export's instructions.
+    pub fn context_window(&self, hay: &[u8], start: usize, end: usize) -> (usize, usize) {
+        let Some(cache) = self.fields else {
+            return context_window(hay, start, end);
+        };
+        let (line_start, line_end) = cache.line_around(hay, start, end);
+        (
+            line_start.max(start.saturating_sub(CONTEXT_WINDOW)),
+            line_end.min(end + CONTEXT_WINDOW),
+        )
+    }
+
     /// The field of `line` that byte `at` lies in (see [`structured::Header::field_at`]).
     pub fn field_at(
         &self,
@@ -107,7 +121,7 @@ pub fn judge_at(set: &RuleSet, hay: &[u8], cand: Candidate, explain: bool, site:
     let mut decoded = [0u8; structured::MAX_VALUE];
     let value = structured::unescape(raw, &mut decoded);
     let base = compiled.rule.confidence;
-    let (lo, hi) = context_window(hay, cand.start, cand.end);
+    let (lo, hi) = site.context_window(hay, cand.start, cand.end);
     if compiled
         .preceded_by
         .as_ref()

@@ -993,6 +993,7 @@ fn field_key_values(
     out: &mut Vec<(usize, usize, usize)>,
 ) {
     let last = header.detect.last().map_or(0, |&(c, _)| c);
+    let mut row = Vec::new();
     let mut start = 0;
     if skip_first_line {
         match memchr::memchr(b'\n', &hay[..limit]) {
@@ -1013,7 +1014,9 @@ fn field_key_values(
         };
         match header.layout {
             Layout::Delimited(d) => {
-                for (col, span) in fields(line, d).enumerate().take(last + 1) {
+                row.clear();
+                delimited_fields(line, d, &mut row);
+                for (col, &(_, span)) in row.iter().enumerate().take(last + 1) {
                     emit(col, span);
                 }
             }
