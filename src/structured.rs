@@ -612,13 +612,18 @@ impl LineFields {
         words
     }
 
+    /// The line [`LineFields::line_around`] last found, if it holds `start..end`.
+    pub fn known_line(&self, start: usize, end: usize) -> Option<(usize, usize)> {
+        let (s, e) = self.line.get();
+        (s <= start && end <= e).then_some((s, e))
+    }
+
     /// The line holding `hay[start..end]`: from after the newline before `start` (or 0) to
     /// the newline after `end` (or the end of `hay`). Values come in order and a line holds
     /// many, so the last line found is kept for the next.
     pub fn line_around(&self, hay: &[u8], start: usize, end: usize) -> (usize, usize) {
-        let (s, e) = self.line.get();
-        if s <= start && end <= e {
-            return (s, e);
+        if let Some(line) = self.known_line(start, end) {
+            return line;
         }
         let s = memchr::memrchr(b'\n', &hay[..start]).map_or(0, |p| p + 1);
         let e = memchr::memchr(b'\n', &hay[end..]).map_or(hay.len(), |p| end + p);
