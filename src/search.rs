@@ -440,22 +440,18 @@ fn search_chunk(
         fields: Some(&line_fields),
         keywords: Some(&keyword_scan),
     };
-    let mut keyed = Vec::new();
-    if shape.is_structured() {
-        structured::key_values(
-            &set.keys,
-            &shape,
-            hay,
-            keyed_limit,
-            cursor.base == 0,
-            &mut keyed,
-        );
-        // Those of the previous chunk's lines were reported with it; one that ran into its cut
-        // (inside a line) was left for this chunk, which has the line's start, unless a match
-        // accepted there overlaps it (then it is dropped, as in one whole pass).
-        keyed.retain(|&(_, s, e)| e >= kept && !accepted.iter().any(|&(a, b)| s < b && a < e));
-    }
-    let mut keyed = keyed.into_iter().peekable();
+    // Keyed values of the previous chunk's lines were reported with it; one that ran into its
+    // cut (inside a line) was left for this chunk, which has the line's start, unless a match
+    // accepted there overlaps it (then it is dropped, as in one whole pass).
+    let mut keyed = structured::KeyedValues::new(
+        &set.keys,
+        &shape,
+        hay,
+        keyed_limit,
+        cursor.base == 0,
+        kept,
+        &accepted,
+    );
     let mut emit = Emit {
         set,
         path,
@@ -486,13 +482,13 @@ fn search_chunk(
         // judge ask about lines in order: the fields of a CSV row are kept for one row at a
         // time, and reported after the judge looked at the next row, a row's keyed values
         // had it split again.
-        while let Some(&(rule, s, e)) = keyed.peek() {
+        while let Some((rule, s, e)) = keyed.peek(cand.start, &line_fields) {
             if e > cand.start {
                 break;
             }
             emit.keyed(hay, rule, s, e, out);
             crate::spill::maybe(&mut out.findings, &mut sink);
-            keyed.next();
+            keyed.pop();
         }
         let verdict = judge::judge_at(set, hay, cand, options.explain, site);
         if verdict == Verdict::Reject {
@@ -500,14 +496,14 @@ fn search_chunk(
         }
         // Keyed values before this match are reported first; those it overlaps are dropped.
         let (vs, ve) = (cand.value_start, cand.value_end);
-        while let Some(&(rule, s, e)) = keyed.peek() {
+        while let Some((rule, s, e)) = keyed.peek(ve, &line_fields) {
             if e <= vs {
                 emit.keyed(hay, rule, s, e, out);
                 crate::spill::maybe(&mut out.findings, &mut sink);
             } else if s >= ve {
                 break;
             }
-            keyed.next();
+            keyed.pop();
         }
         emit.verdict(hay, cand, verdict, out);
         // Near the cut: a keyed value left to the next chunk may overlap it (the limit moves
@@ -527,11 +523,20 @@ fn search_chunk(
     // leaves over only candidates past `read::LOOKBEHIND`, and values are at most
     // `structured::MAX_FIELD` bytes: the input moves on.
     let keyed_limit = keyed_limit.min(resume);
-    let keyed: Vec<(usize, usize, usize)> = keyed.collect();
-    let running_into_limit = keyed
-        .iter()
-        .filter(|&&(_, s, e)| !eof && s < keyed_limit && e >= keyed_limit)
-        .map(|&(_, s, _)| s);
+    let mut running_into_limit = None;
+    while let Some((rule, s, e)) = keyed.peek(usize::MAX, &line_fields) {
+        keyed.pop();
+        if s >= keyed_limit {
+            continue;
+        }
+        // A value running into a cut inside a line may be cut short: the next chunk has it.
+        if eof || e < keyed_limit {
+            emit.keyed(hay, rule, s, e, out);
+            crate::spill::maybe(&mut out.findings, &mut sink);
+        } else {
+            running_into_limit = Some(running_into_limit.map_or(s, |r: usize| r.min(s)));
+        }
+    }
     let left_over = (resume < cut).then_some(resume).into_iter();
     let mut next = cut - keep;
     if let Some(first) = left_over.chain(running_into_limit).min() {
@@ -547,13 +552,6 @@ fn search_chunk(
         }
     }
     let resume_next = resume - next;
-    for (rule, s, e) in keyed {
-        // A value running into a cut inside a line may be cut short: the next chunk has it.
-        if s < keyed_limit && (eof || e < keyed_limit) {
-            emit.keyed(hay, rule, s, e, out);
-            crate::spill::maybe(&mut out.findings, &mut sink);
-        }
-    }
     scanner.passed = emit.passed.take();
     // Move the cursor to the next chunk's first byte. Lines are counted only when findings
     // show them (a pass over every byte: 1.4% of a sparse data map).

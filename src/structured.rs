@@ -286,6 +286,24 @@ impl Header {
         at: usize,
         cache: &LineFields,
     ) -> Option<(usize, (usize, usize))> {
+        let fields = self.split(line, cache);
+        match self.layout {
+            Layout::Delimited(_) => {
+                let i = fields
+                    .partition_point(|&(raw_end, _)| raw_end < at)
+                    .min(fields.len().checked_sub(1)?);
+                Some((i, fields[i].1))
+            }
+            Layout::AccessLog => fields
+                .iter()
+                .position(|&(_, (s, e))| s <= at && at <= e)
+                .map(|i| (i, fields[i].1)),
+        }
+    }
+
+    /// The fields of `line` as (raw end: the delimiter or the line's end, content span), split
+    /// once and kept in `cache` for the next calls about the same line.
+    fn split<'c>(&self, line: &[u8], cache: &'c LineFields) -> std::cell::RefMut<'c, [Field]> {
         let mut last = cache.last.borrow_mut();
         let (key, fields) = &mut *last;
         let this = (line.as_ptr() as usize, line.len());
@@ -301,18 +319,7 @@ impl Header {
                 }
             }
         }
-        match self.layout {
-            Layout::Delimited(_) => {
-                let i = fields
-                    .partition_point(|&(raw_end, _)| raw_end < at)
-                    .min(fields.len().checked_sub(1)?);
-                Some((i, fields[i].1))
-            }
-            Layout::AccessLog => fields
-                .iter()
-                .position(|&(_, (s, e))| s <= at && at <= e)
-                .map(|i| (i, fields[i].1)),
-        }
+        std::cell::RefMut::map(last, |(_, fields)| &mut fields[..])
     }
 
     /// Whether `rule` lists the name of field `index` among its keys.
@@ -553,14 +560,18 @@ fn trim_field(line: &[u8], mut s: usize, mut e: usize) -> (usize, usize) {
     (s, e)
 }
 
+/// A field of a line: where it ends raw (at its delimiter or the line's end), and its content's
+/// span.
+type Field = (usize, (usize, usize));
+
 /// The fields of the line a [`Header::field_at_cached`] call last split, for the calls that
 /// follow on the same line. It holds the line's address, so it must not outlive the buffer
 /// it was used with: one per chunk.
 #[derive(Debug)]
 pub struct LineFields {
-    /// The line's address and length, and its fields as (raw end, content span).
+    /// The line's address and length, and its fields.
     #[allow(clippy::type_complexity)]
-    last: std::cell::RefCell<(Option<(usize, usize)>, Vec<(usize, (usize, usize))>)>,
+    last: std::cell::RefCell<(Option<(usize, usize)>, Vec<Field>)>,
     /// The bounds of the line [`LineFields::line_around`] last found.
     line: std::cell::Cell<(usize, usize)>,
     /// What each column's name says to each rule ([`LineFields::column_words`]), by column
@@ -639,7 +650,7 @@ impl LineFields {
 /// Every field of a delimited `line` as (raw end: the delimiter or the line's end, content
 /// span), as [`column_at`] and [`fields`] find them, in one pass that jumps from delimiter to
 /// quote.
-fn delimited_fields(line: &[u8], delimiter: u8, out: &mut Vec<(usize, (usize, usize))>) {
+fn delimited_fields(line: &[u8], delimiter: u8, out: &mut Vec<Field>) {
     let mut quoted = false;
     let mut start = 0;
     for p in memchr::memchr2_iter(delimiter, b'"', line) {
@@ -873,16 +884,129 @@ pub fn key_values(
     skip_first_line: bool,
     out: &mut Vec<(usize, usize, usize)>,
 ) {
-    match shape {
-        Shape::Json => json_key_values(table, hay, limit, out),
-        Shape::Fields(header) if !header.detect.is_empty() => field_key_values(
-            header,
+    let mut values = KeyedValues::new(table, shape, hay, limit, skip_first_line, 0, &[]);
+    let rows = LineFields::default();
+    while let Some(value) = values.peek(usize::MAX, &rows) {
+        out.push(value);
+        values.pop();
+    }
+}
+
+/// The values of one chunk under the keys or columns of rules detected by key, as (rule, start,
+/// end), in offset order ([`key_values`]), for the search to merge with its matches. A JSON
+/// chunk's are found at once. A CSV/TSV or access log's are read row by row as the search
+/// reaches the rows ([`KeyedValues::peek`]), each row split through the chunk's
+/// [`LineFields`], where the judge then finds the same row's fields for its values: a row is
+/// split once, not once here and again there (the second split was 4% of a dense export's
+/// instructions).
+pub struct KeyedValues<'h> {
+    hay: &'h [u8],
+    /// The header of the rows to read (none in JSON).
+    rows: Option<&'h Header>,
+    /// Where the first row not yet read starts; the rows end at `limit`.
+    next_row: usize,
+    limit: usize,
+    /// The last field a rule detects values in.
+    last_field: usize,
+    /// Values read, of which the first `taken` have been taken.
+    ready: Vec<(usize, usize, usize)>,
+    taken: usize,
+    /// Values ending before `kept`, or overlapping one of the spans `accepted`, are left out.
+    kept: usize,
+    accepted: &'h [(usize, usize)],
+}
+
+impl<'h> KeyedValues<'h> {
+    /// The values of `hay[..limit]` in `shape` (`skip_first_line`: `hay` starts with the
+    /// header row), less those ending before `kept` or overlapping a span of `accepted`.
+    pub fn new(
+        table: &KeyTable,
+        shape: &'h Shape,
+        hay: &'h [u8],
+        limit: usize,
+        skip_first_line: bool,
+        kept: usize,
+        accepted: &'h [(usize, usize)],
+    ) -> KeyedValues<'h> {
+        let mut values = KeyedValues {
             hay,
+            rows: None,
+            next_row: 0,
             limit,
-            skip_first_line && header.header_row(),
-            out,
-        ),
-        _ => {}
+            last_field: 0,
+            ready: Vec::new(),
+            taken: 0,
+            kept,
+            accepted,
+        };
+        match shape {
+            Shape::Json => {
+                let mut found = Vec::new();
+                json_key_values(table, hay, limit, &mut found);
+                found.retain(|&v| values.wanted(v));
+                values.ready = found;
+            }
+            Shape::Fields(header) if !header.detect.is_empty() => {
+                values.last_field = header.detect.last().map_or(0, |&(c, _)| c);
+                if skip_first_line && header.header_row() {
+                    values.next_row = memchr::memchr(b'\n', &hay[..limit]).map_or(limit, |p| p + 1);
+                }
+                values.rows = Some(header);
+            }
+            _ => {}
+        }
+        values
+    }
+
+    fn wanted(&self, (_, s, e): (usize, usize, usize)) -> bool {
+        e >= self.kept && !self.accepted.iter().any(|&(a, b)| s < b && a < e)
+    }
+
+    /// The next value, reading the rows that start before `bound` while none is ready: a
+    /// value ending before `bound` is in one of them, and a row the search has not reached yet
+    /// is left unsplit, so that `rows` still holds the fields of the row the judge asks about.
+    #[inline]
+    pub fn peek(&mut self, bound: usize, rows: &LineFields) -> Option<(usize, usize, usize)> {
+        if self.taken == self.ready.len() && self.rows.is_some() {
+            self.read_rows(bound, rows);
+        }
+        self.ready.get(self.taken).copied()
+    }
+
+    /// Take the value [`KeyedValues::peek`] returned.
+    #[inline]
+    pub fn pop(&mut self) {
+        self.taken += 1;
+    }
+
+    /// Read rows starting before `bound` until one holds a value.
+    fn read_rows(&mut self, bound: usize, rows: &LineFields) {
+        let Some(header) = self.rows else {
+            return;
+        };
+        self.ready.clear();
+        self.taken = 0;
+        while self.ready.is_empty() && self.next_row < self.limit.min(bound) {
+            self.read_row(header, rows);
+        }
+    }
+
+    /// Read the values of the row at `next_row`.
+    fn read_row(&mut self, header: &Header, rows: &LineFields) {
+        let (hay, start) = (self.hay, self.next_row);
+        let end = memchr::memchr(b'\n', &hay[start..self.limit]).map_or(self.limit, |p| start + p);
+        self.next_row = end + 1;
+        let line = &hay[start..end];
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let fields = header.split(line, rows);
+        for (field, &(_, (s, e))) in fields.iter().enumerate().take(self.last_field + 1) {
+            if let Ok(i) = header.detect.binary_search_by_key(&field, |&(c, _)| c) {
+                let value = (header.detect[i].1, start + s, start + e);
+                if plausible(&line[s..e]) && self.wanted(value) {
+                    self.ready.push(value);
+                }
+            }
+        }
     }
 }
 
@@ -988,53 +1112,6 @@ fn trim_spaces(hay: &[u8], mut s: usize, mut e: usize) -> (usize, usize) {
         e -= 1;
     }
     (s, e)
-}
-
-fn field_key_values(
-    header: &Header,
-    hay: &[u8],
-    limit: usize,
-    skip_first_line: bool,
-    out: &mut Vec<(usize, usize, usize)>,
-) {
-    let last = header.detect.last().map_or(0, |&(c, _)| c);
-    let mut row = Vec::new();
-    let mut start = 0;
-    if skip_first_line {
-        match memchr::memchr(b'\n', &hay[..limit]) {
-            Some(p) => start = p + 1,
-            None => return,
-        }
-    }
-    while start < limit {
-        let end = memchr::memchr(b'\n', &hay[start..limit]).map_or(limit, |p| start + p);
-        let line = &hay[start..end];
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        let mut emit = |col: usize, (s, e): (usize, usize)| {
-            if let Ok(i) = header.detect.binary_search_by_key(&col, |&(c, _)| c) {
-                if plausible(&line[s..e]) {
-                    out.push((header.detect[i].1, start + s, start + e));
-                }
-            }
-        };
-        match header.layout {
-            Layout::Delimited(d) => {
-                row.clear();
-                delimited_fields(line, d, &mut row);
-                for (col, &(_, span)) in row.iter().enumerate().take(last + 1) {
-                    emit(col, span);
-                }
-            }
-            Layout::AccessLog => {
-                if let Some(spans) = access_log_fields(line) {
-                    for (col, span) in spans.into_iter().enumerate() {
-                        emit(col, span);
-                    }
-                }
-            }
-        }
-        start = end + 1;
-    }
 }
 
 /// Field values that stand for no value.
@@ -1506,6 +1583,49 @@ mod tests {
         key_values(&t, &shape, hay, hay.len(), true, &mut out);
         let got: Vec<&[u8]> = out.iter().map(|&(_, s, e)| &hay[s..e]).collect();
         assert_eq!(got, [&b"Ana"[..], b"Berlin", b"O'Brien, Jr"]);
+    }
+
+    #[test]
+    fn keyed_values_read_rows_only_as_far_as_asked_and_leave_their_fields_for_the_judge() {
+        let t = table();
+        let hay = b"id,first_name,email,city\n1,Ana,a@b.co,Berlin\n2,Li,x@y.io,Porto\n";
+        let shape = sniff(&t, hay, true, "x.csv");
+        let Shape::Fields(header) = &shape else {
+            panic!("not read as CSV: {shape:?}");
+        };
+        let second_row = hay.len() - b"2,Li,x@y.io,Porto\n".len();
+        let rows = LineFields::default();
+        let mut values = KeyedValues::new(&t, &shape, hay, hay.len(), true, 0, &[]);
+        let mut got: Vec<&[u8]> = Vec::new();
+        while let Some((_, s, e)) = values.peek(second_row, &rows) {
+            got.push(&hay[s..e]);
+            values.pop();
+        }
+        assert_eq!(got, [&b"Ana"[..], b"Berlin"]);
+        // The first row's fields are what the row cache holds: the judge finds them there.
+        let first = &hay[b"id,first_name,email,city\n".len()..second_row - 1];
+        assert_eq!(
+            rows.last.borrow().0,
+            Some((first.as_ptr() as usize, first.len()))
+        );
+        assert_eq!(
+            header.field_at_cached(first, 6, &rows),
+            Some((2, (6, 12))),
+            "the email column of the first row"
+        );
+        // Past the bound, the second row is read.
+        let (_, s, e) = values
+            .peek(usize::MAX, &rows)
+            .expect("the second row's values");
+        assert_eq!(&hay[s..e], b"Li");
+        // Values ending before `kept`, or overlapping an accepted match, are left out.
+        let city = second_row + b"2,Li,x@y.io,".len();
+        let accepted = [(city, city + 2)];
+        let mut values = KeyedValues::new(&t, &shape, hay, hay.len(), true, second_row, &accepted);
+        let (_, s, e) = values.peek(usize::MAX, &rows).expect("a value");
+        assert_eq!(&hay[s..e], b"Li");
+        values.pop();
+        assert_eq!(values.peek(usize::MAX, &rows), None);
     }
 
     #[test]
