@@ -1187,9 +1187,15 @@ pub fn plausible(value: &[u8]) -> bool {
 /// a `+` between digits (a URL-encoded space) decoded into `buf`. Returns `raw` itself when it
 /// holds none of them, or when it is too long to decode.
 pub fn unescape<'a>(raw: &'a [u8], buf: &'a mut [u8; MAX_VALUE]) -> &'a [u8] {
-    // Most values hold none: one vectorised look for the three bytes, not a loop over each.
-    let needs =
-        memchr::memchr3_iter(b'%', b'\\', b'+', raw).any(|i| raw[i] != b'+' || digit_plus(raw, i));
+    // Most values hold none. A short one is looked at byte by byte (a table of the three
+    // bytes), a longer one with a vectorised search, whose set-up costs more than the loop on
+    // a few dozen bytes (a dense export's names and numbers) but pays on a user agent.
+    let escape = |i: usize| raw[i] != b'+' || digit_plus(raw, i);
+    let needs = if raw.len() < 32 {
+        (0..raw.len()).any(|i| ESCAPES[usize::from(raw[i])] && escape(i))
+    } else {
+        memchr::memchr3_iter(b'%', b'\\', b'+', raw).any(escape)
+    };
     if !needs || raw.len() > MAX_VALUE {
         return raw;
     }
@@ -1235,6 +1241,15 @@ pub fn unescape<'a>(raw: &'a [u8], buf: &'a mut [u8; MAX_VALUE]) -> &'a [u8] {
     }
     &buf[..n]
 }
+
+/// The bytes that may start an escape [`unescape`] decodes.
+const ESCAPES: [bool; 256] = {
+    let mut table = [false; 256];
+    table[b'%' as usize] = true;
+    table[b'\\' as usize] = true;
+    table[b'+' as usize] = true;
+    table
+};
 
 fn digit_plus(raw: &[u8], i: usize) -> bool {
     i > 0 && i + 1 < raw.len() && raw[i - 1].is_ascii_digit() && raw[i + 1].is_ascii_digit()
@@ -1645,6 +1660,20 @@ mod tests {
         assert_eq!(unescape(b"100%", &mut buf), b"100%");
         let mut buf = [0u8; MAX_VALUE];
         assert_eq!(unescape(br"x\/y\u00e9", &mut buf), "x/yé".as_bytes());
+        // Values of 32 bytes and more are searched another way: the same answers.
+        let mut buf = [0u8; MAX_VALUE];
+        assert_eq!(
+            unescape(b"first.middle.lastname%40example-mail.com", &mut buf),
+            b"first.middle.lastname@example-mail.com"
+        );
+        let mut buf = [0u8; MAX_VALUE];
+        assert_eq!(
+            unescape(b"%2B44+20+3123+4567 or %2B44+20+3123+4568", &mut buf),
+            b"+44 20 3123 4567 or +44 20 3123 4568"
+        );
+        let long = b"a+b+c+d@example-mail-provider.com, 100%";
+        let mut buf = [0u8; MAX_VALUE];
+        assert_eq!(unescape(long, &mut buf), long);
     }
 
     #[test]
