@@ -572,7 +572,8 @@ pub struct LineFields {
     /// The line's address and length, and its fields.
     #[allow(clippy::type_complexity)]
     last: std::cell::RefCell<(Option<(usize, usize)>, Vec<Field>)>,
-    /// The bounds of the line [`LineFields::line_around`] last found.
+    /// The bounds of the line [`LineFields::line_around`] last found for a span without a line
+    /// break (so one whole line of the chunk: [`LineFields::known_line`] relies on it).
     line: std::cell::Cell<(usize, usize)>,
     /// What each column's name says to each rule ([`LineFields::column_words`]), by column
     /// and rule; `None` until asked.
@@ -623,7 +624,8 @@ impl LineFields {
         words
     }
 
-    /// The line [`LineFields::line_around`] last found, if it holds `start..end`.
+    /// The line [`LineFields::line_around`] last kept, if it holds `start..end`: one whole line,
+    /// so that the judge may cut a candidate's context window from it.
     pub fn known_line(&self, start: usize, end: usize) -> Option<(usize, usize)> {
         let (s, e) = self.line.get();
         (s <= start && end <= e).then_some((s, e))
@@ -648,8 +650,8 @@ impl LineFields {
 }
 
 /// Every field of a delimited `line` as (raw end: the delimiter or the line's end, content
-/// span), as [`column_at`] and [`fields`] find them, in one pass that jumps from delimiter to
-/// quote.
+/// span), as [`column_at`] and [`fields`] find them (an empty line has one empty field here,
+/// none there), in one pass that jumps from delimiter to quote.
 fn delimited_fields(line: &[u8], delimiter: u8, out: &mut Vec<Field>) {
     let mut quoted = false;
     let mut start = 0;
@@ -963,8 +965,9 @@ impl<'h> KeyedValues<'h> {
     }
 
     /// The next value, reading the rows that start before `bound` while none is ready: a
-    /// value ending before `bound` is in one of them, and a row the search has not reached yet
-    /// is left unsplit, so that `rows` still holds the fields of the row the judge asks about.
+    /// value starting before `bound` is in one of them, and a row the search has not reached
+    /// yet is left unsplit, so that `rows` still holds the fields of the row the judge asks
+    /// about.
     #[inline]
     pub fn peek(&mut self, bound: usize, rows: &LineFields) -> Option<(usize, usize, usize)> {
         if self.taken == self.ready.len() && self.rows.is_some() {
@@ -997,7 +1000,13 @@ impl<'h> KeyedValues<'h> {
         let end = memchr::memchr(b'\n', &hay[start..self.limit]).map_or(self.limit, |p| start + p);
         self.next_row = end + 1;
         let line = &hay[start..end];
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        // The judge asks about the line with its `\r`, and a CSV field's content is trimmed of
+        // it anyway: split as it is, a CRLF row is split once too. An access log's last field
+        // runs to the line's end, so there the `\r` is left out (and the judge splits again).
+        let line = match header.layout {
+            Layout::Delimited(_) => line,
+            Layout::AccessLog => line.strip_suffix(b"\r").unwrap_or(line),
+        };
         let fields = header.split(line, rows);
         for (field, &(_, (s, e))) in fields.iter().enumerate().take(self.last_field + 1) {
             if let Ok(i) = header.detect.binary_search_by_key(&field, |&(c, _)| c) {
@@ -1641,6 +1650,29 @@ mod tests {
         assert_eq!(&hay[s..e], b"Li");
         values.pop();
         assert_eq!(values.peek(usize::MAX, &rows), None);
+    }
+
+    #[test]
+    fn a_crlf_row_is_kept_as_the_judge_asks_about_it() {
+        let t = table();
+        let hay = b"id,first_name,email,city\r\n1,Ana,a@b.co,Berlin\r\n";
+        let shape = sniff(&t, hay, true, "x.csv");
+        let rows = LineFields::default();
+        let mut values = KeyedValues::new(&t, &shape, hay, hay.len(), true, 0, &[]);
+        let mut got: Vec<&[u8]> = Vec::new();
+        while let Some((_, s, e)) = values.peek(usize::MAX, &rows) {
+            got.push(&hay[s..e]);
+            values.pop();
+        }
+        assert_eq!(got, [&b"Ana"[..], b"Berlin"], "trimmed of the \\r");
+        // The row as the judge's line finds it: up to the `\n`, with the `\r`.
+        let start = b"id,first_name,email,city\r\n".len();
+        let (s, e) = rows.line_around(hay, start + 2, start + 5);
+        assert_eq!((s, e), (start, hay.len() - 1));
+        assert_eq!(
+            rows.last.borrow().0,
+            Some((hay[s..].as_ptr() as usize, e - s))
+        );
     }
 
     #[test]
