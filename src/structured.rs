@@ -410,12 +410,6 @@ pub enum Shape {
     Fields(Box<Header>),
 }
 
-impl Shape {
-    pub fn is_structured(&self) -> bool {
-        matches!(self, Shape::Json | Shape::Fields(_))
-    }
-}
-
 /// The UTF-8 byte order mark, which sniffing looks past.
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -970,8 +964,8 @@ impl<'h> KeyedValues<'h> {
     /// about.
     #[inline]
     pub fn peek(&mut self, bound: usize, rows: &LineFields) -> Option<(usize, usize, usize)> {
-        if self.taken == self.ready.len() && self.rows.is_some() {
-            self.read_rows(bound, rows);
+        if let (true, Some(header)) = (self.taken == self.ready.len(), self.rows) {
+            self.read_rows(header, bound, rows);
         }
         self.ready.get(self.taken).copied()
     }
@@ -983,10 +977,7 @@ impl<'h> KeyedValues<'h> {
     }
 
     /// Read rows starting before `bound` until one holds a value.
-    fn read_rows(&mut self, bound: usize, rows: &LineFields) {
-        let Some(header) = self.rows else {
-            return;
-        };
+    fn read_rows(&mut self, header: &Header, bound: usize, rows: &LineFields) {
         self.ready.clear();
         self.taken = 0;
         while self.ready.is_empty() && self.next_row < self.limit.min(bound) {
