@@ -18,7 +18,6 @@
 //! its last segment, or its last two segments together are listed.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::rules::Rule;
 
@@ -81,36 +80,20 @@ fn key_words(spelling: &str) -> Vec<String> {
     words
 }
 
-/// FNV-1a: keys are short and not attacker-chosen in a way that matters (they come from the
-/// rules), and SipHash showed up in profiles of CSV exports.
-#[derive(Debug)]
-pub struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-}
+/// The hasher of the key tables: foldhash with a fixed seed. The keys come from the rules and
+/// from JSON keys in the input, short and many (a JSON log has a key every few dozen bytes);
+/// SipHash, the standard one, showed up in profiles of CSV exports, and FNV-1a's multiply per
+/// byte in those of JSON logs.
+type KeyHasher = foldhash::fast::FixedState;
 
 /// The field names of every rule.
 #[derive(Debug, Default)]
 pub struct KeyTable {
     /// Normalised key -> the rules listing it, in load order.
-    map: HashMap<Box<[u8]>, Vec<usize>, BuildHasherDefault<Fnv>>,
+    map: HashMap<Box<[u8]>, Vec<usize>, KeyHasher>,
     /// Every spelling (`first_name`, `first-name`, `firstname`...; lowercase, compared
     /// ignoring ASCII case) of the keys of rules detected by key: the JSON keys worth a look.
-    spellings: std::collections::HashSet<Box<[u8]>, BuildHasherDefault<Fnv>>,
+    spellings: std::collections::HashSet<Box<[u8]>, KeyHasher>,
     /// The longest spelling's length.
     longest_spelling: usize,
     /// Per rule: whether it is detected by key.
@@ -119,7 +102,7 @@ pub struct KeyTable {
 
 impl KeyTable {
     pub fn new(rules: &[Rule]) -> Result<KeyTable, String> {
-        let mut map: HashMap<Box<[u8]>, Vec<usize>, BuildHasherDefault<Fnv>> = HashMap::default();
+        let mut map: HashMap<Box<[u8]>, Vec<usize>, KeyHasher> = HashMap::default();
         let mut spellings = std::collections::HashSet::<Box<[u8]>, _>::default();
         let mut buf = [0u8; MAX_KEY];
         for (index, rule) in rules.iter().enumerate() {
